@@ -1,0 +1,45 @@
+# Every target bootstraps .venv on first use; later runs only check that it is current.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# grpcio-tools is only a code generator (bundled protoc 25.x, whose output runs on the
+# protobuf 3.20 runtime). Installed without its deps: it would otherwise pull protobuf>=4.
+PROTOC_PKG := grpcio-tools==1.62.3
+
+.PHONY: venv test test-slow lint format bench protos clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml setup.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps $(PROTOC_PKG)
+	@touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# The slow suites (fault injection, long end-to-end runs): CI runs them after `make test`.
+# pytest exits 5 when it selects no test; that is fine here only while no suite is marked slow.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS) || test $$? -eq 5
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+protos: $(STAMP)
+	$(BIN)/python -m smartblocks.protos.build
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,35 @@
+"""`smartblocks keygen NAME`: a secp256k1 key pair in `sawtooth keygen`'s file format."""
+
+from __future__ import annotations
+
+import argparse
+
+from smartblocks.clients.ledger.keys import DEFAULT_KEY_DIR, write_key_files
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "keygen",
+        help="create a signing key pair (NAME.priv, NAME.pub)",
+        description=(
+            "Create a secp256k1 key pair: NAME.priv (hex private key, mode 0600) and NAME.pub "
+            "(hex compressed public key), the same files `sawtooth keygen` writes, so keys move "
+            "freely between SmartBlocks and Sawtooth tools."
+        ),
+    )
+    parser.add_argument("name", help="key name, e.g. alice or gateway-01")
+    parser.add_argument(
+        "--key-dir", default=None, help=f"folder for the key files (default {DEFAULT_KEY_DIR})"
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite existing key files")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    priv, pub, signer = write_key_files(args.name, args.key_dir, force=args.force)
+    if not args.quiet:
+        print(f"wrote {priv}")
+        print(f"wrote {pub}")
+        print(f"public key: {signer.public_key}")
+    return 0

@@ -1,0 +1,63 @@
+"""Compile protos/*.proto into the *_pb2.py modules beside them.
+
+The generated modules are committed, so `pip install` needs no compiler; the test suite
+regenerates them into a temporary folder and fails when they drift from the sources.
+
+    python -m smartblocks.protos.build            # regenerate in place
+    python -m smartblocks.protos.build --check    # exit 1 if the committed modules are stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def compile_protos(out_dir: Path, src_dir: Path = HERE) -> list[Path]:
+    """Run protoc over every .proto in src_dir; return the generated files."""
+    from grpc_tools import protoc  # dev-only code generator
+
+    sources = sorted(src_dir.glob("*.proto"))
+    if not sources:
+        return []
+    args = ["protoc", f"-I{src_dir}", f"--python_out={out_dir}", *map(str, sources)]
+    if protoc.main(args) != 0:
+        raise SystemExit(f"protoc failed on {src_dir}")
+    generated = sorted(out_dir.glob("*_pb2.py"))
+    for path in generated:
+        # protoc writes `import x_pb2` for imports between our files; inside the
+        # smartblocks.protos package they must be relative.
+        text = re.sub(r"^import (\w+_pb2) as", r"from . import \1 as", path.read_text(), flags=re.M)
+        path.write_text(text)
+    return generated
+
+
+def stale_modules(src_dir: Path = HERE) -> list[str]:
+    """Names of generated modules that differ from what the sources compile to."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = {p.name: p.read_text() for p in compile_protos(Path(tmp), src_dir)}
+    committed = {p.name: p.read_text() for p in src_dir.glob("*_pb2.py")}
+    names = sorted(set(fresh) | set(committed))
+    return [n for n in names if fresh.get(n) != committed.get(n)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report stale modules")
+    if parser.parse_args().check:
+        stale = stale_modules()
+        if stale:
+            sys.exit("stale generated modules (run `make protos`): " + ", ".join(stale))
+        print("generated modules match protos/*.proto")
+        return
+    for path in compile_protos(HERE):
+        print(f"wrote {path.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
