@@ -1,0 +1,57 @@
+"""What every benchmark shares: where results go and what they record.
+
+A benchmark is a module `bench/bench_NAME.py` with a function `run(quick: bool) -> list[dict]`,
+each dict one figure: {"figure": str, "value": number, "unit": str, "parameters": {...}}.
+`python -m bench [NAME ...] [--quick]` runs them and writes bench/results/NAME.json with the
+figures, the commit and the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True)
+        return out.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def write_results(name: str, figures: list[dict[str, Any]]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    doc = {
+        "benchmark": name,
+        "commit": commit(),
+        "machine": machine(),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "figures": figures,
+    }
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
+def figure(name: str, value: float, unit: str, **parameters: Any) -> dict[str, Any]:
+    return {"figure": name, "value": round(value, 3), "unit": unit, "parameters": parameters}
