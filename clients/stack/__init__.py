@@ -1,0 +1,1 @@
+"""`smartblocks up`: run a whole SmartBlocks stack on one machine as supervised child processes."""
