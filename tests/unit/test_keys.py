@@ -1,6 +1,7 @@
 import stat
 
 import pytest
+
 from smartblocks.clients.cli.main import main
 from smartblocks.clients.ledger.errors import KeyFileError
 from smartblocks.clients.ledger.keys import Signer, load_public_key, load_signer, verify
