@@ -16,6 +16,7 @@ from smartblocks.clients.ledger.errors import UserError
 
 COMMANDS = [
     "keygen",
+    "status",
 ]
 
 DESCRIPTION = """\

@@ -1,0 +1,63 @@
+"""`smartblocks status [--url URL]`: is the ledger there, how long is it, who are its peers."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from smartblocks.clients.ledger.rest import (
+    DEFAULT_URL,
+    URL_ENV,
+    RestClient,
+    RestError,
+    default_url,
+    run,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "status",
+        help="show the ledger's head block, block count and peers",
+        description=(
+            "Ask a validator's REST API (the devnet's or a real Sawtooth validator's) for its "
+            "head block, its number of blocks and its peers."
+        ),
+    )
+    parser.add_argument(
+        "--url",
+        default=None,
+        help=f"REST API URL (default: ${URL_ENV} if set, else {DEFAULT_URL})",
+    )
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
+    parser.set_defaults(func=run_status)
+
+
+async def _fetch(url: str | None, timeout: float) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    async with RestClient(url, timeout=timeout) as client:
+        try:
+            page = await client.blocks(limit=1)
+        except RestError as exc:
+            if exc.code != 15:  # 15: the validator has no genesis block yet
+                raise
+            page = {"data": []}
+        status = await client.status()
+        return client.url, page, status
+
+
+def run_status(args: argparse.Namespace) -> int:
+    url, page, status = run(_fetch(args.url or default_url(), args.timeout))
+    print(f"REST API:   {url}")
+    if page.get("data"):
+        head = page["data"][0]
+        number = int(head["header"]["block_num"])
+        print(f"head block: {number} {head['header_signature']}")
+        print(f"blocks:     {number + 1}")
+    else:
+        print("head block: none (no genesis block yet)")
+        print("blocks:     0")
+    peers = [p.get("endpoint", "?") for p in status.get("peers", [])]
+    if status.get("endpoint"):
+        print(f"endpoint:   {status['endpoint']}")
+    print(f"peers:      {', '.join(peers) if peers else 'none'}")
+    return 0
