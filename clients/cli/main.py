@@ -17,6 +17,9 @@ from smartblocks.clients.ledger.errors import UserError
 COMMANDS = [
     "keygen",
     "status",
+    "authority",
+    "site",
+    "meter",
 ]
 
 DESCRIPTION = """\

@@ -1,0 +1,74 @@
+"""What every ledger command shares: --key and --url, and submitting or reading through the
+REST API."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from collections.abc import Sequence
+from pathlib import Path
+
+from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
+
+from smartblocks.clients.ledger.keys import DEFAULT_KEY_DIR, Signer, load_signer
+from smartblocks.clients.ledger.rest import URL_ENV, RestClient, default_url, run
+from smartblocks.clients.ledger.transactions import make_batch
+
+
+def default_key_path() -> Path:
+    return DEFAULT_KEY_DIR / f"{getpass.getuser()}.priv"
+
+
+def add_ledger_options(parser: argparse.ArgumentParser, *, signing: bool = True) -> None:
+    if signing:
+        parser.add_argument(
+            "--key",
+            metavar="FILE",
+            default=None,
+            help=f"signing key file (default {DEFAULT_KEY_DIR}/$USER.priv)",
+        )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=30.0,
+            metavar="S",
+            help="seconds to wait for the commit (default %(default)s)",
+        )
+    parser.add_argument(
+        "--url",
+        default=None,
+        help=f"REST API URL (default ${URL_ENV} or {default_url()})",
+    )
+
+
+def signer_of(args: argparse.Namespace) -> Signer:
+    return load_signer(args.key or default_key_path())
+
+
+def submit(args: argparse.Namespace, signer: Signer, transactions: Sequence[Transaction]) -> None:
+    """One batch signed by `signer`; returns once committed, raises RestError otherwise."""
+    batch = make_batch(signer, transactions)
+
+    async def go() -> None:
+        async with RestClient(args.url) as client:
+            await client.submit_and_wait([batch], timeout=args.wait)
+
+    run(go())
+
+
+def read(args: argparse.Namespace, addresses: Sequence[str]) -> list[bytes | None]:
+    """The values at `addresses` (None where nothing is stored)."""
+
+    async def go() -> list[bytes | None]:
+        async with RestClient(args.url) as client:
+            return [await client.state(a) for a in addresses]
+
+    return run(go())
+
+
+def read_prefix(args: argparse.Namespace, prefix: str) -> list[tuple[str, bytes]]:
+    async def go() -> list[tuple[str, bytes]]:
+        async with RestClient(args.url) as client:
+            return [entry async for entry in client.list_state(prefix)]
+
+    return run(go())

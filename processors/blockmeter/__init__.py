@@ -1,0 +1,1 @@
+"""The BlockMeter transaction family: sites, meters, device keys and signed interval readings."""

@@ -1,0 +1,21 @@
+"""Limits of the BlockMeter family, enforced by payload.py and documented in docs/blockmeter.md.
+
+They bound the work and the state one transaction can cause, so a validator's apply time and a
+block's size stay predictable whatever a client sends.
+"""
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+# 10,000 values: an hour of 1 s data with room to spare, or 104 days of 15 min data.
+MAX_VALUES = 10_000
+MAX_INTERVAL_S = 86_400
+# A window may cover at most 62 UTC days, so one transaction touches at most 63 day rollups
+# and 4 month rollups.
+MAX_WINDOW_S = 62 * 86_400
+# 9999-12-31T23:59:59Z: every window must end by then, so every date has four digits.
+MAX_TIMESTAMP = 253_402_300_799
+MAX_ID_LENGTH = 64
+MAX_TEXT_LENGTH = 256
+MAX_AUTHORITIES = 32
+MAX_DEVICE_KEYS = 16
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
