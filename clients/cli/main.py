@@ -20,6 +20,7 @@ COMMANDS = [
     "authority",
     "site",
     "meter",
+    "tp",
 ]
 
 DESCRIPTION = """\

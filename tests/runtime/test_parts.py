@@ -1,0 +1,93 @@
+"""The runtime's parts without sockets: backoff, endpoints, handler table, outcomes."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import pytest
+from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest, TpProcessResponse
+from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
+
+from smartblocks.processors.families import load_handler
+from smartblocks.processors.runtime import Backoff, ProcessorRuntime
+from smartblocks.processors.runtime.connection import check_endpoint
+from smartblocks.processors.runtime.errors import ConnectionLost
+from smartblocks.processors.runtime.handlers import HandlerTable
+from smartblocks.processors.runtime.outcome import process
+from smartblocks.processors.runtime.workers import WorkerPool
+from tests.support.runtime_handlers import EchoHandler, OpsHandler
+
+
+def test_backoff_doubles_up_to_its_cap():
+    assert list(itertools.islice(Backoff(0.5, 3.0).delays(), 5)) == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["tcp://127.0.0.1:4004", "tcp://validator:4004", "tcp://[::1]:1"]
+)
+def test_endpoints_accepted(endpoint):
+    assert check_endpoint(endpoint) == endpoint
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["127.0.0.1:4004", "tcp://host", "tcp://host:0", "tcp://host:70000", "http://h:1"]
+)
+def test_endpoints_refused(endpoint):
+    with pytest.raises(ValueError, match="validator endpoint"):
+        check_endpoint(endpoint)
+
+
+def test_one_family_version_cannot_have_two_handlers():
+    with pytest.raises(ValueError, match=r"two handlers declare family testops 1\.0"):
+        HandlerTable([OpsHandler(), OpsHandler()])
+    with pytest.raises(ValueError, match="no transaction family"):
+        HandlerTable([])
+
+
+def test_registrations_cover_every_family_version():
+    table = HandlerTable([OpsHandler(), EchoHandler()])
+    pairs = [(r.family, r.version, r.max_occupancy) for r in table.registrations(4)]
+    assert pairs == [("testops", "1.0", 4), ("testecho", "1.0", 4)]
+
+
+def test_load_handler_by_module_path():
+    assert isinstance(load_handler("tests.support.runtime_handlers:EchoHandler"), EchoHandler)
+
+
+class LostStream:
+    """A RequestStream whose connection died: every call fails as the real one would."""
+
+    fault = None
+
+    def send(self, message_type, content):
+        self.fault = ConnectionLost("connection to the validator was closed by the validator")
+        raise self.fault
+
+
+def request(payload: bytes, family: str = "testops") -> TpProcessRequest:
+    header = TransactionHeader(family_name=family, family_version="1.0", inputs=["a"])
+    return TpProcessRequest(header=header, payload=payload, context_id="c")
+
+
+def test_a_lost_connection_wins_over_the_handlers_verdict():
+    stream = LostStream()
+    response = process(HandlerTable([OpsHandler()]), request(b"swallow"), stream)
+    assert response.status == TpProcessResponse.INTERNAL_ERROR
+    assert isinstance(stream.fault, ConnectionLost)
+
+
+def test_worker_pool_survives_a_failing_job():
+    pool = WorkerPool(1)
+    done = threading.Event()
+    pool.submit(lambda: 1 / 0)
+    pool.submit(done.set)
+    assert done.wait(5)
+    pool.stop()
+
+
+def test_stop_before_run_returns_at_once():
+    runtime = ProcessorRuntime("tcp://127.0.0.1:9", [OpsHandler()])
+    runtime.stop()
+    runtime.run()  # returns without connecting anywhere
+    assert not runtime.registered.is_set()
