@@ -18,12 +18,18 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/python -m pip install --quiet --no-deps $(PROTOC_PKG)
 	@touch $(STAMP)
 
-test: $(STAMP)
+# Debian's chromium for the portal's browser tests (needs root and the Debian registry).
+# Without it those tests skip locally; under CI=true they fail.
+BROWSER := $(VENV)/.browser
+$(BROWSER):
+	@tools/install-browser.sh && touch $@ || echo "warning: chromium not installed; browser tests will skip"
+
+test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # The slow suites (fault injection, long end-to-end runs): CI runs them after `make test`.
 # pytest exits 5 when it selects no test; that is fine here only while no suite is marked slow.
-test-slow: $(STAMP)
+test-slow: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS) || test $$? -eq 5
 
 lint: $(STAMP)

@@ -21,6 +21,7 @@ COMMANDS = [
     "site",
     "meter",
     "tp",
+    "portal",
 ]
 
 DESCRIPTION = """\

@@ -1,0 +1,275 @@
+"""BlockPortal: index apply rate from genesis, and API latency over a year of 1-minute data.
+
+The chain: one block per hour; in it one batch per meter carrying that hour's 60 one-minute
+readings, and the state changes the BlockMeter processor makes (meter head, day and month
+rollups). Full size: 10 meters x 365 days = 8,760 blocks, 87,600 transactions, 5.3 M readings.
+
+Figures:
+- index apply rate: REST block JSON parsed + state-delta decoded + stored, blocks/s (no sockets:
+  the follower's ZMQ and the REST round trip come on top; measure them against the devnet).
+- API latency p50/p99 over a real HTTP server on 127.0.0.1 for the block list, one transaction
+  (decoded), a meter's month chart (day buckets from its month rollup) and day chart (its 1,440
+  one-minute readings, decoded from the 24 transactions that wrote that day).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import hashlib
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from sawtooth_sdk.protobuf.events_pb2 import Event
+from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChangeList
+
+from bench.harness import figure
+from smartblocks.clients.ledger.events import BlockEvents
+from smartblocks.clients.portal.app import Portal, make_app
+from smartblocks.clients.portal.auth import User, hash_password
+from smartblocks.clients.portal.blocksource import parse_block
+from smartblocks.clients.portal.config import PortalConfig
+from smartblocks.clients.portal.families import default_registry
+from smartblocks.clients.portal.index import ChainIndex
+from smartblocks.clients.portal.live import LiveHub
+from smartblocks.clients.portal.meters import StateMeterData
+from smartblocks.processors.blockmeter import addressing as a
+from smartblocks.protos import blockmeter_pb2 as pb
+
+START = 1_735_689_600  # 2025-01-01T00:00:00Z
+METERS = 10
+SIGNER = "02" + "ab" * 32
+
+
+def _id(*parts: object) -> str:
+    return hashlib.sha512("/".join(map(str, parts)).encode()).hexdigest()
+
+
+def _readings(meter: int, hour: int) -> list[int]:
+    # Deterministic, daily-shaped load in mWh per minute.
+    base = 500_000 + 20_000 * meter
+    return [base + 1000 * ((hour % 24) * 13 + m * 7 + meter) % 250_000 for m in range(60)]
+
+
+class ChainBuilder:
+    """Blocks as the REST API and the event stream would deliver them."""
+
+    def __init__(self) -> None:
+        self.day: dict[int, pb.Rollup] = {}
+        self.month: dict[int, pb.Rollup] = {}
+        self.heads = {
+            m: pb.MeterHead(meter_id=f"m{m}", first_window_start=START) for m in range(METERS)
+        }
+        self.previous = "0000000000000000"
+
+    def setup_block(self, num: int) -> tuple[BlockEvents, dict[str, Any]]:
+        site = pb.Site(site_id="hq", name="Head office")
+        changes = [(a.site_address("hq"), site.SerializeToString())]
+        for m in range(METERS):
+            meter = pb.Meter(
+                meter_id=f"m{m}",
+                site_id="hq",
+                kind=pb.ELECTRICITY_IMPORT,
+                unit=pb.MILLIWATT_HOUR,
+                mode=pb.INTERVAL,
+                nominal_interval_s=60,
+            )
+            changes.append((a.meter_address(f"m{m}"), meter.SerializeToString()))
+        return self._block(num, [], changes)
+
+    def hour_block(self, num: int, hour: int) -> tuple[BlockEvents, dict[str, Any]]:
+        start = START + hour * 3600
+        date = dt.datetime.fromtimestamp(start, dt.UTC).date()
+        txns, changes = [], []
+        for m in range(METERS):
+            values = _readings(m, hour)
+            payload = pb.BlockMeterPayload(
+                action=pb.BlockMeterPayload.RECORD_READINGS,
+                record_readings=pb.RecordReadings(
+                    meter_id=f"m{m}", window_start=start, interval_s=60, values=values
+                ),
+            ).SerializeToString()
+            outputs = [
+                a.meter_head_address(f"m{m}"),
+                a.day_rollup_address(f"m{m}", str(date)),
+                a.month_rollup_address(f"m{m}", date.strftime("%Y-%m")),
+            ]
+            txns.append((m, payload, outputs))
+            total = sum(values)
+            day = self.day.get(m)
+            if day is None or day.period != str(date):
+                day = self.day[m] = pb.Rollup(meter_id=f"m{m}", period=str(date))
+            day.buckets.append(
+                pb.Bucket(index=hour % 24, sum=total, count=60, min=min(values), max=max(values))
+            )
+            day.min = min(values) if not day.count else min(day.min, min(values))
+            day.max = max(day.max, max(values))
+            day.sum += total
+            day.count += 60
+            month = self.month.get(m)
+            if month is None or month.period != date.strftime("%Y-%m"):
+                month = self.month[m] = pb.Rollup(meter_id=f"m{m}", period=date.strftime("%Y-%m"))
+            if not month.buckets or month.buckets[-1].index != date.day:
+                month.buckets.append(pb.Bucket(index=date.day))
+            month.buckets[-1].sum += total
+            month.buckets[-1].count += 60
+            month.sum += total
+            month.count += 60
+            head = self.heads[m]
+            head.last_window_end = start + 3600
+            head.window_count += 1
+            head.value_count += 60
+            changes += [
+                (outputs[0], head.SerializeToString()),
+                (outputs[1], day.SerializeToString()),
+                (outputs[2], month.SerializeToString()),
+            ]
+        return self._block(num, txns, changes)
+
+    def _block(self, num: int, txns: list, changes: list) -> tuple[BlockEvents, dict[str, Any]]:
+        block_id = _id("block", num)
+        batches = []
+        for m, payload, outputs in txns:
+            txn_id = _id("txn", num, m)
+            batches.append(
+                {
+                    "header": {"signer_public_key": SIGNER, "transaction_ids": [txn_id]},
+                    "header_signature": _id("batch", num, m),
+                    "transactions": [
+                        {
+                            "header": {
+                                "family_name": "blockmeter",
+                                "family_version": "1.0",
+                                "inputs": [a.meter_address(f"m{m}"), *outputs],
+                                "outputs": outputs,
+                                "signer_public_key": SIGNER,
+                                "batcher_public_key": SIGNER,
+                                "nonce": f"m{m}-{num}",
+                                "dependencies": [],
+                                "payload_sha512": hashlib.sha512(payload).hexdigest(),
+                            },
+                            "header_signature": txn_id,
+                            "payload": base64.b64encode(payload).decode(),
+                        }
+                    ],
+                }
+            )
+        rest = {
+            "header": {
+                "block_num": str(num),
+                "previous_block_id": self.previous,
+                "signer_public_key": SIGNER,
+                "state_root_hash": _id("root", num),
+                "batch_ids": [b["header_signature"] for b in batches],
+            },
+            "header_signature": block_id,
+            "batches": batches,
+        }
+        delta = StateChangeList()
+        for address, value in changes:
+            delta.state_changes.add(address=address, value=value, type=1)
+        events = (
+            Event(event_type="sawtooth/block-commit"),
+            Event(event_type="sawtooth/state-delta", data=delta.SerializeToString()),
+        )
+        block = BlockEvents(block_id, num, self.previous, _id("root", num), events)
+        self.previous = block_id
+        return block, rest
+
+
+def build_index(path: Path, days: int) -> tuple[ChainIndex, float, int]:
+    """Fill an index; returns it, the apply rate (blocks/s) and the block count."""
+    index = ChainIndex(path)
+    builder = ChainBuilder()
+    blocks = [builder.setup_block(0)] + [
+        builder.hour_block(1 + hour, hour) for hour in range(days * 24)
+    ]
+    started = time.perf_counter()
+    for events, rest in blocks:
+        index.apply(events, parse_block(rest))
+    elapsed = time.perf_counter() - started
+    return index, len(blocks) / elapsed, len(blocks)
+
+
+async def _latencies(index: ChainIndex, day: str, requests: int) -> dict[str, list[float]]:
+    password = "bench-password"
+    config = PortalConfig(
+        users={"bench": User("bench", "reader", hash_password(password, n=2**10))}
+    )
+    portal = Portal(config, index, default_registry(), LiveHub(), StateMeterData(index))
+    runner = web.AppRunner(make_app(portal))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    head = index.head()
+    assert head is not None
+    txn_id = _id("txn", head[0] // 2, 3)
+    paths = {
+        "block list": "/api/blocks?limit=20",
+        "transaction": f"/api/transactions/{txn_id}",
+        "meter month chart": f"/api/meters/m3/series?zoom=month&end={day}",
+        "meter day chart (1-minute)": f"/api/meters/m3/series?zoom=day&end={day}",
+    }
+    timings: dict[str, list[float]] = {name: [] for name in paths}
+    jar = aiohttp.CookieJar(unsafe=True)
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}", cookie_jar=jar) as client:
+            login = await client.post("/api/login", json={"user": "bench", "password": password})
+            assert login.status == 200
+            for name, path in paths.items():
+                for _ in range(requests):
+                    started = time.perf_counter()
+                    async with client.get(path) as response:
+                        body = await response.json()
+                        assert response.status == 200, (path, response.status)
+                        assert body.get("data") or body.get("points"), path
+                    timings[name].append((time.perf_counter() - started) * 1000)
+    finally:
+        await runner.cleanup()
+    return timings
+
+
+def _percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def run(quick: bool) -> list[dict]:
+    days = 14 if quick else 365
+    requests = 50 if quick else 300
+    figures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        index, rate, blocks = build_index(Path(tmp) / "index.sqlite", days)
+        figures.append(
+            figure(
+                "index apply rate from genesis",
+                rate,
+                "blocks/s",
+                blocks=blocks,
+                meters=METERS,
+                readings_per_block=METERS * 60,
+            )
+        )
+        middle = dt.datetime.fromtimestamp(START, dt.UTC) + dt.timedelta(days=days // 2)
+        timings = asyncio.run(_latencies(index, middle.date().isoformat(), requests))
+        for name, values in timings.items():
+            for q in (50, 99):
+                figures.append(
+                    figure(
+                        f"API latency {name} p{q}",
+                        _percentile(values, q),
+                        "ms",
+                        requests=len(values),
+                        blocks=blocks,
+                        days=days,
+                        meters=METERS,
+                    )
+                )
+        index.close()
+    return figures

@@ -1,0 +1,72 @@
+"""`smartblocks portal`: run BlockPortal; `smartblocks portal hash-password`: make a user entry."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from smartblocks.clients.ledger.errors import UserError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "portal",
+        help="run BlockPortal, the web explorer of the ledger",
+        description=(
+            "Run BlockPortal: it follows a validator's events (--component), fetches block "
+            "contents from its REST API (--rest-api), keeps an SQLite index in --data-dir and "
+            "serves the explorer, ledger states and meter pages to the users in --config. "
+            "Flags override the config file."
+        ),
+    )
+    parser.add_argument("--config", help="portal.toml with [portal] settings and [[users]]")
+    parser.add_argument("--listen", help="HOST:PORT to serve on (default 127.0.0.1:8080)")
+    parser.add_argument("--rest-api", help="Sawtooth REST API URL (default http://127.0.0.1:8008)")
+    parser.add_argument("--component", help="validator component endpoint (tcp://127.0.0.1:4004)")
+    parser.add_argument("--data-dir", help="where the index lives (default data/portal)")
+    parser.set_defaults(func=run)
+    actions = parser.add_subparsers(dest="portal_command", metavar="ACTION")
+    hasher = actions.add_parser(
+        "hash-password",
+        help="print a password hash for a [[users]] entry of portal.toml",
+        description="Read a password (prompted twice, or one line from stdin with --stdin) "
+        "and print its scrypt hash for the `password` key of a [[users]] entry.",
+    )
+    hasher.add_argument("--stdin", action="store_true", help="read the password from stdin")
+    hasher.set_defaults(func=hash_password_command)
+
+
+def hash_password_command(args: argparse.Namespace) -> int:
+    from smartblocks.clients.portal.auth import hash_password
+
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise UserError("the two passwords differ")
+    if len(password) < 8:
+        raise UserError("use a password of at least 8 characters")
+    print(hash_password(password))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from smartblocks.clients.portal.config import PortalConfig, load_config, parse_listen
+    from smartblocks.clients.portal.server import PortalService
+
+    config = load_config(args.config) if args.config else PortalConfig()
+    for flag in ("listen", "rest_api", "component", "data_dir"):
+        value = getattr(args, flag)
+        if value:
+            setattr(config, flag, value)
+    parse_listen(config.listen)
+    if not config.users:
+        raise UserError(
+            "no users: write a portal.toml with [[users]] entries (name, role, password from "
+            "`smartblocks portal hash-password`) and pass --config"
+        )
+    asyncio.run(PortalService(config).serve_forever())
+    return 0

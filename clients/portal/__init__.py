@@ -1,0 +1,1 @@
+"""BlockPortal: the auditable web window onto the ledger (explorer, ledger states, meters)."""

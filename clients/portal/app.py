@@ -1,0 +1,393 @@
+"""The portal's HTTP side: login, the JSON API, live events and the static front-end.
+
+Every /api route except /api/login needs a session cookie; /api/admin/* needs the admin role.
+The pages are static files (no build step) that call the JSON API; docs/portal.md lists it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from .auth import LoginLimiter, Session, SessionStore, verify_password
+from .config import PortalConfig
+from .decoders import FamilyRegistry
+from .index import ChainIndex
+from .live import LiveHub
+from .meters import MeterData, dashboard, last_day, series
+
+STATIC = Path(__file__).resolve().parent / "static"
+COOKIE = "sb_session"
+MAX_PAGE = 200
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class Portal:
+    """Everything the handlers need; `status` is filled by whoever feeds the index."""
+
+    config: PortalConfig
+    index: ChainIndex
+    families: FamilyRegistry
+    hub: LiveHub
+    meters: MeterData | None = None
+    sessions: SessionStore = field(default_factory=SessionStore)
+    login_limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    status: Callable[[], dict[str, Any]] = lambda: {}
+
+
+PORTAL_KEY = web.AppKey("portal", Portal)
+SESSION_KEY = web.RequestKey("session", Session)
+
+
+def make_app(portal: Portal) -> web.Application:
+    portal.sessions.ttl_s = portal.config.session_hours * 3600
+    app = web.Application(middlewares=[_security_headers, _errors, _authorise])
+    app[PORTAL_KEY] = portal
+    r = app.router
+    r.add_post("/api/login", login)
+    r.add_post("/api/logout", logout)
+    r.add_get("/api/session", session_info)
+    r.add_get("/api/status", status)
+    r.add_get("/api/blocks", list_blocks)
+    r.add_get("/api/blocks/{block}", get_block)
+    r.add_get("/api/batches/{batch_id}", get_batch)
+    r.add_get("/api/transactions/{txn_id}", get_transaction)
+    r.add_get("/api/families", list_families)
+    r.add_get("/api/state", list_state)
+    r.add_get("/api/state/{address}", get_address)
+    r.add_get("/api/sites", list_sites)
+    r.add_get("/api/sites/{site_id}/dashboard", site_dashboard)
+    r.add_get("/api/meters", list_meters)
+    r.add_get("/api/meters/{meter_id}/series", meter_series)
+    r.add_get("/api/live", live)
+    r.add_get("/api/admin/status", admin_status)
+    r.add_get("/", index_page)
+    r.add_static("/static", STATIC)
+    app.on_shutdown.append(_close_streams)
+    return app
+
+
+async def _close_streams(app: web.Application) -> None:
+    app[PORTAL_KEY].hub.close()
+
+
+def _portal(request: web.Request) -> Portal:
+    return request.app[PORTAL_KEY]
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": {"status": status, "message": message}}, status=status)
+
+
+# Pages load only their own scripts and styles, cannot be framed, and send no referrer.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+@web.middleware
+async def _security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        exc.headers.update(SECURITY_HEADERS)
+        raise
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if request.path.startswith("/api/") and exc.status >= 400:
+            return _error(exc.status, exc.reason)
+        raise
+    except ValueError as exc:
+        return _error(400, str(exc))
+
+
+@web.middleware
+async def _authorise(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.path.startswith("/api/") or request.path == "/api/login":
+        return await handler(request)
+    session = _portal(request).sessions.get(request.cookies.get(COOKIE))
+    if session is None:
+        return _error(401, "log in first")
+    if request.path.startswith("/api/admin/") and session.role != "admin":
+        return _error(403, f"user {session.user} has role {session.role}; this needs admin")
+    request[SESSION_KEY] = session
+    return await handler(request)
+
+
+# -- session ------------------------------------------------------------------------------------
+
+
+async def login(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    try:
+        body = await request.json()
+        name, password = str(body["user"]), str(body["password"])
+    except (json.JSONDecodeError, KeyError, TypeError):
+        return _error(400, 'send JSON {"user": ..., "password": ...}')
+    if portal.login_limiter.blocked(name):
+        return _error(429, "too many failed logins for this user; try again in a few minutes")
+    user = portal.config.users.get(name)
+    # Hash even for unknown users so timing does not reveal which names exist.
+    stored = user.password_hash if user else _DUMMY_HASH
+    if not verify_password(password, stored) or user is None:
+        portal.login_limiter.failed(name)
+        return _error(401, "unknown user or wrong password")
+    portal.login_limiter.succeeded(name)
+    session = portal.sessions.create(user)
+    response = web.json_response({"user": user.name, "role": user.role})
+    response.set_cookie(
+        COOKIE,
+        session.token,
+        httponly=True,
+        samesite="Strict",
+        secure=portal.config.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+_DUMMY_HASH = (
+    "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+)
+
+
+async def logout(request: web.Request) -> web.Response:
+    _portal(request).sessions.delete(request.cookies.get(COOKIE))
+    response = web.json_response({"logged_out": True})
+    response.del_cookie(COOKIE, path="/")
+    return response
+
+
+async def session_info(request: web.Request) -> web.Response:
+    session = request[SESSION_KEY]
+    return web.json_response({"user": session.user, "role": session.role})
+
+
+async def status(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    return web.json_response({**portal.index.stats(), **portal.status()})
+
+
+async def admin_status(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    users = [{"name": u.name, "role": u.role} for u in portal.config.users.values()]
+    return web.json_response(
+        {
+            **portal.index.stats(),
+            **portal.status(),
+            "sessions": len(portal.sessions),
+            "live_listeners": portal.hub.listeners,
+            "users": users,
+            "index_path": portal.index.path,
+            "rest_api": portal.config.rest_api,
+            "component": portal.config.component,
+        }
+    )
+
+
+async def index_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+async def live(request: web.Request) -> web.StreamResponse:
+    return await _portal(request).hub.stream(request)
+
+
+# -- explorer -----------------------------------------------------------------------------------
+
+
+def _int_param(request: web.Request, name: str, default: int | None) -> int | None:
+    value = request.query.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
+    return int(value)
+
+
+async def list_blocks(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    limit = min(_int_param(request, "limit", 20) or 20, MAX_PAGE)
+    before = _int_param(request, "before", None)
+    blocks = portal.index.blocks(limit, before)
+    head = portal.index.head()
+    next_before = blocks[-1]["block_num"] if blocks and blocks[-1]["block_num"] > 0 else None
+    return web.json_response(
+        {
+            "data": blocks,
+            "head": head[0] if head else None,
+            "paging": {"limit": limit, "before": before, "next_before": next_before},
+        }
+    )
+
+
+async def get_block(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    block = portal.index.block(request.match_info["block"])
+    if block is None:
+        return _error(404, f"block {request.match_info['block'][:32]} is not in the index")
+    block["batches"] = portal.index.batches_of_block(block["block_num"])
+    return web.json_response({"data": block})
+
+
+def _transaction_json(portal: Portal, txn: dict[str, Any]) -> dict[str, Any]:
+    payload = txn.pop("payload")
+    txn["payload"] = portal.families.payload(txn["family"], payload)
+    return txn
+
+
+async def get_batch(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    batch = portal.index.batch(request.match_info["batch_id"])
+    if batch is None:
+        return _error(404, "batch is not in the index")
+    batch["transactions"] = [
+        _transaction_json(portal, t) for t in portal.index.transactions_of_batch(batch["batch_id"])
+    ]
+    block = portal.index.block(str(batch["block_num"]))
+    batch["block_id"] = block["block_id"] if block else None
+    return web.json_response({"data": batch})
+
+
+async def get_transaction(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    txn = portal.index.transaction(request.match_info["txn_id"])
+    if txn is None:
+        return _error(404, "transaction is not in the index")
+    block = portal.index.block(str(txn["block_num"]))
+    txn = _transaction_json(portal, txn)
+    txn["block_id"] = block["block_id"] if block else None
+    return web.json_response({"data": txn})
+
+
+# -- ledger state -------------------------------------------------------------------------------
+
+
+async def list_families(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    data = [
+        {
+            "name": f.name,
+            "namespace": f.namespace,
+            "record_types": f.record_types,
+            "decodes_payloads": f.decode_payload is not None,
+        }
+        for f in portal.families.families()
+    ]
+    return web.json_response({"data": data})
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdef" for c in text)
+
+
+async def list_state(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    prefix = request.query.get("prefix", "")
+    family_name = request.query.get("family")
+    if family_name:
+        family = portal.families.get(family_name)
+        if family is None:
+            return _error(404, f"unknown family {family_name!r}")
+        prefix = family.namespace + request.query.get("type", "")
+    if len(prefix) < 6 or not _is_hex(prefix):
+        raise ValueError("give family=NAME or prefix=HEX (at least the 6-hex namespace)")
+    limit = min(_int_param(request, "limit", 500) or 500, 5000)
+    rows = portal.index.current_records(prefix, limit)
+    data = [
+        {
+            "address": r["address"],
+            "block_num": r["block_num"],
+            "txn_id": r["txn_id"],
+            **portal.families.state(r["address"], bytes(r["value"])),
+        }
+        for r in rows
+    ]
+    return web.json_response({"data": data, "prefix": prefix})
+
+
+async def get_address(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    address = request.match_info["address"]
+    if len(address) != 70 or not _is_hex(address):
+        raise ValueError("an address is 70 lowercase hex characters")
+    current = portal.index.current_value(address)
+    history = []
+    for change in portal.index.address_history(address):
+        value = change.pop("value")
+        change["deleted"] = value is None
+        change["record"] = None if value is None else portal.families.state(address, bytes(value))
+        history.append(change)
+    return web.json_response(
+        {
+            "data": {
+                "address": address,
+                "current": None if current is None else portal.families.state(address, current),
+                "history": history,
+            }
+        }
+    )
+
+
+# -- meters -------------------------------------------------------------------------------------
+
+
+def _meter_data(portal: Portal) -> MeterData:
+    if portal.meters is None:
+        raise web.HTTPNotFound(reason="meter data is not available (no BlockMeter family)")
+    return portal.meters
+
+
+async def list_sites(request: web.Request) -> web.Response:
+    return web.json_response({"data": _meter_data(_portal(request)).sites()})
+
+
+async def list_meters(request: web.Request) -> web.Response:
+    return web.json_response({"data": _meter_data(_portal(request)).meters()})
+
+
+def _day_param(request: web.Request, name: str) -> dt.date | None:
+    value = request.query.get(name)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+async def meter_series(request: web.Request) -> web.Response:
+    data = _meter_data(_portal(request))
+    meter_id = request.match_info["meter_id"]
+    meter = next((m for m in data.meters() if m["meter_id"] == meter_id), None)
+    if meter is None:
+        return _error(404, f"no meter {meter_id!r} on the ledger")
+    zoom = request.query.get("zoom", "day")
+    end = _day_param(request, "end") or last_day(meter)
+    return web.json_response(series(data, meter, zoom, end))
+
+
+async def site_dashboard(request: web.Request) -> web.Response:
+    data = _meter_data(_portal(request))
+    board = dashboard(data, request.match_info["site_id"], _day_param(request, "day"))
+    if board is None:
+        return _error(404, f"no site {request.match_info['site_id']!r} on the ledger")
+    return web.json_response(board)

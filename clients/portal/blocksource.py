@@ -1,0 +1,113 @@
+"""A block's contents (batches, transactions) from a Sawtooth REST API: GET /blocks/{id}.
+
+The event subscription tells which blocks committed; their contents come from here. The JSON is
+Sawtooth 1.2's (protobuf field names, uint64 as strings, payload base64).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+
+class BlockUnavailable(Exception):
+    """The REST API could not give the block (down, or the block is not there)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # HTTP status, None when there was no answer
+
+
+@dataclass(frozen=True)
+class TransactionInfo:
+    txn_id: str
+    signer: str
+    batcher: str
+    family: str
+    version: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    dependencies: tuple[str, ...]
+    nonce: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    batch_id: str
+    signer: str
+    transactions: tuple[TransactionInfo, ...]
+
+
+@dataclass(frozen=True)
+class BlockContents:
+    block_id: str
+    block_num: int
+    previous_block_id: str
+    signer: str
+    state_root: str
+    batches: tuple[BatchInfo, ...]
+
+
+def parse_block(data: dict[str, Any]) -> BlockContents:
+    header = data["header"]
+    return BlockContents(
+        block_id=data["header_signature"],
+        block_num=int(header.get("block_num", 0)),
+        previous_block_id=header.get("previous_block_id", ""),
+        signer=header.get("signer_public_key", ""),
+        state_root=header.get("state_root_hash", ""),
+        batches=tuple(_parse_batch(b) for b in data.get("batches", [])),
+    )
+
+
+def _parse_batch(data: dict[str, Any]) -> BatchInfo:
+    return BatchInfo(
+        batch_id=data["header_signature"],
+        signer=data["header"].get("signer_public_key", ""),
+        transactions=tuple(_parse_transaction(t) for t in data.get("transactions", [])),
+    )
+
+
+def _parse_transaction(data: dict[str, Any]) -> TransactionInfo:
+    header = data["header"]
+    return TransactionInfo(
+        txn_id=data["header_signature"],
+        signer=header.get("signer_public_key", ""),
+        batcher=header.get("batcher_public_key", ""),
+        family=header.get("family_name", ""),
+        version=header.get("family_version", ""),
+        inputs=tuple(header.get("inputs", [])),
+        outputs=tuple(header.get("outputs", [])),
+        dependencies=tuple(header.get("dependencies", [])),
+        nonce=header.get("nonce", ""),
+        payload=base64.b64decode(data.get("payload", "")),
+    )
+
+
+class RestBlockSource:
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def fetch(self, block_id: str) -> BlockContents:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        url = f"{self.base_url}/blocks/{block_id}"
+        try:
+            async with self._session.get(url) as response:
+                if response.status != 200:
+                    raise BlockUnavailable(f"GET {url}: HTTP {response.status}", response.status)
+                body = await response.json()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise BlockUnavailable(f"GET {url}: {exc}") from exc
+        return parse_block(body["data"])
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

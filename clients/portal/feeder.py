@@ -1,0 +1,89 @@
+"""Keeps the index in step with the chain: follower events + REST block contents -> index."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from smartblocks.clients.ledger.events import BlockEvents, EventFollower
+
+from .blocksource import BlockContents, BlockUnavailable
+from .index import Applied, ChainIndex
+
+LOG = logging.getLogger(__name__)
+
+
+class BlockSource(Protocol):
+    async def fetch(self, block_id: str) -> BlockContents: ...
+
+
+class IndexFeeder:
+    def __init__(
+        self,
+        index: ChainIndex,
+        follower: EventFollower,
+        source: BlockSource,
+        on_block: Callable[[dict[str, Any]], None] = lambda _: None,
+        *,
+        retry_initial: float = 0.2,
+        retry_max: float = 5.0,
+        gone_after: int = 5,
+    ) -> None:
+        self.index = index
+        self.follower = follower
+        self.source = source
+        self.on_block = on_block
+        self._retry_initial = retry_initial
+        self._retry_max = retry_max
+        self._gone_after = gone_after
+        self.last_error: str | None = None
+
+    async def run(self) -> None:
+        async for block in self.follower.blocks():
+            contents = await self._fetch(block)
+            if contents is None:
+                # The REST API keeps saying 404: the block was most likely replaced by a fork
+                # before we fetched it. Resubscribing makes the validator replay its chain from
+                # our head, which brings the blocks that replaced it.
+                LOG.warning(
+                    "block #%d %s is gone; resubscribing", block.block_num, block.block_id[:16]
+                )
+                self.follower.resubscribe()
+                continue
+            applied = self.index.apply(block, contents)
+            if applied.rewound:
+                LOG.warning(
+                    "fork: rewound %d block(s) from #%d", applied.rewound, applied.block_num
+                )
+            self.on_block(self._summary(applied))
+
+    async def _fetch(self, block: BlockEvents) -> BlockContents | None:
+        """The block's contents, retrying while the REST API is unreachable; None when it
+        answered 404 `gone_after` times in a row."""
+        delay = self._retry_initial
+        not_found = 0
+        while True:
+            try:
+                contents = await self.source.fetch(block.block_id)
+                self.last_error = None
+                return contents
+            except BlockUnavailable as exc:
+                self.last_error = str(exc)
+                not_found = not_found + 1 if exc.status == 404 else 0
+                if not_found >= self._gone_after:
+                    return None
+                LOG.warning(
+                    "block #%d not available yet (%s); retrying in %.1fs",
+                    block.block_num,
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._retry_max)
+
+    def _summary(self, applied: Applied) -> dict[str, Any]:
+        block = self.index.block(str(applied.block_num)) or {}
+        block["rewound"] = applied.rewound
+        return block

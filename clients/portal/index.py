@@ -1,0 +1,405 @@
+"""The portal's SQLite index of the chain: blocks, batches, transactions and state changes.
+
+Fed block by block (events from the follower, contents from the REST API). It keeps exactly one
+chain: a block whose predecessor is not the current head first rewinds every row from that
+height on (a fork). `known_block_ids` lets the follower resume from what is stored here.
+
+A state-delta event gives each changed address's final value in the block but not which
+transaction wrote it; the index attributes the change to the last transaction of the block whose
+declared outputs cover the address (the one whose write survives), or to none.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, StateChangeList
+
+from smartblocks.clients.ledger.events import STATE_DELTA, BlockEvents
+
+from .blocksource import BlockContents
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS blocks (
+    block_num INTEGER PRIMARY KEY,
+    block_id TEXT NOT NULL UNIQUE,
+    previous_block_id TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    state_root TEXT NOT NULL,
+    batch_ids TEXT NOT NULL,          -- JSON list, in block order
+    batch_count INTEGER NOT NULL,
+    txn_count INTEGER NOT NULL,
+    seen_at INTEGER NOT NULL          -- when this index stored it (Unix s); not ledger data
+);
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id TEXT PRIMARY KEY,
+    block_num INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    signer TEXT NOT NULL,
+    txn_count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS batches_block ON batches (block_num, position);
+CREATE TABLE IF NOT EXISTS transactions (
+    txn_id TEXT PRIMARY KEY,
+    batch_id TEXT NOT NULL,
+    block_num INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    signer TEXT NOT NULL,
+    family TEXT NOT NULL,
+    version TEXT NOT NULL,
+    inputs TEXT NOT NULL,             -- JSON list
+    outputs TEXT NOT NULL,            -- JSON list
+    dependencies TEXT NOT NULL,       -- JSON list
+    nonce TEXT NOT NULL,
+    payload BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS transactions_batch ON transactions (batch_id, position);
+CREATE INDEX IF NOT EXISTS transactions_block ON transactions (block_num);
+CREATE INDEX IF NOT EXISTS transactions_family ON transactions (family, block_num);
+CREATE TABLE IF NOT EXISTS txn_outputs (   -- each transaction's declared outputs, searchable
+    address TEXT NOT NULL,
+    block_num INTEGER NOT NULL,
+    txn_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS txn_outputs_address ON txn_outputs (address, block_num);
+CREATE INDEX IF NOT EXISTS txn_outputs_block ON txn_outputs (block_num);
+CREATE TABLE IF NOT EXISTS state_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    block_num INTEGER NOT NULL,
+    address TEXT NOT NULL,
+    value BLOB,                       -- NULL: deleted
+    txn_id TEXT
+);
+CREATE INDEX IF NOT EXISTS state_changes_address ON state_changes (address, block_num);
+CREATE INDEX IF NOT EXISTS state_changes_block ON state_changes (block_num);
+CREATE TABLE IF NOT EXISTS current_state (
+    address TEXT PRIMARY KEY,
+    value BLOB NOT NULL,
+    block_num INTEGER NOT NULL,
+    txn_id TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What one `apply` did: the block stored and how many blocks a fork rewound first."""
+
+    block_num: int
+    block_id: str
+    rewound: int
+    txn_count: int
+
+
+class ChainIndex:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- feeding ------------------------------------------------------------------------------
+
+    def known_block_ids(self, skip: int, limit: int) -> Sequence[str]:
+        rows = self.db.execute(
+            "SELECT block_id FROM blocks ORDER BY block_num DESC LIMIT ? OFFSET ?", (limit, skip)
+        )
+        return [r[0] for r in rows]
+
+    def head(self) -> tuple[int, str] | None:
+        row = self.db.execute(
+            "SELECT block_num, block_id FROM blocks ORDER BY block_num DESC LIMIT 1"
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def apply(self, block: BlockEvents, contents: BlockContents) -> Applied:
+        """Store one committed block, rewinding first when it does not extend the head."""
+        if contents.block_id != block.block_id:
+            raise ValueError(f"contents of {contents.block_id[:16]} for {block.block_id[:16]}")
+        changes = _state_changes(block)
+        writers = _last_writers(contents, [address for address, _ in changes])
+        with self._transaction():
+            rewound = self._rewind_to(block)
+            txn_count = sum(len(b.transactions) for b in contents.batches)
+            self.db.execute(
+                "INSERT INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    block.block_num,
+                    block.block_id,
+                    block.previous_block_id,
+                    contents.signer,
+                    block.state_root,
+                    json.dumps([b.batch_id for b in contents.batches]),
+                    len(contents.batches),
+                    txn_count,
+                    int(time.time()),
+                ),
+            )
+            for position, batch in enumerate(contents.batches):
+                self.db.execute(
+                    "INSERT OR REPLACE INTO batches VALUES (?, ?, ?, ?, ?)",
+                    (
+                        batch.batch_id,
+                        block.block_num,
+                        position,
+                        batch.signer,
+                        len(batch.transactions),
+                    ),
+                )
+                for txn_position, txn in enumerate(batch.transactions):
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO transactions"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            txn.txn_id,
+                            batch.batch_id,
+                            block.block_num,
+                            txn_position,
+                            txn.signer,
+                            txn.family,
+                            txn.version,
+                            json.dumps(list(txn.inputs)),
+                            json.dumps(list(txn.outputs)),
+                            json.dumps(list(txn.dependencies)),
+                            txn.nonce,
+                            txn.payload,
+                        ),
+                    )
+                    self.db.executemany(
+                        "INSERT INTO txn_outputs VALUES (?, ?, ?)",
+                        [(output, block.block_num, txn.txn_id) for output in txn.outputs],
+                    )
+            for address, value in changes:
+                txn_id = writers.get(address)
+                self.db.execute(
+                    "INSERT INTO state_changes (block_num, address, value, txn_id)"
+                    " VALUES (?, ?, ?, ?)",
+                    (block.block_num, address, value, txn_id),
+                )
+                self._set_current(address, value, block.block_num, txn_id)
+        return Applied(block.block_num, block.block_id, rewound, txn_count)
+
+    def _rewind_to(self, block: BlockEvents) -> int:
+        """Delete every row at or above `block`'s height unless it extends the head."""
+        head = self.head()
+        if head is None:
+            return 0
+        head_num, head_id = head
+        if block.block_num == head_num + 1 and block.previous_block_id == head_id:
+            return 0
+        return self.rewind(block.block_num)
+
+    def rewind(self, from_num: int) -> int:
+        """Forget blocks `from_num` and above; returns how many were removed."""
+        count = self.db.execute(
+            "SELECT COUNT(*) FROM blocks WHERE block_num >= ?", (from_num,)
+        ).fetchone()[0]
+        if not count:
+            return 0
+        touched = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT address FROM state_changes WHERE block_num >= ?", (from_num,)
+            )
+        ]
+        for table in ("blocks", "batches", "transactions", "txn_outputs", "state_changes"):
+            self.db.execute(f"DELETE FROM {table} WHERE block_num >= ?", (from_num,))
+        for address in touched:
+            row = self.db.execute(
+                "SELECT value, block_num, txn_id FROM state_changes WHERE address = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (address,),
+            ).fetchone()
+            if row is None:
+                self.db.execute("DELETE FROM current_state WHERE address = ?", (address,))
+            else:
+                self._set_current(address, row[0], row[1], row[2])
+        return int(count)
+
+    def _set_current(
+        self, address: str, value: bytes | None, block_num: int, txn_id: str | None
+    ) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM current_state WHERE address = ?", (address,))
+        else:
+            self.db.execute(
+                "INSERT OR REPLACE INTO current_state VALUES (?, ?, ?, ?)",
+                (address, value, block_num, txn_id),
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        head = self.head()
+        counts = {
+            table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("blocks", "batches", "transactions", "current_state")
+        }
+        return {
+            "head_block_num": head[0] if head else None,
+            "head_block_id": head[1] if head else None,
+            "blocks": counts["blocks"],
+            "batches": counts["batches"],
+            "transactions": counts["transactions"],
+            "addresses": counts["current_state"],
+        }
+
+    def blocks(self, limit: int, before: int | None = None) -> list[dict[str, Any]]:
+        """Newest first; `before` is an exclusive upper bound on block_num (paging)."""
+        if before is None:
+            rows = self.db.execute("SELECT * FROM blocks ORDER BY block_num DESC LIMIT ?", (limit,))
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM blocks WHERE block_num < ? ORDER BY block_num DESC LIMIT ?",
+                (before, limit),
+            )
+        return [_block_row(r) for r in rows]
+
+    def block(self, block_id_or_num: str) -> dict[str, Any] | None:
+        if block_id_or_num.isdigit() and len(block_id_or_num) < 20:
+            row = self.db.execute(
+                "SELECT * FROM blocks WHERE block_num = ?", (int(block_id_or_num),)
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT * FROM blocks WHERE block_id = ?", (block_id_or_num,)
+            ).fetchone()
+        return _block_row(row) if row else None
+
+    def batches_of_block(self, block_num: int) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT * FROM batches WHERE block_num = ? ORDER BY position", (block_num,)
+        )
+        return [dict(r) for r in rows]
+
+    def batch(self, batch_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+        return dict(row) if row else None
+
+    def transactions_of_batch(self, batch_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT * FROM transactions WHERE batch_id = ? ORDER BY position", (batch_id,)
+        )
+        return [_txn_row(r) for r in rows]
+
+    def transaction(self, txn_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM transactions WHERE txn_id = ?", (txn_id,)).fetchone()
+        return _txn_row(row) if row else None
+
+    def current_records(self, prefix: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """Current state under an address prefix (a namespace, or namespace + record type)."""
+        rows = self.db.execute(
+            "SELECT * FROM current_state WHERE address >= ? AND address < ?"
+            " ORDER BY address LIMIT ?",
+            (prefix, prefix + "g", limit),  # "g" sorts after every hex digit
+        )
+        return [dict(r) for r in rows]
+
+    def current_value(self, address: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT value FROM current_state WHERE address = ?", (address,)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def address_history(self, address: str, limit: int = 100) -> list[dict[str, Any]]:
+        """Every change of an address, newest first, with the transaction credited for it."""
+        rows = self.db.execute(
+            "SELECT s.block_num, s.value, s.txn_id, t.family, t.signer, b.block_id"
+            " FROM state_changes s"
+            " JOIN blocks b ON b.block_num = s.block_num"
+            " LEFT JOIN transactions t ON t.txn_id = s.txn_id"
+            " WHERE s.address = ? ORDER BY s.id DESC LIMIT ?",
+            (address, limit),
+        )
+        return [dict(r) for r in rows]
+
+    def transactions_writing(self, address: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """Transactions that declared `address` itself as an output, oldest first."""
+        rows = self.db.execute(
+            "SELECT t.* FROM txn_outputs o JOIN transactions t ON t.txn_id = o.txn_id"
+            " WHERE o.address = ? ORDER BY o.block_num, t.batch_id, t.position LIMIT ?",
+            (address, limit),
+        )
+        return [_txn_row(r) for r in rows]
+
+    def transactions_by_family(
+        self, family: str, limit: int, before_block: int | None = None
+    ) -> list[dict[str, Any]]:
+        bound = before_block if before_block is not None else 2**62
+        rows = self.db.execute(
+            "SELECT * FROM transactions WHERE family = ? AND block_num < ?"
+            " ORDER BY block_num DESC, batch_id, position LIMIT ?",
+            (family, bound, limit),
+        )
+        return [_txn_row(r) for r in rows]
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE .. COMMIT, rolled back on any exception (so a block is all or nothing)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _state_changes(block: BlockEvents) -> list[tuple[str, bytes | None]]:
+    changes: list[tuple[str, bytes | None]] = []
+    for event in block.of_type(STATE_DELTA):
+        change_list = StateChangeList()
+        change_list.ParseFromString(event.data)
+        for change in change_list.state_changes:
+            value = None if change.type == StateChange.DELETE else bytes(change.value)
+            changes.append((change.address, value))
+    return changes
+
+
+def _last_writers(contents: BlockContents, addresses: list[str]) -> dict[str, str]:
+    # Outputs may be prefixes: index them by string, then try each prefix length per address.
+    by_output: dict[str, tuple[int, str]] = {}
+    order = 0
+    for batch in contents.batches:
+        for txn in batch.transactions:
+            order += 1
+            for output in txn.outputs:
+                by_output[output] = (order, txn.txn_id)
+    lengths = sorted({len(output) for output in by_output})
+    writers: dict[str, str] = {}
+    for address in addresses:
+        hits = [by_output.get(address[:length]) for length in lengths]
+        found = [hit for hit in hits if hit is not None]
+        if found:
+            writers[address] = max(found)[1]
+    return writers
+
+
+def _block_row(row: sqlite3.Row) -> dict[str, Any]:
+    block = dict(row)
+    block["batch_ids"] = json.loads(block["batch_ids"])
+    return block
+
+
+def _txn_row(row: sqlite3.Row) -> dict[str, Any]:
+    txn = dict(row)
+    for key in ("inputs", "outputs", "dependencies"):
+        txn[key] = json.loads(txn[key])
+    txn["payload"] = bytes(txn["payload"])
+    return txn

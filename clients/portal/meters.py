@@ -1,0 +1,294 @@
+"""Meter charts and site dashboards from the BlockMeter family's state (rollup records).
+
+`MeterData` is the seam: anything that can list sites and meters and hand over a day rollup
+(hour buckets) or a month rollup (day buckets) feeds the charts. `StateMeterData` reads them from
+the index's current state, decoding with blockmeter.proto; tests may pass their own.
+
+JSON shapes (docs/portal.md):
+  series:    {meter, zoom, start, end, bucket_s, resolution, unit, latest_day,
+              points: [{t, value, count, min, max}],
+              rollups: {total, count, min, max, mean, flagged_count, gap_count}}
+  dashboard: {site, as_of, day, month, meters: [{..., today, month}], figures}
+All values are integers in the meter's unit (mWh for energy); `t` is Unix seconds UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import itertools
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from .decoders import message_dict
+from .index import ChainIndex
+
+ZOOMS = {"day": (1, 3600), "week": (7, 3600), "month": (0, 86400)}  # (days, bucket seconds)
+
+ENERGY_IN = {"ELECTRICITY_IMPORT"}
+GENERATION = {"GENERATION"}
+EXPORT = {"ELECTRICITY_EXPORT"}
+
+
+class MeterData(Protocol):
+    def sites(self) -> list[dict[str, Any]]: ...
+    def meters(self) -> list[dict[str, Any]]: ...
+    def day_rollup(self, meter_id: str, day: str) -> dict[str, Any] | None: ...
+    def month_rollup(self, meter_id: str, month: str) -> dict[str, Any] | None: ...
+
+    def intervals(self, meter: dict[str, Any], day: dt.date) -> list[tuple[int, int]] | None:
+        """The day's readings as (interval start, value), or None to chart hourly buckets."""
+        ...
+
+
+class StateMeterData:
+    """BlockMeter sites, meters (with heads) and rollups from the index's current state."""
+
+    def __init__(self, index: ChainIndex) -> None:
+        self.index = index
+        self.pb2 = importlib.import_module("smartblocks.protos.blockmeter_pb2")
+        self.addressing = importlib.import_module("smartblocks.processors.blockmeter.addressing")
+
+    def _records(self, record_type: Any, message_name: str) -> list[dict[str, Any]]:
+        out = []
+        for row in self.index.current_records(record_type.prefix, limit=100_000):
+            message = getattr(self.pb2, message_name)()
+            message.ParseFromString(bytes(row["value"]))
+            out.append(_plain(message_dict(message, defaults=True)))
+        return out
+
+    def _record(self, address: str, message_name: str) -> dict[str, Any] | None:
+        value = self.index.current_value(address)
+        if value is None:
+            return None
+        message = getattr(self.pb2, message_name)()
+        message.ParseFromString(value)
+        return _plain(message_dict(message, defaults=True))
+
+    def sites(self) -> list[dict[str, Any]]:
+        return sorted(
+            self._records(self.addressing.RecordType.SITE, "Site"), key=lambda s: s["site_id"]
+        )
+
+    def meters(self) -> list[dict[str, Any]]:
+        meters = self._records(self.addressing.RecordType.METER, "Meter")
+        for meter in meters:
+            address = self.addressing.meter_head_address(meter["meter_id"])
+            meter["head"] = self._record(address, "MeterHead")
+        return sorted(meters, key=lambda m: m["meter_id"])
+
+    def day_rollup(self, meter_id: str, day: str) -> dict[str, Any] | None:
+        return self._record(self.addressing.day_rollup_address(meter_id, day), "Rollup")
+
+    def month_rollup(self, meter_id: str, month: str) -> dict[str, Any] | None:
+        return self._record(self.addressing.month_rollup_address(meter_id, month), "Rollup")
+
+    def intervals(self, meter: dict[str, Any], day: dt.date) -> list[tuple[int, int]] | None:
+        """An INTERVAL meter's readings of one UTC day, from the payloads of the transactions
+        that wrote its day rollup (the readings live in payloads, not in state)."""
+        if meter.get("mode") != "INTERVAL":
+            return None  # registers: the rollups already hold the differences
+        address = self.addressing.day_rollup_address(meter["meter_id"], day.isoformat())
+        start = _epoch(day)
+        readings: dict[int, int] = {}
+        for txn in self.index.transactions_writing(address, limit=100_000):
+            payload = self.pb2.BlockMeterPayload()
+            payload.ParseFromString(txn["payload"])
+            body = payload.record_readings
+            if payload.WhichOneof("body") != "record_readings" or body.interval_s <= 0:
+                continue
+            for i, value in enumerate(body.values):
+                t = body.window_start + i * body.interval_s
+                if start <= t < start + 86400:
+                    readings[t] = value
+        return sorted(readings.items())
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """json_format writes 64-bit integers as strings; the charts want numbers."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, str) and value.lstrip("-").isdigit() and key not in _TEXT_KEYS:
+            out[key] = int(value)
+        elif isinstance(value, list):
+            out[key] = [_plain(v) if isinstance(v, dict) else v for v in value]
+        elif isinstance(value, dict):
+            out[key] = _plain(value)
+        else:
+            out[key] = value
+    return out
+
+
+_TEXT_KEYS = {"meter_id", "site_id", "name", "bms_tag", "period", "timezone", "location"}
+
+
+# -- series --------------------------------------------------------------------------------------
+
+
+def window(zoom: str, end_day: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last UTC day shown for a zoom ending on `end_day` (month: its calendar month)."""
+    if zoom not in ZOOMS:
+        raise ValueError(f"zoom must be one of {', '.join(ZOOMS)}, not {zoom!r}")
+    if zoom == "month":
+        first = end_day.replace(day=1)
+        next_month = (first + dt.timedelta(days=32)).replace(day=1)
+        return first, next_month - dt.timedelta(days=1)
+    days = ZOOMS[zoom][0]
+    return end_day - dt.timedelta(days=days - 1), end_day
+
+
+def series(data: MeterData, meter: dict[str, Any], zoom: str, end_day: dt.date) -> dict[str, Any]:
+    first, last = window(zoom, end_day)
+    bucket_s = ZOOMS[zoom][1]
+    resolution = "day" if zoom == "month" else "hour"
+    points: list[dict[str, Any]] = []
+    if zoom == "month":
+        rollup = data.month_rollup(meter["meter_id"], first.strftime("%Y-%m"))
+        rollups = [rollup] if rollup else []
+        for bucket in rollup["buckets"] if rollup else []:
+            day = first.replace(day=bucket.get("index", 1))
+            points.append(_point(_epoch(day), bucket))
+    elif zoom == "day" and (readings := data.intervals(meter, first)):
+        rollup = data.day_rollup(meter["meter_id"], first.isoformat())
+        rollups = [rollup] if rollup else []
+        bucket_s = int(meter.get("nominal_interval_s") or 0) or _smallest_step(readings)
+        resolution = "interval"
+        points = [{"t": t, "value": v, "count": 1, "min": v, "max": v} for t, v in readings]
+    else:
+        rollups = []
+        day = first
+        while day <= last:
+            rollup = data.day_rollup(meter["meter_id"], day.isoformat())
+            if rollup:
+                rollups.append(rollup)
+                for bucket in rollup.get("buckets", []):
+                    points.append(_point(_epoch(day) + 3600 * bucket.get("index", 0), bucket))
+            day += dt.timedelta(days=1)
+    return {
+        "meter": _meter_summary(meter),
+        "zoom": zoom,
+        "start": _epoch(first),
+        "end": _epoch(last + dt.timedelta(days=1)),
+        "bucket_s": bucket_s,
+        "resolution": resolution,
+        "unit": meter.get("unit", "UNIT_UNSET"),
+        "latest_day": last_day(meter).isoformat(),
+        "points": points,
+        "rollups": combine(rollups),
+    }
+
+
+def _smallest_step(readings: list[tuple[int, int]]) -> int:
+    steps = [b[0] - a[0] for a, b in itertools.pairwise(readings)]
+    return min(steps, default=3600)
+
+
+def _point(t: int, bucket: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "t": t,
+        "value": bucket.get("sum", 0),
+        "count": bucket.get("count", 0),
+        "min": bucket.get("min", 0),
+        "max": bucket.get("max", 0),
+    }
+
+
+def combine(rollups: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Totals over rollups; mean is floor(total / count) (integer division, as on-chain)."""
+    total = count = flagged = gaps = 0
+    low: int | None = None
+    high: int | None = None
+    for r in rollups:
+        if not r.get("count"):
+            continue
+        total += r.get("sum", 0)
+        count += r["count"]
+        flagged += r.get("flagged_count", 0)
+        gaps += r.get("gap_count", 0)
+        low = r.get("min", 0) if low is None else min(low, r.get("min", 0))
+        high = r.get("max", 0) if high is None else max(high, r.get("max", 0))
+    return {
+        "total": total,
+        "count": count,
+        "min": low,
+        "max": high,
+        "mean": total // count if count else None,
+        "flagged_count": flagged,
+        "gap_count": gaps,
+    }
+
+
+def _epoch(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def _meter_summary(meter: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "meter_id",
+        "site_id",
+        "name",
+        "kind",
+        "unit",
+        "mode",
+        "nominal_interval_s",
+        "head",
+        "retired",
+    )
+    return {k: meter.get(k) for k in keys}
+
+
+def last_day(meter: dict[str, Any]) -> dt.date:
+    """The UTC day of a meter's newest reading: where its chart opens (the ledger's 'today')."""
+    head = meter.get("head") or {}
+    end = head.get("last_window_end")
+    if not end:
+        return dt.datetime.now(dt.UTC).date()
+    return dt.datetime.fromtimestamp(int(end) - 1, dt.UTC).date()
+
+
+# -- site dashboard ------------------------------------------------------------------------------
+
+
+def dashboard(data: MeterData, site_id: str, day: dt.date | None = None) -> dict[str, Any] | None:
+    site = next((s for s in data.sites() if s.get("site_id") == site_id), None)
+    if site is None:
+        return None
+    meters = [m for m in data.meters() if m.get("site_id") == site_id]
+    as_of = day or max((last_day(m) for m in meters), default=dt.datetime.now(dt.UTC).date())
+    month = as_of.strftime("%Y-%m")
+    rows = []
+    for meter in meters:
+        today = data.day_rollup(meter["meter_id"], as_of.isoformat())
+        this_month = data.month_rollup(meter["meter_id"], month)
+        rows.append(
+            {
+                **_meter_summary(meter),
+                "today": today.get("sum", 0) if today else 0,
+                "month": this_month.get("sum", 0) if this_month else 0,
+            }
+        )
+    return {
+        "site": site,
+        "as_of": as_of.isoformat(),
+        "month_label": month,
+        "meters": rows,
+        "figures": {"today": energy_figures(rows, "today"), "month": energy_figures(rows, "month")},
+    }
+
+
+def energy_figures(rows: list[dict[str, Any]], period: str) -> dict[str, Any]:
+    """Electricity balance in mWh: consumption = import + generation - export.
+
+    generation_share_ppm = floor(generation * 1e6 / consumption); None when nothing was used."""
+    imported = sum(r[period] for r in rows if r.get("kind") in ENERGY_IN)
+    generated = sum(r[period] for r in rows if r.get("kind") in GENERATION)
+    exported = sum(r[period] for r in rows if r.get("kind") in EXPORT)
+    consumption = imported + generated - exported
+    share = generated * 1_000_000 // consumption if consumption > 0 else None
+    return {
+        "import_mwh": imported,
+        "generation_mwh": generated,
+        "export_mwh": exported,
+        "consumption_mwh": consumption,
+        "generation_share_ppm": share,
+    }

@@ -1,0 +1,109 @@
+// BlockPortal front-end: login, hash routing, live block events.
+import { api, post, Unauthorised } from "./api.js";
+import { el } from "./format.js";
+import { admin } from "./views/admin.js";
+import { batch, block, blocks, transaction } from "./views/explorer.js";
+import { meter, meterList, site } from "./views/meters.js";
+import { address, families, family } from "./views/state.js";
+
+const view = document.getElementById("view");
+const topbar = document.querySelector(".topbar");
+let events = null;
+
+const ROUTES = [
+  [/^\/blocks$/, "blocks", (p) => blocks(view, p)],
+  [/^\/blocks\/(\w+)$/, "blocks", (p, id) => block(view, id)],
+  [/^\/batches\/(\w+)$/, "blocks", (p, id) => batch(view, id)],
+  [/^\/transactions\/(\w+)$/, "blocks", (p, id) => transaction(view, id)],
+  [/^\/state$/, "state", () => families(view)],
+  [/^\/state\/([\w-]+)$/, "state", (p, name) => family(view, name, p)],
+  [/^\/address\/([0-9a-f]{70})$/, "state", (p, a) => address(view, a)],
+  [/^\/meters$/, "meters", () => meterList(view)],
+  [/^\/meters\/([^/?]+)$/, "meters", (p, id) => meter(view, decodeURIComponent(id), p)],
+  [/^\/sites\/([^/?]+)$/, "meters", (p, id) => site(view, decodeURIComponent(id), p)],
+  [/^\/admin$/, "admin", () => admin(view)],
+];
+
+async function route() {
+  const [path, query] = (location.hash.slice(1) || "/blocks").split("?");
+  const params = new URLSearchParams(query || "");
+  view.onblock = null;
+  for (const [pattern, section, render] of ROUTES) {
+    const match = path.match(pattern);
+    if (!match) continue;
+    for (const a of document.querySelectorAll("nav a[data-section]")) {
+      a.classList.toggle("active", a.dataset.section === section);
+    }
+    view.classList.add("loading");
+    try {
+      await render(params, ...match.slice(1));
+    } catch (err) {
+      if (err instanceof Unauthorised) return showLogin();
+      view.replaceChildren(el("div", { class: "notice error" }, el("strong", {}, "Could not load this page. "), err.message));
+    } finally {
+      view.classList.remove("loading");
+    }
+    return;
+  }
+  view.replaceChildren(el("div", { class: "notice" }, `No page at ${path}.`));
+}
+
+function showLogin() {
+  events?.close();
+  events = null;
+  topbar.hidden = true;
+  view.replaceChildren(document.getElementById("login-template").content.cloneNode(true));
+  const form = document.getElementById("login-form");
+  form.user.focus();
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await post("/api/login", { user: form.user.value, password: form.password.value });
+      await start();
+    } catch (err) {
+      document.getElementById("login-error").textContent = err.message === "log in first"
+        ? "Unknown user or wrong password." : err.message;
+    }
+  });
+}
+
+function setHead(num) {
+  document.getElementById("head").textContent = num === null || num === undefined ? "" : `head #${num}`;
+}
+
+function listen() {
+  events?.close();
+  events = new EventSource("/api/live");
+  const live = document.getElementById("live");
+  events.onopen = () => { live.textContent = "● live"; live.className = "live on"; };
+  events.onerror = () => { live.textContent = "● reconnecting"; live.className = "live off"; };
+  events.addEventListener("block", (e) => {
+    const b = JSON.parse(e.data);
+    setHead(b.block_num);
+    if (view.onblock) view.onblock(b);
+  });
+}
+
+async function start() {
+  let me;
+  try {
+    me = await api("/api/session");
+  } catch (err) {
+    if (err instanceof Unauthorised) return showLogin();
+    throw err;
+  }
+  topbar.hidden = false;
+  document.getElementById("who").textContent = `${me.user} · ${me.role}`;
+  document.querySelector(".admin-only").hidden = me.role !== "admin";
+  api("/api/status").then((s) => setHead(s.head_block_num)).catch(() => {});
+  listen();
+  await route();
+}
+
+document.getElementById("logout").addEventListener("click", async () => {
+  await post("/api/logout", {}).catch(() => {});
+  location.hash = "";
+  showLogin();
+});
+window.addEventListener("hashchange", () => { if (!topbar.hidden) route(); });
+start();

@@ -1,0 +1,106 @@
+// Meters: the list, one meter's chart (zoom day/week/month), a site's dashboard.
+import { api } from "../api.js";
+import { barChart } from "../chart.js";
+import { el, kv, quantity, title, when } from "../format.js";
+
+const KIND = {
+  ELECTRICITY_IMPORT: "Electricity import", ELECTRICITY_EXPORT: "Electricity export",
+  GENERATION: "Generation", GAS: "Gas", HEAT: "Heat", COOLING: "Cooling", WATER: "Water",
+  TEMPERATURE: "Temperature", WIND_SPEED: "Wind speed", SOLAR_IRRADIANCE: "Irradiance",
+  RELATIVE_HUMIDITY: "Humidity",
+};
+
+export async function meterList(view) {
+  const [{ data: sites }, { data: meters }] = await Promise.all([api("/api/sites"), api("/api/meters")]);
+  view.replaceChildren(
+    title("Sites and meters"),
+    el("div", { class: "cards" }, sites.map((s) => el("a", { class: "card", href: `#/sites/${s.site_id}` },
+      el("h3", {}, s.name || s.site_id), el("p", { class: "muted" }, `${s.location || ""} · ${s.floor_area_m2 || "?"} m²`),
+      el("span", { class: "link" }, "Dashboard →")))),
+    el("table", { class: "grid-table", id: "meters" },
+      el("thead", {}, el("tr", {}, ["Meter", "Name", "Site", "Kind", "Readings", "Last window end"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, meters.map((m) => el("tr", {},
+        el("td", {}, el("a", { href: `#/meters/${m.meter_id}` }, m.meter_id)),
+        el("td", {}, m.name || "—"),
+        el("td", {}, el("a", { href: `#/sites/${m.site_id}` }, m.site_id)),
+        el("td", {}, KIND[m.kind] || m.kind),
+        el("td", { class: "num" }, m.head?.value_count ?? 0),
+        el("td", { class: "when" }, when(m.head?.last_window_end)))))));
+}
+
+function shiftDay(day, zoom, direction) {
+  const d = new Date(`${day}T00:00:00Z`);
+  if (zoom === "month") d.setUTCMonth(d.getUTCMonth() + direction, 1);
+  else d.setUTCDate(d.getUTCDate() + direction * (zoom === "week" ? 7 : 1));
+  return d.toISOString().slice(0, 10);
+}
+
+export async function meter(view, id, params) {
+  const zoom = params.get("zoom") || "day";
+  const end = params.get("end");
+  const query = new URLSearchParams({ zoom });
+  if (end) query.set("end", end);
+  const s = await api(`/api/meters/${encodeURIComponent(id)}/series?${query}`);
+  const shownEnd = new Date((s.end - 86400) * 1000).toISOString().slice(0, 10);
+  // Zooming in from a month lands on its newest day with readings, not on an empty day.
+  const anchor = shownEnd > s.latest_day ? s.latest_day : shownEnd;
+  const link = (z, e) => `#/meters/${id}?zoom=${z}&end=${e}`;
+  const r = s.rollups;
+  const m = s.meter;
+  view.replaceChildren(
+    title(m.name || m.meter_id, el("span", { class: "badge" }, KIND[m.kind] || m.kind)),
+    el("p", { class: "muted" }, "Site ", el("a", { href: `#/sites/${m.site_id}` }, m.site_id),
+      ` · meter id ${m.meter_id} · ${m.mode === "CUMULATIVE" ? "register" : "interval"} readings every ${m.nominal_interval_s} s`),
+    el("div", { class: "toolbar" },
+      el("div", { class: "segmented", role: "group", "aria-label": "zoom" },
+        ["day", "week", "month"].map((z) => el("a", { href: link(z, anchor), class: z === zoom ? "active" : null, "data-zoom": z }, z))),
+      el("div", { class: "period" },
+        el("a", { class: "button", href: link(zoom, shiftDay(shownEnd, zoom, -1)), title: "earlier" }, "←"),
+        el("span", {}, `${new Date(s.start * 1000).toISOString().slice(0, 10)} – ${shownEnd}`),
+        el("a", { class: "button", href: link(zoom, shiftDay(shownEnd, zoom, 1)), title: "later" }, "→"))),
+    barChart(s),
+    el("div", { class: "figures" },
+      figure("Total", quantity(r.total, s.unit, 1)),
+      figure(`Mean per ${{ interval: "reading", hour: "hour", day: "day" }[s.resolution]}`,
+        s.points.length ? precise(Math.floor(r.total / s.points.length), s.unit) : "—"),
+      figure("Largest reading", precise(r.max, s.unit)),
+      figure("Readings", r.count.toLocaleString("en-GB")),
+      figure("Flagged", r.flagged_count), figure("Gaps", r.gap_count)),
+    el("h2", {}, "Meter head on the ledger"),
+    kv([["First window", when(m.head?.first_window_start)], ["Last window end", when(m.head?.last_window_end)],
+      ["Windows", m.head?.window_count ?? 0], ["Values", m.head?.value_count ?? 0]]));
+  view.onblock = () => meter(view, id, params).catch(() => {});
+}
+
+// Three decimals for small figures, one for large ones, so every figure fits its box.
+const precise = (value, unit) => quantity(value, unit, Math.abs(value) >= 1e9 ? 1 : 3);
+
+function figure(label, value, note) {
+  return el("div", { class: "figure" }, el("span", { class: "label" }, label),
+    el("span", { class: "value" }, value), note ? el("span", { class: "note" }, note) : null);
+}
+
+export async function site(view, id, params) {
+  const day = params.get("day");
+  const d = await api(`/api/sites/${encodeURIComponent(id)}/dashboard${day ? `?day=${day}` : ""}`);
+  const f = d.figures;
+  const share = (x) => (x.generation_share_ppm === null ? "—" : `${(x.generation_share_ppm / 1e4).toFixed(1)} %`);
+  view.replaceChildren(
+    title(d.site.name || d.site.site_id, el("span", { class: "muted" }, `as of ${d.as_of} (UTC, newest readings)`)),
+    el("div", { class: "figures big" },
+      figure("Consumption today", quantity(f.today.consumption_mwh, "MILLIWATT_HOUR"), d.as_of),
+      figure(`Consumption ${d.month_label}`, quantity(f.month.consumption_mwh, "MILLIWATT_HOUR")),
+      figure("Generation share today", share(f.today), "CHP + wind + PV of consumption"),
+      figure(`Generation share ${d.month_label}`, share(f.month)),
+      figure("Imported this month", quantity(f.month.import_mwh, "MILLIWATT_HOUR")),
+      figure("Generated this month", quantity(f.month.generation_mwh, "MILLIWATT_HOUR"))),
+    el("h2", {}, "Meters"),
+    el("table", { class: "grid-table" },
+      el("thead", {}, el("tr", {}, ["Meter", "Kind", "Today", d.month_label].map((h) => el("th", {}, h)))),
+      el("tbody", {}, d.meters.map((m) => el("tr", {},
+        el("td", {}, el("a", { href: `#/meters/${m.meter_id}` }, m.name || m.meter_id)),
+        el("td", {}, KIND[m.kind] || m.kind),
+        el("td", { class: "num" }, quantity(m.today, m.unit)),
+        el("td", { class: "num" }, quantity(m.month, m.unit)))))));
+  view.onblock = () => site(view, id, params).catch(() => {});
+}
