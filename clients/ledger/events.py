@@ -78,19 +78,38 @@ def subscription(event_type: str, *filters: tuple[str, str, int]) -> EventSubscr
     )
 
 
-def block_events_from(event_list: EventList) -> BlockEvents | None:
-    """The block an EventList reports, or None when it carries no block-commit event."""
+def blocks_from(event_list: EventList) -> list[BlockEvents]:
+    """The blocks an EventList reports, in order.
+
+    A live EventList covers one block, but Sawtooth sends a whole catch-up as ONE list: each
+    block's sawtooth/block-commit event followed by that block's receipt events (state deltas,
+    processors' events). So a block-commit starts a block; what follows it belongs to it.
+    Events before the first block-commit have no block to belong to and are dropped.
+    """
+    blocks: list[BlockEvents] = []
+    commit: Event | None = None
+    events: list[Event] = []
+
+    def close() -> None:
+        if commit is not None:
+            attrs = {a.key: a.value for a in commit.attributes}
+            blocks.append(
+                BlockEvents(
+                    block_id=attrs["block_id"],
+                    block_num=int(attrs["block_num"]),
+                    previous_block_id=attrs.get("previous_block_id", ""),
+                    state_root=attrs.get("state_root_hash", ""),
+                    events=tuple(events),
+                )
+            )
+
     for event in event_list.events:
         if event.event_type == BLOCK_COMMIT:
-            attrs = {a.key: a.value for a in event.attributes}
-            return BlockEvents(
-                block_id=attrs["block_id"],
-                block_num=int(attrs["block_num"]),
-                previous_block_id=attrs.get("previous_block_id", ""),
-                state_root=attrs.get("state_root_hash", ""),
-                events=tuple(event_list.events),
-            )
-    return None
+            close()
+            commit, events = event, []
+        events.append(event)
+    close()
+    return blocks
 
 
 class _Disconnected(Exception):
@@ -141,13 +160,11 @@ class EventFollower:
                     pending = await self._subscribe()
                     delay = self._backoff_initial
                     for event_list in pending:
-                        block = block_events_from(event_list)
-                        if block:
+                        for block in blocks_from(event_list):
                             yield block
                             self._check_resubscribe()
                     while True:
-                        block = await self._next_block()
-                        if block:
+                        for block in await self._next_blocks():
                             yield block
                             self._check_resubscribe()
                 except _Disconnected as why:
@@ -295,15 +312,15 @@ class EventFollower:
                 response.ParseFromString(message.content)
                 return response.status, response.response_message, early
 
-    async def _next_block(self) -> BlockEvents | None:
+    async def _next_blocks(self) -> list[BlockEvents]:
         message = await self._receive(timeout=None)
         if message.message_type != Message.CLIENT_EVENTS:
             LOG.debug("ignoring message type %d", message.message_type)
-            return None
-        block = block_events_from(_event_list(message.content))
-        if block is None:
+            return []
+        blocks = blocks_from(_event_list(message.content))
+        if not blocks:
             LOG.warning("event list without a block-commit event; ignored")
-        return block
+        return blocks
 
 
 def _event_list(content: bytes) -> EventList:

@@ -159,3 +159,35 @@ async def test_invalid_filter_is_reported_not_retried(chain, validator, bad_rege
     it = follower(validator, MemoryIndex(), subscriptions=[sub]).blocks()
     with pytest.raises(SubscriptionRejected, match="INVALID_FILTER bad regex"):
         await asyncio.wait_for(anext(it), STEP)
+
+
+def test_one_catch_up_list_holding_many_blocks_is_split_per_block():
+    # Sawtooth sends a whole catch-up as one EventList: block-commit, then that block's
+    # receipt events, for each block in turn.
+    from sawtooth_sdk.protobuf.events_pb2 import Event, EventList
+
+    from smartblocks.clients.ledger.events import BLOCK_COMMIT, STATE_DELTA, blocks_from
+
+    def commit(num: int) -> Event:
+        attrs = {
+            "block_id": f"b{num}",
+            "block_num": str(num),
+            "previous_block_id": f"b{num - 1}",
+            "state_root_hash": f"r{num}",
+        }
+        return Event(
+            event_type=BLOCK_COMMIT,
+            attributes=[Event.Attribute(key=k, value=v) for k, v in attrs.items()],
+        )
+
+    delta = Event(event_type=STATE_DELTA, data=b"d2")
+    listed = EventList(events=[commit(1), commit(2), delta, commit(3)])
+    blocks = blocks_from(listed)
+    assert [(b.block_id, b.block_num, b.previous_block_id, b.state_root) for b in blocks] == [
+        ("b1", 1, "b0", "r1"),
+        ("b2", 2, "b1", "r2"),
+        ("b3", 3, "b2", "r3"),
+    ]
+    assert [e.data for e in blocks[1].of_type(STATE_DELTA)] == [b"d2"]
+    assert blocks[0].of_type(STATE_DELTA) == blocks[2].of_type(STATE_DELTA) == []
+    assert blocks_from(EventList(events=[delta])) == []
