@@ -15,13 +15,14 @@ import sys
 from smartblocks.clients.ledger.errors import UserError
 
 COMMANDS = [
+    "devnet",
     "keygen",
-    "status",
     "authority",
     "site",
     "meter",
-    "tp",
     "portal",
+    "status",
+    "tp",
 ]
 
 DESCRIPTION = """\

@@ -1,0 +1,257 @@
+"""Devnet end to end through its REST API: committed kv transactions/s and commit latency.
+
+`smartblocks devnet` (its defaults: --min-wait 0, --max-wait 0.1, --max-batches-per-block 100)
+and `smartblocks tp kv` run as subprocesses, as an operator runs them; this process is the
+client. All three share the machine's cores, so the client's own cost is in the figures.
+
+- throughput: pre-signed batches (1 or 100 kv `set`s each, distinct names) POSTed one batch
+  per request by several concurrent submitters; time from the first POST to the answer saying
+  the last batch is COMMITTED.
+- latency: open loop at half the measured 100-txn rate, one 100-txn batch every interval; each
+  batch's latency is from just before its POST to the answer of a status request with `wait`,
+  which the devnet sends as soon as the batch's block commits.
+- CPU per committed transaction of each process, from /proc, during the 100-txn run.
+- the 100-txn rate again with `tp --max-occupancy 40`: how much a wider window of transactions
+  in flight gains over the default, i.e. how much of the time goes to waiting on round trips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sawtooth_sdk.protobuf.batch_pb2 import Batch
+
+from bench import harness
+from smartblocks.clients.cli.main import build_parser
+from smartblocks.clients.ledger.keys import Signer
+from smartblocks.clients.ledger.rest import RestClient, RestError
+from smartblocks.clients.ledger.transactions import make_batch, make_transaction
+from smartblocks.processors.kv.addressing import FAMILY_NAME, FAMILY_VERSION, value_address
+from smartblocks.processors.kv.payload import KvPayload
+from smartblocks.processors.runtime import DEFAULT_MAX_OCCUPANCY
+from tests.integration.processes import DevnetServer, Processor, wait_registered
+
+SUBMITTERS = 8
+QUEUE_FULL = 429
+WIDE_OCCUPANCY = 40
+
+
+def _devnet_defaults() -> dict[str, Any]:
+    """The defaults `smartblocks devnet` and `smartblocks tp` run with, read from the CLI itself
+    so the recorded parameters cannot drift from what ran."""
+    devnet = build_parser().parse_args(["devnet"])
+    return {
+        "min_wait_s": devnet.min_wait,
+        "max_wait_s": devnet.max_wait,
+        "max_batches_per_block": devnet.max_batches_per_block,
+        "tp_max_occupancy": DEFAULT_MAX_OCCUPANCY,
+    }
+
+
+DEVNET_DEFAULTS = _devnet_defaults()
+
+
+def make_batches(signer: Signer, prefix: str, batches: int, per_batch: int) -> list[Batch]:
+    out = []
+    for b in range(batches):
+        txns = []
+        for t in range(per_batch):
+            name = f"{prefix}-{b}-{t}"
+            address = value_address(name)
+            payload = KvPayload("set", name, b * per_batch + t).encode()
+            txns.append(
+                make_transaction(signer, FAMILY_NAME, FAMILY_VERSION, payload, [address], [address])
+            )
+        out.append(make_batch(signer, txns))
+    return out
+
+
+async def submit(rest: RestClient, batch: Batch) -> None:
+    """POST one batch; a full queue (429) is retried after a short pause, as a client would."""
+    while True:
+        try:
+            await rest.submit_batches([batch])
+            return
+        except RestError as exc:
+            if exc.status != QUEUE_FULL:
+                raise
+            await asyncio.sleep(0.05)
+
+
+async def wait_committed(rest: RestClient, ids: list[str], timeout: float = 300) -> None:
+    statuses = await rest.wait_for_batches(ids, timeout)
+    bad = [s for s in statuses if s["status"] != "COMMITTED"]
+    if bad:
+        raise RuntimeError(f"{len(bad)} batches not committed, first: {bad[0]}")
+
+
+async def throughput(rest: RestClient, batches: list[Batch]) -> float:
+    """Committed transactions per second, first POST to last COMMITTED."""
+    queue: asyncio.Queue[Batch] = asyncio.Queue()
+    for batch in batches:
+        queue.put_nowait(batch)
+
+    async def submitter() -> None:
+        while not queue.empty():
+            await submit(rest, queue.get_nowait())
+
+    started = time.perf_counter()
+    await asyncio.gather(*(submitter() for _ in range(SUBMITTERS)))
+    await wait_committed(rest, [b.header_signature for b in batches])
+    elapsed = time.perf_counter() - started
+    return sum(len(b.transactions) for b in batches) / elapsed
+
+
+async def latencies(rest: RestClient, batches: list[Batch], interval: float) -> list[float]:
+    """Open loop: batch k is POSTed at k * interval whatever happened to the earlier ones."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+
+    async def one(k: int, batch: Batch) -> float:
+        await asyncio.sleep(max(0.0, start + k * interval - loop.time()))
+        sent = time.perf_counter()
+        await submit(rest, batch)
+        await wait_committed(rest, [batch.header_signature], timeout=60)
+        return time.perf_counter() - sent
+
+    return list(await asyncio.gather(*(one(k, b) for k, b in enumerate(batches))))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), 0 where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Stack:
+    """A devnet and one kv processor, as subprocesses; `pids` names them for CPU accounting."""
+
+    def __init__(self, tmp: Path, tp_args: tuple[str, ...] = ()) -> None:
+        self.devnet = DevnetServer(tmp / "devnet")
+        self.processor = Processor("kv", tmp / "tp.log", *tp_args)
+
+    def __enter__(self) -> Stack:
+        try:
+            self.devnet.start()
+            self.processor.start(self.devnet.component)
+            wait_registered(self.devnet, "kv")
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self.processor.stop()
+        finally:
+            self.devnet.stop()
+
+    @property
+    def pids(self) -> dict[str, int]:
+        assert self.processor.process is not None
+        return {"devnet": self.devnet.pid, "tp": self.processor.process.pid, "client": os.getpid()}
+
+
+async def warm_up(rest: RestClient, signer: Signer) -> None:
+    """One batch first: connections, imports and caches on every side."""
+    [batch] = make_batches(signer, "w", 1, 1)
+    await submit(rest, batch)
+    await wait_committed(rest, [batch.header_signature])
+
+
+async def measure(stack: Stack, quick: bool) -> list[dict[str, Any]]:
+    signer = Signer.generate()
+    single_count = 600 if quick else 3000
+    hundred_count = 30 if quick else 150
+    latency_seconds = 8 if quick else 30
+    common = {**DEVNET_DEFAULTS, "submitters": SUBMITTERS, "batches_per_post": 1}
+    common["load_average_1m"] = round(os.getloadavg()[0], 2)
+    async with RestClient(stack.devnet.rest_url, timeout=60) as rest:
+        await warm_up(rest, signer)
+        rate_1 = await throughput(rest, make_batches(signer, "s", single_count, 1))
+        hundreds = make_batches(signer, "h", hundred_count, 100)
+        before = {name: cpu_seconds(pid) for name, pid in stack.pids.items()}
+        rate_100 = await throughput(rest, hundreds)
+        txns = hundred_count * 100
+        cpu_ms = {
+            name: 1000 * (cpu_seconds(pid) - before[name]) / txns
+            for name, pid in stack.pids.items()
+        }
+        half = rate_100 / 2
+        interval = 100 / half
+        count = max(5, int(latency_seconds / interval))
+        timed = await latencies(rest, make_batches(signer, "l", count, 100), interval)
+    return [
+        harness.figure(
+            "committed kv txns/s, 1 txn per batch", rate_1, "txn/s", batches=single_count, **common
+        ),
+        harness.figure(
+            "committed kv txns/s, 100 txns per batch",
+            rate_100,
+            "txn/s",
+            batches=hundred_count,
+            **common,
+        ),
+        *[
+            harness.figure(
+                f"CPU per committed txn, {name}, 100 txns per batch",
+                value,
+                "ms",
+                batches=hundred_count,
+            )
+            for name, value in cpu_ms.items()
+        ],
+        *[
+            harness.figure(
+                f"submit-to-commit latency {name}, 100-txn batches at half the 100-txn rate",
+                1000 * percentile(timed, fraction),
+                "ms",
+                offered_txn_per_s=round(half, 1),
+                batches=count,
+                **DEVNET_DEFAULTS,
+            )
+            for name, fraction in (("p50", 0.5), ("p99", 0.99))
+        ],
+    ]
+
+
+async def measure_occupancy(stack: Stack, quick: bool, occupancy: int) -> dict[str, Any]:
+    """The 100-txn rate again with a wider processor window: how much is round-trip bound."""
+    signer = Signer.generate()
+    count = 30 if quick else 150
+    async with RestClient(stack.devnet.rest_url, timeout=60) as rest:
+        await warm_up(rest, signer)
+        rate = await throughput(rest, make_batches(signer, "o", count, 100))
+    return harness.figure(
+        f"committed kv txns/s, 100 txns per batch, tp --max-occupancy {occupancy}",
+        rate,
+        "txn/s",
+        batches=count,
+        submitters=SUBMITTERS,
+        load_average_1m=round(os.getloadavg()[0], 2),
+        **{**DEVNET_DEFAULTS, "tp_max_occupancy": occupancy},
+    )
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "defaults").mkdir()
+        (Path(tmp) / "wide").mkdir()
+        with Stack(Path(tmp) / "defaults") as stack:
+            figures = asyncio.run(measure(stack, quick))
+        with Stack(Path(tmp) / "wide", ("--max-occupancy", str(WIDE_OCCUPANCY))) as stack:
+            figures.append(asyncio.run(measure_occupancy(stack, quick, WIDE_OCCUPANCY)))
+    return figures

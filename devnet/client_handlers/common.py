@@ -1,0 +1,89 @@
+"""Wiring a client request type to a function that builds its response."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from google.protobuf.message import DecodeError
+
+from ..endpoint import ComponentEndpoint
+from ..ids import is_id
+from ..parsing import Frame
+from .paging import ResponseFailed
+
+LOGGER = logging.getLogger(__name__)
+
+
+def _failure(response_cls: Any) -> Any:
+    status = getattr(response_cls, "INTERNAL_ERROR", None) or response_cls.ERROR
+    return response_cls(status=status)
+
+
+def serve(
+    endpoint: ComponentEndpoint,
+    request_type: int,
+    request_cls: Any,
+    response_type: int,
+    response_cls: Any,
+    respond: Callable[[Any], Any],
+) -> None:
+    def handle(identity: bytes, message: Frame) -> None:
+        try:
+            request = request_cls.FromString(message.content)
+        except DecodeError:
+            response = _failure(response_cls)
+        else:
+            try:
+                response = respond(request)
+            except ResponseFailed as failed:
+                response = response_cls(status=failed.status)
+            except Exception:
+                LOGGER.exception("client request %d failed", request_type)
+                response = _failure(response_cls)
+        endpoint.reply(identity, message, response_type, response.SerializeToString())
+
+    endpoint.on(request_type, handle)
+
+
+def serve_async(
+    endpoint: ComponentEndpoint,
+    request_type: int,
+    request_cls: Any,
+    response_type: int,
+    response_cls: Any,
+    respond: Callable[[Any], Awaitable[Any]],
+) -> None:
+    """Like serve() for answers that wait (batch status with `wait`)."""
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def answer(identity: bytes, message: Frame, request: Any) -> None:
+        try:
+            response = await respond(request)
+        except ResponseFailed as failed:
+            response = response_cls(status=failed.status)
+        except Exception:
+            LOGGER.exception("client request %d failed", request_type)
+            response = _failure(response_cls)
+        endpoint.reply(identity, message, response_type, response.SerializeToString())
+
+    def handle(identity: bytes, message: Frame) -> None:
+        try:
+            request = request_cls.FromString(message.content)
+        except DecodeError:
+            response = _failure(response_cls)
+            endpoint.reply(identity, message, response_type, response.SerializeToString())
+            return
+        task = asyncio.create_task(answer(identity, message, request))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    endpoint.on(request_type, handle)
+
+
+def check_ids(ids: Any, invalid_id: int) -> None:
+    for value in ids:
+        if not is_id(value):
+            raise ResponseFailed(invalid_id)

@@ -1,0 +1,173 @@
+"""Runs one transaction on a registered processor and serves the processor's state requests.
+
+INTERNAL_ERROR (or a processor that goes away) means "try again": the transaction is sent again,
+after a growing pause for INTERNAL_ERROR, so a failing processor is not driven in a busy loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from dataclasses import dataclass, field
+
+from sawtooth_sdk.protobuf import state_context_pb2 as sc
+from sawtooth_sdk.protobuf.events_pb2 import Event
+from sawtooth_sdk.protobuf.processor_pb2 import TpProcessResponse
+from sawtooth_sdk.protobuf.validator_pb2 import Message
+
+from . import parsing, wire
+from .batches import Txn
+from .context import AuthorizationError, ExecutionContext, Reader
+from .endpoint import ComponentEndpoint
+from .parsing import Frame
+from .processors import ProcessorLost, ProcessorRegistry
+
+LOGGER = logging.getLogger(__name__)
+
+FIRST_RETRY_DELAY = 0.05
+MAX_RETRY_DELAY = 2.0
+
+
+@dataclass(slots=True)
+class TxnOutcome:
+    valid: bool
+    writes: dict[str, bytes | None] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    data: list[bytes] = field(default_factory=list)
+    message: str = ""
+    extended_data: bytes = b""
+
+
+class Executor:
+    def __init__(self, endpoint: ComponentEndpoint, registry: ProcessorRegistry) -> None:
+        self._endpoint = endpoint
+        self._registry = registry
+        self._contexts: dict[str, ExecutionContext] = {}
+        self._ids = itertools.count(1)
+        M = Message
+        endpoint.on(M.TP_STATE_GET_REQUEST, self._on_get)
+        endpoint.on(M.TP_STATE_SET_REQUEST, self._on_set)
+        endpoint.on(M.TP_STATE_DELETE_REQUEST, self._on_delete)
+        endpoint.on(M.TP_RECEIPT_ADD_DATA_REQUEST, self._on_add_data)
+        endpoint.on(M.TP_EVENT_ADD_REQUEST, self._on_add_event)
+
+    async def execute(self, txn: Txn, read: Reader) -> TxnOutcome:
+        delay = FIRST_RETRY_DELAY
+        key = (txn.family, txn.version)
+        while True:
+            processor = await self._registry.acquire(key)
+            context = ExecutionContext(txn.inputs, txn.outputs, read)
+            context_id = f"{next(self._ids):032x}"
+            self._contexts[context_id] = context
+            request = wire.process_request(
+                txn.header_bytes, txn.payload, txn.id, context_id, processor.raw_header
+            )
+            job = self._endpoint.request(processor.identity, Message.TP_PROCESS_REQUEST, request)
+            processor.in_flight.add(job)
+            if processor.gone and not job.done():
+                # The send itself found the processor gone, before the job was in flight.
+                job.set_exception(ProcessorLost())
+            try:
+                reply = await job
+            except ProcessorLost:
+                LOGGER.info("processor lost while executing %s; sending it again", txn.id[:16])
+                continue
+            finally:
+                self._registry.release(processor, job)
+                del self._contexts[context_id]
+            try:
+                status, text, extended = parsing.process_response(reply.content)
+            except (ValueError, UnicodeDecodeError):
+                status, text, extended = 0, "undecodable TpProcessResponse", b""
+            if reply.message_type != Message.TP_PROCESS_RESPONSE:
+                status = TpProcessResponse.INTERNAL_ERROR
+            if status == TpProcessResponse.OK:
+                return TxnOutcome(True, context.writes, context.events, context.data)
+            if status == TpProcessResponse.INVALID_TRANSACTION:
+                return TxnOutcome(False, message=text, extended_data=extended)
+            LOGGER.warning(
+                "%s processor reported an internal error for %s (%s); retrying in %.2f s",
+                txn.family,
+                txn.id[:16],
+                text or "no message",
+                delay,
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_RETRY_DELAY)
+
+    # -- the processor's requests, by context id ---------------------------------------------
+
+    def _on_get(self, identity: bytes, message: Frame) -> None:
+        context_id, addresses = parsing.state_get_request(message.content)
+        Response = sc.TpStateGetResponse
+        context = self._contexts.get(context_id)
+        entries: list[tuple[str, bytes]] = []
+        status = Response.OK
+        if context is not None:
+            try:
+                entries = context.get(addresses)
+            except AuthorizationError as exc:
+                LOGGER.info("state get refused: %s", exc)
+                entries, status = [], Response.AUTHORIZATION_ERROR
+        self._endpoint.reply(
+            identity, message, Message.TP_STATE_GET_RESPONSE, wire.state_entries(entries, status)
+        )
+
+    def _on_set(self, identity: bytes, message: Frame) -> None:
+        request = sc.TpStateSetRequest.FromString(message.content)
+        response = sc.TpStateSetResponse(status=sc.TpStateSetResponse.OK)
+        context = self._contexts.get(request.context_id)
+        if context is not None:
+            try:
+                response.addresses.extend(context.set((e.address, e.data) for e in request.entries))
+            except AuthorizationError as exc:
+                LOGGER.info("state set refused: %s", exc)
+                response = sc.TpStateSetResponse(status=sc.TpStateSetResponse.AUTHORIZATION_ERROR)
+        self._endpoint.reply(
+            identity, message, Message.TP_STATE_SET_RESPONSE, response.SerializeToString()
+        )
+
+    def _on_delete(self, identity: bytes, message: Frame) -> None:
+        request = sc.TpStateDeleteRequest.FromString(message.content)
+        response = sc.TpStateDeleteResponse(status=sc.TpStateDeleteResponse.OK)
+        context = self._contexts.get(request.context_id)
+        if context is not None:
+            try:
+                response.addresses.extend(context.delete(request.addresses))
+            except AuthorizationError as exc:
+                LOGGER.info("state delete refused: %s", exc)
+                response = sc.TpStateDeleteResponse(
+                    status=sc.TpStateDeleteResponse.AUTHORIZATION_ERROR
+                )
+        self._endpoint.reply(
+            identity, message, Message.TP_STATE_DELETE_RESPONSE, response.SerializeToString()
+        )
+
+    def _on_add_data(self, identity: bytes, message: Frame) -> None:
+        request = sc.TpReceiptAddDataRequest.FromString(message.content)
+        context = self._contexts.get(request.context_id)
+        status = sc.TpReceiptAddDataResponse.ERROR
+        if context is not None:
+            context.data.append(request.data)
+            status = sc.TpReceiptAddDataResponse.OK
+        self._endpoint.reply(
+            identity,
+            message,
+            Message.TP_RECEIPT_ADD_DATA_RESPONSE,
+            sc.TpReceiptAddDataResponse(status=status).SerializeToString(),
+        )
+
+    def _on_add_event(self, identity: bytes, message: Frame) -> None:
+        request = sc.TpEventAddRequest.FromString(message.content)
+        context = self._contexts.get(request.context_id)
+        status = sc.TpEventAddResponse.ERROR
+        if context is not None:
+            context.events.append(request.event)
+            status = sc.TpEventAddResponse.OK
+        self._endpoint.reply(
+            identity,
+            message,
+            Message.TP_EVENT_ADD_RESPONSE,
+            sc.TpEventAddResponse(status=status).SerializeToString(),
+        )

@@ -1,0 +1,128 @@
+"""Event subscribers on the component endpoint: subscribe (with catch-up), unsubscribe, get.
+
+Each committed block's matching events go to each subscriber as one CLIENT_EVENTS message
+(an EventList), in block order; a subscriber with no matching event in a block gets nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+from google.protobuf.message import DecodeError
+from sawtooth_sdk.protobuf import client_event_pb2 as ce
+from sawtooth_sdk.protobuf.events_pb2 import EventList
+from sawtooth_sdk.protobuf.validator_pb2 import Message
+
+from .chainstore import ChainStore
+from .endpoint import ComponentEndpoint
+from .events import InvalidFilter, Subscription, compile_subscriptions, select
+from .ids import NULL_BLOCK_ID
+from .parsing import Frame
+
+LOGGER = logging.getLogger(__name__)
+
+
+class EventHub:
+    def __init__(self, endpoint: ComponentEndpoint, store: ChainStore) -> None:
+        self._endpoint = endpoint
+        self._store = store
+        self._subscribers: dict[bytes, list[Subscription]] = {}
+        self._ids = itertools.count(1)
+        endpoint.on(Message.CLIENT_EVENTS_SUBSCRIBE_REQUEST, self._on_subscribe)
+        endpoint.on(Message.CLIENT_EVENTS_UNSUBSCRIBE_REQUEST, self._on_unsubscribe)
+        endpoint.on(Message.CLIENT_EVENTS_GET_REQUEST, self._on_get)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def drop(self, identity: bytes) -> None:
+        self._subscribers.pop(identity, None)
+
+    def publish(self, block_num: int, events: EventList) -> None:
+        for identity, subscriptions in list(self._subscribers.items()):
+            self._send(identity, select(events.events, subscriptions))
+
+    def _send(self, identity: bytes, events: list) -> None:
+        if events:
+            self._endpoint.send(
+                identity,
+                Message.CLIENT_EVENTS,
+                EventList(events=events).SerializeToString(),
+                f"events-{next(self._ids)}",
+            )
+
+    def _block_events(self, block_num: int) -> EventList:
+        return EventList.FromString(self._store.block_events(block_num))
+
+    def _on_subscribe(self, identity: bytes, message: Frame) -> None:
+        Response = ce.ClientEventsSubscribeResponse
+
+        def answer(status: int, text: str = "") -> None:
+            self._endpoint.reply(
+                identity,
+                message,
+                Message.CLIENT_EVENTS_SUBSCRIBE_RESPONSE,
+                Response(status=status, response_message=text).SerializeToString(),
+            )
+
+        try:
+            request = ce.ClientEventsSubscribeRequest.FromString(message.content)
+            subscriptions = compile_subscriptions(request.subscriptions)
+        except (DecodeError, InvalidFilter) as exc:
+            answer(Response.INVALID_FILTER, str(exc))
+            return
+        catch_up_from: int | None = None
+        if request.last_known_block_ids:
+            # As Sawtooth: resume after the highest-numbered id we know; the null block id
+            # ("0000000000000000") asks for every block from genesis.
+            known = [
+                -1
+                if block_id == NULL_BLOCK_ID
+                else getattr(self._store.block_by_id(block_id), "num", None)
+                for block_id in request.last_known_block_ids
+            ]
+            nums = [num for num in known if num is not None]
+            if not nums:
+                answer(Response.UNKNOWN_BLOCK, "none of last_known_block_ids is in the chain")
+                return
+            catch_up_from = max(nums) + 1
+        answer(Response.OK)
+        if catch_up_from is not None:
+            head = self._store.head()
+            last = head.num if head is not None else -1
+            for num in range(catch_up_from, last + 1):
+                self._send(identity, select(self._block_events(num).events, subscriptions))
+        # Registered after the catch-up with no await in between: no block is missed or doubled.
+        self._subscribers[identity] = subscriptions
+        LOGGER.info("event subscriber added (%d in all)", len(self._subscribers))
+
+    def _on_unsubscribe(self, identity: bytes, message: Frame) -> None:
+        self._subscribers.pop(identity, None)
+        response = ce.ClientEventsUnsubscribeResponse(status=ce.ClientEventsUnsubscribeResponse.OK)
+        self._endpoint.reply(
+            identity,
+            message,
+            Message.CLIENT_EVENTS_UNSUBSCRIBE_RESPONSE,
+            response.SerializeToString(),
+        )
+
+    def _on_get(self, identity: bytes, message: Frame) -> None:
+        Response = ce.ClientEventsGetResponse
+        response = Response(status=Response.OK)
+        try:
+            request = ce.ClientEventsGetRequest.FromString(message.content)
+            subscriptions = compile_subscriptions(request.subscriptions)
+        except (DecodeError, InvalidFilter):
+            response = Response(status=Response.INVALID_FILTER)
+        else:
+            for block_id in request.block_ids:
+                record = self._store.block_by_id(block_id)
+                if record is None:
+                    response = Response(status=Response.UNKNOWN_BLOCK)
+                    break
+                response.events.extend(select(self._block_events(record.num).events, subscriptions))
+        self._endpoint.reply(
+            identity, message, Message.CLIENT_EVENTS_GET_RESPONSE, response.SerializeToString()
+        )
