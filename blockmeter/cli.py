@@ -1,0 +1,139 @@
+"""`blockmeter`: run the edge agent, check its config, show its backlog, requeue a meter."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from smartblocks.clients.ledger.errors import UserError
+from smartblocks.clients.ledger.keys import load_signer
+
+from . import config as config_module
+from . import logs
+from .spool import Spool
+
+DEFAULT_CONFIG = os.environ.get("BLOCKMETER_CONFIG", "site.toml")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .agent import Agent
+
+    config = config_module.load(args.config)
+    agent = Agent(config)
+    asyncio.run(agent.run())
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = config_module.load(args.config)
+    signer = load_signer(config.key_file)
+    print(f"{args.config}: OK")
+    print(f"  site {config.site_id}, agent key {signer.public_key}")
+    print(f"  ledger: {', '.join(config.rest_urls)}")
+    print(f"  spool: {config.spool}")
+    for meter in config.meters:
+        print(
+            f"  meter {meter.id}: {meter.connector}, every {meter.interval_s} s, "
+            f"windows of {meter.window_s} s, {meter.unit} x {meter.scale}, {meter.mode}"
+        )
+    return 0
+
+
+def _spool(args: argparse.Namespace) -> Spool:
+    path = Path(args.spool) if args.spool else config_module.load(args.config).spool
+    if not path.exists():
+        raise UserError(f"no spool at {path}: has the agent run with this config?")
+    return Spool(path)
+
+
+def _when(ts: object) -> str:
+    if not isinstance(ts, int):
+        return "-"
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    spool = _spool(args)
+    try:
+        rows = spool.status()
+    finally:
+        spool.close()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(
+        f"{'meter':32} {'backlog':>7} {'in flight':>9} {'invalid':>7} {'last committed':20} error"
+    )
+    for row in rows:
+        print(
+            f"{row['meter']:32} {row['backlog']:>7} {row['submitted']:>9} {row['invalid']:>7} "
+            f"{_when(row['last_committed_window']):20} {row['last_error'] or ''}"
+        )
+    return 0
+
+
+def cmd_requeue(args: argparse.Namespace) -> int:
+    spool = _spool(args)
+    try:
+        count = spool.requeue(args.meter)
+    finally:
+        spool.close()
+    print(f"meter {args.meter}: {count} invalid window(s) requeued; a running agent resends them")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="blockmeter", description="BlockMeter edge agent: meters -> signed ledger readings."
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    parser.add_argument("--log-format", choices=("json", "text"), default="json")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the agent")
+    run.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML (default %(default)s)")
+    run.set_defaults(func=cmd_run)
+
+    check = sub.add_parser("check-config", help="validate a config and its key file")
+    check.add_argument("config")
+    check.set_defaults(func=cmd_check_config)
+
+    for name, func, text in (
+        ("status", cmd_status, "backlog per meter, last committed window, last error"),
+        ("requeue", cmd_requeue, "resend a meter's invalid windows after fixing the cause"),
+    ):
+        p = sub.add_parser(name, help=text)
+        if name == "requeue":
+            p.add_argument("meter")
+        p.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML (default %(default)s)")
+        p.add_argument("--spool", help="spool file (instead of reading it from --config)")
+        if name == "status":
+            p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    logs.setup(logging.INFO - 10 * min(args.verbose, 1), args.log_format)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"blockmeter {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""The agent's TOML config, validated at start. Every error names the file, the line and the key.
+
+```toml
+[agent]
+site_id = "lab-970"
+key_file = "gateway.priv"            # relative paths are relative to this file
+rest_urls = ["http://127.0.0.1:8008", "http://10.0.0.2:8008"]   # failover in this order
+spool = "spool.sqlite"
+metrics = "127.0.0.1:9464"           # optional Prometheus endpoint
+
+[[meters]]
+id = "lab-970.incomer-import"
+connector = "modbus"                 # modbus | opcua | csv_folder | simulator
+interval_s = 60                      # sampling period
+window_s = 900                       # one ledger transaction per window
+unit = "kWh"                         # the source's unit (optional where the connector knows it)
+scale = "1"                          # decimal multiplier applied before unit conversion
+[meters.params]                      # connector parameters
+host = "192.168.1.20"
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from smartblocks.clients.ledger.errors import UserError
+from smartblocks.processors.blockmeter.limits import MAX_ID_LENGTH
+
+from . import connectors
+from .params import ParamError, Params
+from .toml_lines import key_lines, line_of
+from .units import UNITS, base_unit, parse_scale
+
+# The BlockMeter processor's id rule, checked here so a bad id fails at start, not on the ledger.
+METER_ID = re.compile(rf"^[A-Za-z0-9._:-]{{1,{MAX_ID_LENGTH}}}$")
+SECONDS_PER_DAY = 86400
+MAX_SLOTS = 1440
+QUANTITY_UNITS = ("mWh", "mL")
+
+
+class ConfigError(UserError):
+    """`FILE:LINE: KEY: problem`."""
+
+
+@dataclass(frozen=True)
+class MeterConfig:
+    id: str
+    connector: str
+    interval_s: int
+    window_s: int
+    unit: str
+    scale: Decimal
+    mode: str  # cumulative (register readings) | interval (per-interval quantities or rates)
+    settings: Any  # the connector's parsed parameters
+
+    @property
+    def slots(self) -> int:
+        return self.window_s // self.interval_s
+
+    @property
+    def fill(self) -> str:
+        """What a missing slot holds (see spool): 0 only for interval quantities."""
+        quantity = base_unit(self.unit) in QUANTITY_UNITS
+        return "zero" if self.mode == "interval" and quantity else "previous"
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    seed: int = 1
+    start: int = 1767571200  # 2026-01-05T00:00:00Z, a Monday
+    speed: float = 1.0  # simulated seconds per real second
+    # "wall": simulated time is the wall clock (speed 1 only); "start": it begins at `start`
+    # when the agent starts. Default: "wall" at speed 1, else "start".
+    clock: str = "wall"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    site_id: str
+    key_file: Path
+    rest_urls: tuple[str, ...]
+    spool: Path
+    metrics: tuple[str, int] | None
+    grace_s: int
+    max_windows_per_batch: int
+    max_batches_per_post: int
+    simulator: SimulatorConfig
+    meters: tuple[MeterConfig, ...] = field(default_factory=tuple)
+
+
+def load(path: str | Path) -> Config:
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return _parse(doc, path)
+    except ParamError as exc:
+        line = line_of(key_lines(text), exc.key)
+        where = f"{path}:{line}" if line else str(path)
+        raise ConfigError(f"{where}: {_dotted(exc.key)}: {exc.message}") from None
+
+
+def _dotted(key: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top level)"
+
+
+def _parse(doc: dict[str, Any], path: Path) -> Config:
+    root = Params(doc)
+    agent = root.sub("agent")
+    here = path.resolve().parent
+    site_id = agent.text("site_id")
+    if not METER_ID.match(site_id):
+        raise agent.error("site_id", f"must match {METER_ID.pattern}, got {site_id!r}")
+    key_file = here / Path(agent.text("key_file")).expanduser()
+    urls = agent.texts("rest_urls")
+    for i, url in enumerate(urls):
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ParamError(("agent", "rest_urls"), f"entry {i} is not an http(s) URL: {url!r}")
+    spool = here / Path(agent.text("spool", "blockmeter-spool.sqlite"))
+    metrics = _listen(agent, "metrics")
+    grace_s = agent.integer("grace_s", 5, low=0, high=SECONDS_PER_DAY)
+    per_batch = agent.integer("max_windows_per_batch", 24, low=1, high=100)
+    per_post = agent.integer("max_batches_per_post", 50, low=1, high=1000)
+    agent.done()
+
+    sim = root.sub("simulator")
+    start = sim.integer("start", SimulatorConfig.start, low=0)
+    simulator = SimulatorConfig(
+        seed=sim.integer("seed", 1),
+        start=start,
+        speed=float(sim.number("speed", 1.0)),
+    )
+    if not 0 < simulator.speed <= 1e6:
+        raise sim.error("speed", f"must be > 0 and <= 1e6, got {simulator.speed}")
+    default_clock = "wall" if simulator.speed == 1 else "start"
+    clock = sim.text("clock", default_clock, choices=("wall", "start"))
+    if clock == "wall" and simulator.speed != 1:
+        raise sim.error("clock", "the wall clock runs at speed 1 only")
+    simulator = replace(simulator, clock=clock)
+    sim.done()
+
+    meters = []
+    seen: dict[str, int] = {}
+    for i, table in enumerate(root.table_list("meters")):
+        meter = _meter(table)
+        if meter.id in seen:
+            raise table.error(
+                "id", f"duplicate meter id {meter.id!r} (also meters[{seen[meter.id]}])"
+            )
+        seen[meter.id] = i
+        meters.append(meter)
+    if not meters:
+        raise ParamError(("meters",), "at least one [[meters]] table is required")
+    root.done()
+    return Config(
+        path=path,
+        site_id=site_id,
+        key_file=key_file,
+        rest_urls=tuple(urls),
+        spool=spool,
+        metrics=metrics,
+        grace_s=grace_s,
+        max_windows_per_batch=per_batch,
+        max_batches_per_post=per_post,
+        simulator=simulator,
+        meters=tuple(meters),
+    )
+
+
+def _listen(table: Params, key: str) -> tuple[str, int] | None:
+    value = table.text(key, None)
+    if value is None:
+        return None
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise table.error(key, f"must be HOST:PORT, got {value!r}")
+    return host, int(port)
+
+
+def _meter(table: Params) -> MeterConfig:
+    meter_id = table.text("id")
+    if not METER_ID.match(meter_id):
+        raise table.error("id", f"must match {METER_ID.pattern}, got {meter_id!r}")
+    kind = table.text("connector", choices=tuple(connectors.KINDS))
+    interval_s = table.integer("interval_s", 60, low=1, high=SECONDS_PER_DAY)
+    window_s = table.integer("window_s", 900, low=1, high=SECONDS_PER_DAY)
+    if window_s % interval_s or SECONDS_PER_DAY % window_s:
+        raise table.error(
+            "window_s",
+            f"must be a multiple of interval_s ({interval_s}) that divides a day (86400), "
+            f"got {window_s}",
+        )
+    if window_s // interval_s > MAX_SLOTS:
+        raise table.error("window_s", f"holds more than {MAX_SLOTS} samples; raise interval_s")
+    unit = table.text("unit", None, choices=tuple(UNITS))
+    scale_text = table.number("scale", "1")
+    try:
+        scale = parse_scale(scale_text)
+    except ValueError as exc:
+        raise table.error("scale", str(exc)) from None
+    module = connectors.module(kind)
+    limit = getattr(module, "MAX_INTERVAL_S", SECONDS_PER_DAY)
+    if interval_s > limit:
+        raise table.error("interval_s", f"connector {kind!r} samples at most every {limit} s")
+    settings, native_unit = module.parse_params(table.sub("params"))
+    unit = unit or native_unit
+    if unit is None:
+        raise table.error("unit", f"is required for connector {kind!r}")
+    default_mode = "cumulative" if base_unit(unit) in QUANTITY_UNITS else "interval"
+    mode = table.text("mode", default_mode, choices=("cumulative", "interval"))
+    if mode == "cumulative" and base_unit(unit) not in QUANTITY_UNITS:
+        raise table.error("mode", f"cumulative registers count energy or volume, not {unit}")
+    table.done()
+    return MeterConfig(meter_id, kind, interval_s, window_s, unit, scale, mode, settings)

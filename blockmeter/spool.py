@@ -1,0 +1,497 @@
+"""The agent's durable store: samples, frozen windows and their way onto the ledger.
+
+SQLite in WAL mode with synchronous=FULL: a call that adds samples returns only after they are
+on disk, so whatever a connector was told "accepted" survives a crash. One window per meter and
+start time, with a state machine:
+
+    (samples) -> closed -> submitted(batch) -> committed
+                                            -> invalid(message) -> closed  (requeue)
+
+A reading taken at time t is the meter's value at the end of the interval that ends at the last
+grid boundary at or before t (BlockMeter's convention: `values[i]` is the reading at
+`window_start + (i + 1) * interval_s`). Closing a window freezes its samples into `values`, so
+the same window always yields the same values and transaction. A slot without a sample is
+flagged QUALITY_MISSING and, not to invent anything, repeats the meter's last reading (fill
+"previous": registers and rates) or is 0 (fill "zero": interval quantities). A window without
+any sample is `empty` and never submitted: the ledger records a gap. A sample for a window
+already closed is `late` and dropped (a `duplicate` when it repeats the frozen value). A meter
+with an invalid window is quarantined: its later windows wait.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from smartblocks.clients.ledger.errors import UserError
+
+QUALITY_OK = 0
+# A bit beside BlockMeter's conventional flags (1 estimated, 2 substituted, 4 suspect, 8 clock
+# adjusted): no sample was taken for this slot.
+QUALITY_MISSING = 16
+FILLS = ("previous", "zero")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meters (
+    meter TEXT PRIMARY KEY,
+    interval_s INTEGER NOT NULL,
+    window_s INTEGER NOT NULL,
+    fill TEXT NOT NULL,            -- previous | zero: what a missing slot holds
+    closed_until INTEGER,          -- windows before this are frozen; NULL before the first sample
+    last_value INTEGER,            -- the last reading frozen into a window
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS samples (
+    meter TEXT NOT NULL,
+    ts INTEGER NOT NULL,           -- start of the sample's interval slot, unix seconds
+    value INTEGER NOT NULL,
+    PRIMARY KEY (meter, ts)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS windows (
+    meter TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    interval_s INTEGER NOT NULL,
+    vals TEXT NOT NULL,            -- JSON list of integers, one per slot
+    quality TEXT NOT NULL,         -- JSON list of flags, one per slot
+    missing INTEGER NOT NULL,
+    state TEXT NOT NULL,           -- empty | closed | submitted | committed | invalid
+    batch_id TEXT,
+    txn_id TEXT,
+    message TEXT,
+    PRIMARY KEY (meter, start)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS windows_by_state ON windows (state, meter, start);
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id TEXT PRIMARY KEY,
+    meter TEXT NOT NULL,
+    body BLOB NOT NULL,            -- the serialized Batch, resubmitted byte for byte
+    submitted_at REAL NOT NULL,
+    attempts INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Window:
+    meter: str
+    start: int
+    interval_s: int
+    values: list[int]
+    quality: list[int]
+    missing: int
+    state: str
+    batch_id: str | None = None
+    txn_id: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class InFlight:
+    batch_id: str
+    meter: str
+    submitted_at: float
+    attempts: int
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    duplicate: int = 0
+    late: int = 0
+
+
+class Spool:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.executescript(SCHEMA)
+        self._meters: dict[str, tuple[int, int]] = {
+            row[0]: (row[1], row[2])
+            for row in self.db.execute("SELECT meter, interval_s, window_s FROM meters")
+        }
+        self._fills: dict[str, str] = dict(self.db.execute("SELECT meter, fill FROM meters"))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _transaction(self) -> _Tx:
+        return _Tx(self.db)
+
+    # -- meters ---------------------------------------------------------------------------
+
+    def register_meter(
+        self, meter: str, interval_s: int, window_s: int, fill: str = "previous"
+    ) -> None:
+        if fill not in FILLS:
+            raise ValueError(f"fill must be one of {FILLS}, got {fill!r}")
+        known = self._meters.get(meter)
+        if known == (interval_s, window_s):
+            if self._fills[meter] != fill:
+                with self._transaction():
+                    self.db.execute("UPDATE meters SET fill = ? WHERE meter = ?", (fill, meter))
+                self._fills[meter] = fill
+            return
+        if known is not None:
+            raise UserError(
+                f"meter {meter!r} was spooled with interval_s={known[0]}, window_s={known[1]}; "
+                f"the config now says {interval_s}, {window_s}. Give the meter a new id "
+                f"(its series on the ledger keeps its interval)"
+            )
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO meters (meter, interval_s, window_s, fill) VALUES (?, ?, ?, ?)",
+                (meter, interval_s, window_s, fill),
+            )
+        self._meters[meter] = (interval_s, window_s)
+        self._fills[meter] = fill
+
+    def meters(self) -> list[str]:
+        return sorted(self._meters)
+
+    # -- samples --------------------------------------------------------------------------
+
+    def add_samples(self, samples: Iterable[tuple[str, int, int]]) -> AddResult:
+        """Store (meter, reading time in unix seconds, base-unit value) samples durably; the
+        first sample of a slot wins, so re-reading a source adds nothing twice."""
+        result = AddResult()
+        with self._transaction():
+            closed = dict(self.db.execute("SELECT meter, closed_until FROM meters").fetchall())
+            for meter, ts, value in samples:
+                interval_s, window_s = self._meters[meter]
+                slot = ts - ts % interval_s - interval_s
+                until = closed[meter]
+                if until is not None and slot < until:
+                    if self._frozen_value(meter, slot, window_s) == value:
+                        result.duplicate += 1
+                    else:
+                        result.late += 1
+                    continue
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO samples (meter, ts, value) VALUES (?, ?, ?)",
+                    (meter, slot, int(value)),
+                )
+                if cursor.rowcount:
+                    result.added += 1
+                else:
+                    result.duplicate += 1
+        return result
+
+    def _frozen_value(self, meter: str, slot: int, window_s: int) -> int | None:
+        start = slot - slot % window_s
+        row = self.db.execute(
+            "SELECT interval_s, vals, quality FROM windows WHERE meter = ? AND start = ?",
+            (meter, start),
+        ).fetchone()
+        if row is None:
+            return None
+        index = (slot - start) // row[0]
+        if json.loads(row[2])[index] & QUALITY_MISSING:
+            return None
+        return int(json.loads(row[1])[index])
+
+    def open_samples(self, meter: str) -> list[tuple[int, int]]:
+        return self.db.execute(
+            "SELECT ts, value FROM samples WHERE meter = ? ORDER BY ts", (meter,)
+        ).fetchall()
+
+    # -- closing windows ------------------------------------------------------------------
+
+    def close_windows(self, meter: str, now: int) -> list[int]:
+        """Freeze every window of `meter` that ended at or before `now`; return their starts.
+        Windows before the meter's first sample do not exist; gaps after it become windows
+        whose every slot is flagged missing, so the series on the ledger has no holes."""
+        interval_s, window_s = self._meters[meter]
+        closed: list[int] = []
+        with self._transaction():
+            until, last = self.db.execute(
+                "SELECT closed_until, last_value FROM meters WHERE meter = ?", (meter,)
+            ).fetchone()
+            if until is None:
+                first = self.db.execute(
+                    "SELECT MIN(ts) FROM samples WHERE meter = ?", (meter,)
+                ).fetchone()[0]
+                if first is None:
+                    return closed
+                until = first - first % window_s
+            while until + window_s <= now:
+                last = self._freeze(meter, until, interval_s, window_s, last)
+                closed.append(until)
+                until += window_s
+            self.db.execute(
+                "UPDATE meters SET closed_until = ?, last_value = ? WHERE meter = ?",
+                (until, last, meter),
+            )
+        return closed
+
+    def _freeze(
+        self, meter: str, start: int, interval_s: int, window_s: int, last: int | None
+    ) -> int | None:
+        """Write the window record; return the meter's last reading after it."""
+        slots = window_s // interval_s
+        found: dict[int, int] = {
+            (ts - start) // interval_s: value
+            for ts, value in self.db.execute(
+                "SELECT ts, value FROM samples WHERE meter = ? AND ts >= ? AND ts < ?",
+                (meter, start, start + window_s),
+            )
+        }
+        values: list[int] = []
+        quality: list[int] = []
+        if found and last is None:
+            last = found[min(found)]  # leading gap of a meter's first window
+        for index in range(slots):
+            if index in found:
+                last = found[index]
+                values.append(last)
+                quality.append(QUALITY_OK)
+            else:
+                fill = 0 if self._fills[meter] == "zero" or last is None else last
+                values.append(fill)
+                quality.append(QUALITY_MISSING)
+        self.db.execute(
+            "INSERT INTO windows (meter, start, interval_s, vals, quality, missing, state) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                meter,
+                start,
+                interval_s,
+                json.dumps(values, separators=(",", ":")),
+                json.dumps(quality, separators=(",", ":")),
+                slots - len(found),
+                "closed" if found else "empty",
+            ),
+        )
+        self.db.execute(
+            "DELETE FROM samples WHERE meter = ? AND ts >= ? AND ts < ?",
+            (meter, start, start + window_s),
+        )
+        return last
+
+    # -- submission -----------------------------------------------------------------------
+
+    def ready_windows(self, limit_per_meter: int) -> dict[str, list[Window]]:
+        """Per meter, its oldest closed windows, unless the meter has a batch in flight or an
+        invalid window (quarantine: its series must stay in order)."""
+        blocked = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT DISTINCT meter FROM windows WHERE state IN ('submitted', 'invalid')"
+            )
+        }
+        ready: dict[str, list[Window]] = {}
+        for meter in self.meters():
+            if meter in blocked:
+                continue
+            rows = self.db.execute(
+                "SELECT * FROM windows WHERE meter = ? AND state = 'closed' ORDER BY start LIMIT ?",
+                (meter, limit_per_meter),
+            ).fetchall()
+            if rows:
+                ready[meter] = [_window(row) for row in rows]
+        return ready
+
+    def mark_submitted(
+        self, batch_id: str, meter: str, body: bytes, windows: list[tuple[int, str]]
+    ) -> None:
+        """Record a batch (its bytes and its windows' transaction ids) before it is sent."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO batches (batch_id, meter, body, submitted_at, attempts) "
+                "VALUES (?, ?, ?, ?, 0)",
+                (batch_id, meter, body, time.time()),
+            )
+            for start, txn_id in windows:
+                self.db.execute(
+                    "UPDATE windows SET state = 'submitted', batch_id = ?, txn_id = ? "
+                    "WHERE meter = ? AND start = ? AND state = 'closed'",
+                    (batch_id, txn_id, meter, start),
+                )
+
+    def note_sent(self, batch_ids: Iterable[str]) -> None:
+        with self._transaction():
+            for batch_id in batch_ids:
+                self.db.execute(
+                    "UPDATE batches SET submitted_at = ?, attempts = attempts + 1 "
+                    "WHERE batch_id = ?",
+                    (time.time(), batch_id),
+                )
+
+    def in_flight(self) -> list[InFlight]:
+        return [
+            InFlight(*row)
+            for row in self.db.execute(
+                "SELECT batch_id, meter, submitted_at, attempts FROM batches "
+                "ORDER BY submitted_at, batch_id"
+            )
+        ]
+
+    def batch_bodies(self, batch_ids: list[str]) -> list[bytes]:
+        """The stored bytes of these batches, in the same order."""
+        bodies = {}
+        for batch_id in batch_ids:
+            row = self.db.execute(
+                "SELECT body FROM batches WHERE batch_id = ?", (batch_id,)
+            ).fetchone()
+            bodies[batch_id] = row[0]
+        return [bodies[b] for b in batch_ids]
+
+    def batch_windows(self, batch_id: str) -> list[Window]:
+        rows = self.db.execute(
+            "SELECT * FROM windows WHERE batch_id = ? ORDER BY start", (batch_id,)
+        ).fetchall()
+        return [_window(row) for row in rows]
+
+    def mark_committed(self, batch_id: str) -> list[Window]:
+        windows = self.batch_windows(batch_id)
+        with self._transaction():
+            self.db.execute(
+                "UPDATE windows SET state = 'committed' WHERE batch_id = ? AND state = 'submitted'",
+                (batch_id,),
+            )
+            self.db.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
+        return windows
+
+    def mark_invalid(
+        self,
+        batch_id: str,
+        messages: dict[str, str],
+        fallback: str,
+        already_committed: frozenset[str] = frozenset(),
+    ) -> list[Window]:
+        """The validator rejected the batch. Windows whose transaction it named (else the
+        batch's first window, with `fallback`) are quarantined; windows whose transaction the
+        ledger already holds are committed; the rest wait to be resent."""
+        windows = self.batch_windows(batch_id)
+        done = {w.start for w in windows if w.txn_id in already_committed}
+        blamed = {w.start for w in windows if w.txn_id in messages and w.start not in done}
+        if not blamed and not done and windows:
+            blamed = {windows[0].start}
+        with self._transaction():
+            for window in windows:
+                if window.start in done:
+                    state, message = "committed", None
+                elif window.start in blamed:
+                    state, message = "invalid", messages.get(window.txn_id or "", fallback)
+                    self.db.execute(
+                        "UPDATE meters SET last_error = ? WHERE meter = ?",
+                        (f"window {window.start} invalid: {message}", window.meter),
+                    )
+                else:
+                    state, message = "closed", None
+                keep = state != "closed"
+                self.db.execute(
+                    "UPDATE windows SET state = ?, message = ?, batch_id = ?, txn_id = ? "
+                    "WHERE meter = ? AND start = ?",
+                    (
+                        state,
+                        message,
+                        window.batch_id if keep else None,
+                        window.txn_id if keep else None,
+                        window.meter,
+                        window.start,
+                    ),
+                )
+            self.db.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
+        return [w for w in windows if w.start in blamed]
+
+    def requeue(self, meter: str) -> int:
+        """After the operator fixed the cause: the meter's invalid windows go back to closed."""
+        if meter not in self._meters:
+            raise UserError(f"no meter {meter!r} in spool {self.path}")
+        with self._transaction():
+            count = self.db.execute(
+                "UPDATE windows SET state = 'closed', batch_id = NULL, txn_id = NULL, "
+                "message = NULL WHERE meter = ? AND state = 'invalid'",
+                (meter,),
+            ).rowcount
+            self.db.execute("UPDATE meters SET last_error = NULL WHERE meter = ?", (meter,))
+        return count
+
+    def set_error(self, meter: str, message: str | None) -> None:
+        with self._transaction():
+            self.db.execute("UPDATE meters SET last_error = ? WHERE meter = ?", (message, meter))
+
+    # -- reporting ------------------------------------------------------------------------
+
+    def windows(self, meter: str, state: str | None = None) -> list[Window]:
+        query = "SELECT * FROM windows WHERE meter = ?"
+        args: tuple[object, ...] = (meter,)
+        if state is not None:
+            query += " AND state = ?"
+            args += (state,)
+        return [_window(row) for row in self.db.execute(query + " ORDER BY start", args)]
+
+    def status(self) -> list[dict[str, object]]:
+        """Per meter: open samples, windows by state, last committed window, last error."""
+        out = []
+        for meter, closed_until, last_error in self.db.execute(
+            "SELECT meter, closed_until, last_error FROM meters ORDER BY meter"
+        ).fetchall():
+            counts = dict(
+                self.db.execute(
+                    "SELECT state, COUNT(*) FROM windows WHERE meter = ? GROUP BY state", (meter,)
+                ).fetchall()
+            )
+            (open_samples,) = self.db.execute(
+                "SELECT COUNT(*) FROM samples WHERE meter = ?", (meter,)
+            ).fetchone()
+            (last_committed,) = self.db.execute(
+                "SELECT MAX(start) FROM windows WHERE meter = ? AND state = 'committed'", (meter,)
+            ).fetchone()
+            out.append(
+                {
+                    "meter": meter,
+                    "open_samples": open_samples,
+                    "closed_until": closed_until,
+                    "backlog": counts.get("closed", 0) + counts.get("submitted", 0),
+                    "submitted": counts.get("submitted", 0),
+                    "committed": counts.get("committed", 0),
+                    "invalid": counts.get("invalid", 0),
+                    "empty": counts.get("empty", 0),
+                    "last_committed_window": last_committed,
+                    "last_error": last_error,
+                }
+            )
+        return out
+
+    def backlog(self) -> int:
+        return self.db.execute(
+            "SELECT COUNT(*) FROM windows WHERE state IN ('closed', 'submitted')"
+        ).fetchone()[0]
+
+
+def _window(row: tuple) -> Window:  # type: ignore[type-arg]
+    meter, start, interval_s, vals, quality, missing, state, batch_id, txn_id, message = row
+    return Window(
+        meter,
+        start,
+        interval_s,
+        json.loads(vals),
+        json.loads(quality),
+        missing,
+        state,
+        batch_id,
+        txn_id,
+        message,
+    )
+
+
+class _Tx:
+    """BEGIN IMMEDIATE ... COMMIT (rolled back on error): one writer, whole or nothing."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
