@@ -5,7 +5,7 @@ one namespace: `smartblocks.processors.runtime`, never a generic top-level `proc
 Everything else lives in pyproject.toml.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 FOLDERS = ["processors", "clients", "devnet", "blockmeter", "protos"]
 
@@ -15,10 +15,15 @@ for folder in FOLDERS:
     namespace = f"smartblocks.{folder}"
     package_dir[namespace] = folder
     packages.append(namespace)
-    packages += [f"{namespace}.{sub}" for sub in find_packages(folder)]
+    # Namespace discovery also lists data folders (portal static files, examples), so their
+    # files ship as package data.
+    packages += [
+        f"{namespace}.{sub}"
+        for sub in find_namespace_packages(folder, exclude=["*__pycache__*"])
+    ]
 
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={"": ["*.proto", "static/*", "static/**/*", "templates/*"]},
+    package_data={"": ["*.proto", "*.html", "*.css", "*.js", "*.svg", "*.toml"]},
 )
