@@ -26,7 +26,7 @@ from typing import Any
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 
 from bench import harness
-from bench.devnet_node import DevnetNode, cpu_seconds
+from bench.stack import DevnetStack
 from smartblocks.clients.ledger.keys import Signer
 from smartblocks.clients.ledger.rest import RestClient
 from smartblocks.clients.ledger.transactions import make_batch
@@ -139,7 +139,7 @@ async def state_bytes_written(client: RestClient, transaction_ids: list[str]) ->
 
 
 async def measure(
-    node: DevnetNode, authority: Signer, size: int, plan: Plan
+    node: DevnetStack, authority: Signer, size: int, plan: Plan
 ) -> list[dict[str, Any]]:
     rng = random.Random(size)
     signers = [Signer.generate() for _ in range(plan.meters)]
@@ -152,15 +152,15 @@ async def measure(
         work = {m: meter_batches(m, device, size, plan, rng) for m, device in devices.items()}
         build_s = time.perf_counter() - built
         transactions = plan.meters * plan.batches_per_meter * plan.txns_per_batch
-        pids = node.pids()
-        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        pids = {role: pid for role, pid in node.pids.items() if role != "client"}
+        cpu_before = {name: harness.cpu_seconds(pid) for name, pid in pids.items()}
         latencies: list[float] = []
         began = time.perf_counter()
         await asyncio.gather(
             *(post_in_order(client, batches, latencies) for batches in work.values())
         )
         elapsed = time.perf_counter() - began
-        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+        cpu = {name: harness.cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
         ids = [
             t.header_signature for batches in work.values() for b in batches for t in b.transactions
         ]
@@ -200,7 +200,7 @@ async def run_all(quick: bool, data_dir: Path) -> list[dict[str, Any]]:
     authority = Signer.generate()
     bootstrap = txn.set_authorities(authority, public_keys=[authority.public_key])
     figures: list[dict[str, Any]] = []
-    with DevnetNode(data_dir, ["blockmeter"], []) as node:
+    with DevnetStack(data_dir, ["blockmeter"]) as node:
         async with RestClient(node.rest_url) as client:
             await client.submit_and_wait([make_batch(authority, [bootstrap])])
         for size, plan in (QUICK if quick else FULL).items():

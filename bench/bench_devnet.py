@@ -27,6 +27,7 @@ from typing import Any
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 
 from bench import harness
+from bench.stack import DevnetStack
 from smartblocks.clients.cli.main import build_parser
 from smartblocks.clients.ledger.keys import Signer
 from smartblocks.clients.ledger.rest import RestClient, RestError
@@ -34,7 +35,6 @@ from smartblocks.clients.ledger.transactions import make_batch, make_transaction
 from smartblocks.processors.kv.addressing import FAMILY_NAME, FAMILY_VERSION, value_address
 from smartblocks.processors.kv.payload import KvPayload
 from smartblocks.processors.runtime import DEFAULT_MAX_OCCUPANCY
-from tests.integration.processes import DevnetServer, Processor, wait_registered
 
 SUBMITTERS = 8
 QUEUE_FULL = 429
@@ -122,49 +122,6 @@ async def latencies(rest: RestClient, batches: list[Batch], interval: float) -> 
     return list(await asyncio.gather(*(one(k, b) for k, b in enumerate(batches))))
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc), 0 where unavailable."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-class Stack:
-    """A devnet and one kv processor, as subprocesses; `pids` names them for CPU accounting."""
-
-    def __init__(self, tmp: Path, tp_args: tuple[str, ...] = ()) -> None:
-        self.devnet = DevnetServer(tmp / "devnet")
-        self.processor = Processor("kv", tmp / "tp.log", *tp_args)
-
-    def __enter__(self) -> Stack:
-        try:
-            self.devnet.start()
-            self.processor.start(self.devnet.component)
-            wait_registered(self.devnet, "kv")
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        try:
-            self.processor.stop()
-        finally:
-            self.devnet.stop()
-
-    @property
-    def pids(self) -> dict[str, int]:
-        assert self.processor.process is not None
-        return {"devnet": self.devnet.pid, "tp": self.processor.process.pid, "client": os.getpid()}
-
-
 async def warm_up(rest: RestClient, signer: Signer) -> None:
     """One batch first: connections, imports and caches on every side."""
     [batch] = make_batches(signer, "w", 1, 1)
@@ -172,22 +129,22 @@ async def warm_up(rest: RestClient, signer: Signer) -> None:
     await wait_committed(rest, [batch.header_signature])
 
 
-async def measure(stack: Stack, quick: bool) -> list[dict[str, Any]]:
+async def measure(stack: DevnetStack, quick: bool) -> list[dict[str, Any]]:
     signer = Signer.generate()
     single_count = 600 if quick else 3000
     hundred_count = 30 if quick else 150
     latency_seconds = 8 if quick else 30
     common = {**DEVNET_DEFAULTS, "submitters": SUBMITTERS, "batches_per_post": 1}
     common["load_average_1m"] = round(os.getloadavg()[0], 2)
-    async with RestClient(stack.devnet.rest_url, timeout=60) as rest:
+    async with RestClient(stack.rest_url, timeout=60) as rest:
         await warm_up(rest, signer)
         rate_1 = await throughput(rest, make_batches(signer, "s", single_count, 1))
         hundreds = make_batches(signer, "h", hundred_count, 100)
-        before = {name: cpu_seconds(pid) for name, pid in stack.pids.items()}
+        before = {name: harness.cpu_seconds(pid) for name, pid in stack.pids.items()}
         rate_100 = await throughput(rest, hundreds)
         txns = hundred_count * 100
         cpu_ms = {
-            name: 1000 * (cpu_seconds(pid) - before[name]) / txns
+            name: 1000 * (harness.cpu_seconds(pid) - before[name]) / txns
             for name, pid in stack.pids.items()
         }
         half = rate_100 / 2
@@ -217,7 +174,7 @@ async def measure(stack: Stack, quick: bool) -> list[dict[str, Any]]:
         *[
             harness.figure(
                 f"submit-to-commit latency {name}, 100-txn batches at half the 100-txn rate",
-                1000 * percentile(timed, fraction),
+                1000 * harness.percentile(timed, fraction),
                 "ms",
                 offered_txn_per_s=round(half, 1),
                 batches=count,
@@ -228,11 +185,11 @@ async def measure(stack: Stack, quick: bool) -> list[dict[str, Any]]:
     ]
 
 
-async def measure_occupancy(stack: Stack, quick: bool, occupancy: int) -> dict[str, Any]:
+async def measure_occupancy(stack: DevnetStack, quick: bool, occupancy: int) -> dict[str, Any]:
     """The 100-txn rate again with a wider processor window: how much is round-trip bound."""
     signer = Signer.generate()
     count = 30 if quick else 150
-    async with RestClient(stack.devnet.rest_url, timeout=60) as rest:
+    async with RestClient(stack.rest_url, timeout=60) as rest:
         await warm_up(rest, signer)
         rate = await throughput(rest, make_batches(signer, "o", count, 100))
     return harness.figure(
@@ -248,10 +205,9 @@ async def measure_occupancy(stack: Stack, quick: bool, occupancy: int) -> dict[s
 
 def run(quick: bool) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "defaults").mkdir()
-        (Path(tmp) / "wide").mkdir()
-        with Stack(Path(tmp) / "defaults") as stack:
+        with DevnetStack(Path(tmp) / "defaults", ["kv"]) as stack:
             figures = asyncio.run(measure(stack, quick))
-        with Stack(Path(tmp) / "wide", ("--max-occupancy", str(WIDE_OCCUPANCY))) as stack:
+        wide = ("--max-occupancy", str(WIDE_OCCUPANCY))
+        with DevnetStack(Path(tmp) / "wide", ["kv"], wide) as stack:
             figures.append(asyncio.run(measure_occupancy(stack, quick, WIDE_OCCUPANCY)))
     return figures

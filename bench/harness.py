@@ -53,5 +53,20 @@ def write_results(name: str, figures: list[dict[str, Any]]) -> Path:
     return path
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc); 0 where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: fraction 0.5 is the median, 0.99 the p99."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
 def figure(name: str, value: float, unit: str, **parameters: Any) -> dict[str, Any]:
     return {"figure": name, "value": round(value, 3), "unit": unit, "parameters": parameters}
