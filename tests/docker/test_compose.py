@@ -1,0 +1,274 @@
+"""docker/: the compose network's structure, checked without a Docker engine.
+
+These machines cannot run the containers, so the tests hold the compose file, the Dockerfile
+and the mounted configs to what the code they start expects: every validator has its own
+processors and REST API, our services run commands our CLIs accept, images are pinned.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from smartblocks.blockmeter import cli as blockmeter_cli
+from smartblocks.blockmeter import config as agent_config
+from smartblocks.clients.cli import main as smartblocks_cli
+from smartblocks.clients.portal.config import load_config as load_portal_config
+from smartblocks.processors.families import FAMILIES
+from smartblocks.processors.runtime.connection import check_endpoint
+
+REPO = Path(__file__).resolve().parents[2]
+DOCKER = REPO / "docker"
+COMPOSE = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
+SCRIPTS: dict[str, str] = PYPROJECT["project"]["scripts"]
+# Families that exist only for tests; a production network never serves them.
+TEST_FAMILIES = {"kv"}
+DEFAULT_ENTRYPOINT = "smartblocks"
+
+
+def numbered(prefix: str) -> dict[int, dict[str, Any]]:
+    pattern = re.compile(rf"{re.escape(prefix)}-(\d+)")
+    return {
+        int(m[1]): service for name, service in SERVICES.items() if (m := pattern.fullmatch(name))
+    }
+
+
+VALIDATORS = numbered("validator")
+
+
+def ours() -> dict[str, dict[str, Any]]:
+    """The services built from this repository."""
+    return {name: service for name, service in SERVICES.items() if "build" in service}
+
+
+def connect_target(command: list[str]) -> str:
+    """The endpoint after -C/--connect in a processor or REST API command."""
+    for flag in ("-C", "--connect"):
+        if flag in command:
+            return command[command.index(flag) + 1]
+    raise AssertionError(f"no -C/--connect in {command}")
+
+
+def entrypoint(service: dict[str, Any]) -> str:
+    value = service.get("entrypoint", [DEFAULT_ENTRYPOINT])
+    return value[0] if isinstance(value, list) else value.split()[0]
+
+
+def family_processors() -> dict[str, dict[int, dict[str, Any]]]:
+    """{family: {validator number: service}} for our `tp` services."""
+    found: dict[str, dict[int, dict[str, Any]]] = {}
+    for name, service in ours().items():
+        command = service["command"]
+        if command[0] != "tp":
+            continue
+        match = re.fullmatch(r"(.+)-tp-(\d+)", name)
+        assert match, f"{name}: processor services are named FAMILY-tp-N"
+        families = [arg for arg in command[1:] if not arg.startswith("-")][:1]
+        assert families == [match[1]], f"{name}: serves {families}, name says {match[1]}"
+        found.setdefault(match[1], {})[int(match[2])] = service
+    return found
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined."""
+    text = (DOCKER / "Dockerfile").read_text().replace("\\\n", " ")
+    pairs = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            pairs.append((keyword.upper(), rest.strip()))
+    return pairs
+
+
+def test_validators_are_numbered_from_zero_and_one_founds_the_network() -> None:
+    # Three as shipped; operators add nodes as validator-3, validator-4, ... (README.md).
+    assert sorted(VALIDATORS) == list(range(max(3, len(VALIDATORS))))
+    founders = [n for n, v in VALIDATORS.items() if v["environment"].get("GENESIS") == "1"]
+    assert founders == [0]
+    engines = numbered("poet-engine")
+    assert [n for n, e in engines.items() if e["environment"].get("GENESIS") == "1"] == [0]
+
+
+@pytest.mark.parametrize("number", sorted(VALIDATORS))
+def test_every_validator_has_its_own_node_services(number: int) -> None:
+    node = f"validator-{number}"
+    own_endpoint = f"tcp://{node}:4004"
+    validator = VALIDATORS[number]
+    assert validator["environment"]["NODE"] == node
+    assert validator["image"].startswith("hyperledger/sawtooth-validator:")
+
+    engine = SERVICES[f"poet-engine-{number}"]
+    assert engine["environment"]["NODE"] == node
+    for service in ("settings-tp", "poet-registry-tp", "rest-api"):
+        command = SERVICES[f"{service}-{number}"]["command"]
+        assert connect_target(command) == own_endpoint, f"{service}-{number}: {command}"
+    assert SERVICES[f"rest-api-{number}"]["ports"], f"rest-api-{number} publishes no port"
+
+    processors = family_processors()
+    assert "blockmeter" in processors
+    for family, by_node in processors.items():
+        assert number in by_node, f"{node} has no {family} processor"
+        command = by_node[number]["command"]
+        assert connect_target(command) == own_endpoint, f"{family}-tp-{number}: {command}"
+
+
+def test_processors_serve_known_production_families() -> None:
+    deployed = set(family_processors())
+    assert deployed <= set(FAMILIES), f"unknown families {deployed - set(FAMILIES)}"
+    assert not deployed & TEST_FAMILIES, "a test family is deployed"
+    for by_node in family_processors().values():
+        assert set(by_node) == set(VALIDATORS)
+
+
+def test_static_peering_reaches_earlier_validators() -> None:
+    for number, validator in VALIDATORS.items():
+        peers = [p for p in validator["environment"].get("PEERS", "").split(",") if p]
+        if number == 0:
+            assert not peers
+            continue
+        expected = [f"tcp://validator-{n}:8800" for n in range(number)]
+        assert peers == expected, f"validator-{number}: PEERS {peers}"
+
+
+def test_each_node_keeps_keys_and_data_in_its_own_volumes() -> None:
+    declared = set(COMPOSE["volumes"])
+    seen: dict[str, str] = {}
+    for name, service in SERVICES.items():
+        for mount in service.get("volumes", []):
+            source = mount.split(":")[0]
+            if source.startswith("."):
+                assert (DOCKER / source).exists(), f"{name}: {source} does not exist"
+                continue
+            assert source in declared, f"{name}: volume {source} is not declared"
+            if source != "poet-shared" and not mount.endswith(":ro"):
+                assert source not in seen, f"{source} written by {seen.get(source)} and {name}"
+                seen[source] = name
+    for number in VALIDATORS:
+        mounts = SERVICES[f"validator-{number}"]["volumes"]
+        assert f"validator-{number}-keys:/etc/sawtooth/keys" in mounts
+        assert f"validator-{number}-data:/var/lib/sawtooth" in mounts
+        # The engine signs with its validator's key and must not be able to change it.
+        engine_mounts = SERVICES[f"poet-engine-{number}"]["volumes"]
+        assert f"validator-{number}-keys:/etc/sawtooth/keys:ro" in engine_mounts
+
+
+def test_host_ports_are_unique() -> None:
+    host_ports = []
+    for service in SERVICES.values():
+        for port in service.get("ports", []):
+            parts = str(port).split(":")
+            assert len(parts) == 3, f"publish {port} on an explicit host address"
+            host_ports.append((parts[0], parts[1]))
+    assert len(host_ports) == len(set(host_ports)), host_ports
+    # One host port number per service, whatever the address, so none collide if re-bound.
+    assert len({port for _, port in host_ports}) == len(host_ports)
+
+
+def test_every_image_is_pinned() -> None:
+    version = PYPROJECT["project"]["version"]
+    for name, service in SERVICES.items():
+        image = service["image"]
+        repository, _, tag = image.rpartition(":")
+        assert repository and "/" not in tag, f"{name}: image {image} has no tag"
+        assert tag not in ("latest", "nightly"), f"{name}: image {image} is not pinned"
+        if "build" in service:
+            assert image == f"smartblocks:{version}", f"{name}: tag it with pyproject's version"
+
+
+def test_our_services_build_from_the_dockerfile() -> None:
+    assert set(ours()) >= {"portal", "agent"} | {f"blockmeter-tp-{n}" for n in VALIDATORS}
+    for name, service in ours().items():
+        build = service["build"]
+        context = (DOCKER / build["context"]).resolve()
+        assert context == REPO, f"{name}: build context {context}"
+        assert (context / build["dockerfile"]).resolve() == DOCKER / "Dockerfile"
+
+
+def test_dockerfile_shape() -> None:
+    instructions = dockerfile_instructions()
+    bases = [args for keyword, args in instructions if keyword == "FROM"]
+    assert all(base.split()[0] == "python:3.11-slim-bookworm" for base in bases), bases
+    users = [args for keyword, args in instructions if keyword == "USER"]
+    assert users and users[-1] not in ("root", "0"), "the image must run as a non-root user"
+    (entry,) = [json.loads(args) for keyword, args in instructions if keyword == "ENTRYPOINT"]
+    assert entry == [DEFAULT_ENTRYPOINT]
+    installs = " ".join(args for keyword, args in instructions if keyword == "RUN")
+    assert "[dev]" not in installs, "the image installs no dev extras"
+    # Every folder setup.py maps into the package must reach the build stage.
+    copied = {args.split()[0].rstrip("/") for keyword, args in instructions if keyword == "COPY"}
+    assert set(setup_folders()) <= copied, f"not copied: {set(setup_folders()) - copied}"
+
+
+def setup_folders() -> list[str]:
+    tree = ast.parse((REPO / "setup.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "FOLDERS":
+            return list(ast.literal_eval(node.value))
+    raise AssertionError("setup.py has no FOLDERS list")
+
+
+def test_commands_are_console_scripts_our_clis_accept() -> None:
+    parsers = {
+        "smartblocks": smartblocks_cli.build_parser,
+        "blockmeter": blockmeter_cli.build_parser,
+    }
+    for name, service in ours().items():
+        script = entrypoint(service)
+        assert script in SCRIPTS, f"{name}: {script} is not in [project.scripts]"
+        try:
+            args = parsers[script]().parse_args(service["command"])
+        except SystemExit:
+            pytest.fail(f"{name}: `{script}` rejects {service['command']} (see stderr)")
+        assert getattr(args, "func", None), f"{name}: {service['command']} runs nothing"
+        if service["command"][0] == "tp":
+            check_endpoint(args.connect)
+
+
+def test_mounted_configs_load_and_point_at_the_network() -> None:
+    portal = load_portal_config(DOCKER / "config" / "portal.toml")
+    assert portal.users == {}, "no user or password hash ships in the repository"
+    command = SERVICES["portal"]["command"]
+    flags = dict(zip(command[1::2], command[2::2], strict=False))
+    assert flags["--rest-api"] == "http://rest-api-0:8008"
+    assert flags["--component"] == "tcp://validator-0:4004"
+    assert flags["--data-dir"].startswith("/var/lib/smartblocks")
+
+    agent = agent_config.load(DOCKER / "config" / "agent.toml")
+    assert agent.rest_urls == tuple(f"http://rest-api-{n}:8008" for n in sorted(VALIDATORS))
+    for path in (agent.key_file, agent.spool):
+        assert path.is_relative_to("/var/lib/smartblocks"), f"{path} is not in the agent volume"
+    assert SERVICES["agent"]["profiles"] == ["agent"]
+
+
+@pytest.mark.parametrize("script", sorted((DOCKER / "scripts").glob("*.sh")), ids=lambda p: p.name)
+def test_start_scripts_are_valid_bash(script: Path) -> None:
+    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_docker_compose_accepts_the_file() -> None:
+    docker = shutil.which("docker")
+    if docker is None:
+        pytest.skip("no docker CLI on this machine")
+    probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        reason = (probe.stderr.strip().splitlines() or ["no output"])[0]
+        pytest.skip(f"`docker compose` is not available: {reason}")
+    result = subprocess.run(
+        [docker, "compose", "-f", str(DOCKER / "compose.yaml"), "config", "-q"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
