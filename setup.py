@@ -18,8 +18,7 @@ for folder in FOLDERS:
     # Namespace discovery also lists data folders (portal static files, examples), so their
     # files ship as package data.
     packages += [
-        f"{namespace}.{sub}"
-        for sub in find_namespace_packages(folder, exclude=["*__pycache__*"])
+        f"{namespace}.{sub}" for sub in find_namespace_packages(folder, exclude=["*__pycache__*"])
     ]
 
 setup(
