@@ -3,11 +3,12 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 # grpcio-tools is only a code generator (bundled protoc 25.x, whose output runs on the
 # protobuf 3.20 runtime). Installed without its deps: it would otherwise pull protobuf>=4.
 PROTOC_PKG := grpcio-tools==1.62.3
 
-.PHONY: venv test test-slow lint format bench protos clean
+.PHONY: venv test test-slow lint format bench protos demo clean
 
 venv: $(STAMP)
 
@@ -16,7 +17,15 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps $(PROTOC_PKG)
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME_STAMP)
+
+# The package and its runtime dependencies only (no test, lint or codegen tools): what the demo
+# needs. A full install above counts as one.
+$(RUNTIME_STAMP): pyproject.toml setup.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUNTIME_STAMP)
 
 # Debian's chromium for the portal's browser tests (needs root and the Debian registry).
 # Without it those tests skip locally; under CI=true they fail.
@@ -40,6 +49,11 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The whole system on one machine (README.md, "The demo"); `make demo DEMO_ARGS=--fresh` starts
+# over. Needs only the venv: the portal is plain HTML and ES modules, with no build step.
+demo: $(RUNTIME_STAMP)
+	$(BIN)/smartblocks up --demo $(DEMO_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

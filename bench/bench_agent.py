@@ -10,7 +10,11 @@ agent side drains a 24 h backlog of 100 meters.
   of a core.
 - `backlog_drain_windows_per_s`: 100 meters x 96 windows (24 h of 15-minute windows of 60 s
   readings) already in the spool; the submitter signs, batches and posts them to the stub
-  ledger until all are committed. The ledger side (devnet) is measured separately.
+  ledger until all are committed: the agent side alone.
+- `devnet_backlog_drain_readings_per_s`, `..._windows_per_s`: the same 24 h backlog of 100
+  meters drained by the agent's submitter (its default batching) into `smartblocks devnet` +
+  `smartblocks tp blockmeter` (subprocesses), until every window is COMMITTED; the ledger's
+  meter heads are checked afterwards. Quick: 20 meters, a 4 h outage.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ class StubLedger:
             await self.runner.cleanup()
 
 
+DRAIN_START = 1_767_571_200  # where the outage's backlog begins
 BOUNDARY = 1_767_571_200 + 10 * 900  # the window boundary the measurement straddles
 
 
@@ -184,19 +189,7 @@ async def measure_drain(windows_per_meter: int) -> tuple[float, int]:
     await ledger.start()
     with tempfile.TemporaryDirectory() as tmp:
         spool = Spool(Path(tmp) / "spool.sqlite")
-        start = 1_767_571_200
-        samples: list[Any] = []
-        for m in range(METERS):
-            meter = f"m{m:03d}"
-            spool.register_meter(meter, 60, 900)
-            samples += [
-                (meter, t, t - start)
-                for t in range(start + 60, start + windows_per_meter * 900 + 1, 60)
-            ]
-        spool.add_samples(samples)
-        for m in range(METERS):
-            spool.close_windows(f"m{m:03d}", start + windows_per_meter * 900)
-        total = spool.backlog()
+        total = fill_backlog(spool, [f"m{m:03d}" for m in range(METERS)], windows_per_meter)
         submitter = Submitter(spool, Signer.generate(), [ledger.url], status_wait=0)
         began = time.perf_counter()
         while spool.backlog():
@@ -208,11 +201,74 @@ async def measure_drain(windows_per_meter: int) -> tuple[float, int]:
     return total / elapsed, total
 
 
+def fill_backlog(spool: Spool, meters: list[str], windows_per_meter: int) -> int:
+    """Every meter's readings (60 s) of `windows_per_meter` 15-minute windows, closed: the
+    spool after an outage of that length. Returns the number of windows."""
+    samples: list[Any] = []
+    for meter in meters:
+        spool.register_meter(meter, 60, 900)
+        samples += [
+            (meter, t, t - DRAIN_START)
+            for t in range(DRAIN_START + 60, DRAIN_START + windows_per_meter * 900 + 1, 60)
+        ]
+    spool.add_samples(samples)
+    for meter in meters:
+        spool.close_windows(meter, DRAIN_START + windows_per_meter * 900)
+    return spool.backlog()
+
+
+async def measure_devnet_drain(meters: int, windows_per_meter: int) -> dict[str, float]:
+    from bench.bench_blockmeter_devnet import register_meters
+    from bench.stack import DevnetStack
+    from smartblocks.clients.ledger.rest import RestClient
+    from smartblocks.clients.ledger.transactions import make_batch
+    from smartblocks.processors.blockmeter import addressing, txn
+    from smartblocks.protos.blockmeter_pb2 import MeterHead
+
+    authority, gateway = Signer.generate(), Signer.generate()
+    ids = [f"d{m:03d}" for m in range(meters)]
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-agent-drain-") as tmp,
+        DevnetStack(Path(tmp) / "stack", ["blockmeter"]) as node,
+    ):
+        async with RestClient(node.rest_url, timeout=120) as client:
+            bootstrap = txn.set_authorities(authority, public_keys=[authority.public_key])
+            await client.submit_and_wait([make_batch(authority, [bootstrap])])
+            await register_meters(client, authority, {m: gateway for m in ids})
+            spool = Spool(Path(tmp) / "spool.sqlite")
+            total = fill_backlog(spool, ids, windows_per_meter)
+            submitter = Submitter(spool, gateway, [node.rest_url])
+            began = time.perf_counter()
+            while spool.backlog():
+                await submitter.step()
+            elapsed = time.perf_counter() - began
+            batches = int(submitter.metrics.get("blockmeter_batches_sent_total"))
+            await submitter.aclose()
+            spool.close()
+            for meter in ids:
+                head = MeterHead.FromString(
+                    await client.state(addressing.meter_head_address(meter)) or b""
+                )
+                if head.window_count != windows_per_meter:
+                    raise RuntimeError(f"{meter}: {head.window_count} windows on the ledger")
+    return {"seconds": elapsed, "windows": total, "batches": batches}
+
+
 def run(quick: bool) -> list[dict[str, Any]]:
     seconds, warmup = (15.0, 8.0) if quick else (60.0, 15.0)
     agent = asyncio.run(measure_agent(seconds, warmup))
     windows = 8 if quick else 96
     rate, total = asyncio.run(measure_drain(windows))
+    drain_meters, outage_h = (20, 4) if quick else (METERS, 24)
+    drained = asyncio.run(measure_devnet_drain(drain_meters, outage_h * 4))
+    drain = {
+        "meters": drain_meters,
+        "outage_h": outage_h,
+        "windows": drained["windows"],
+        "readings_per_window": 15,
+        "batches_posted": drained["batches"],
+        "ledger": "devnet + tp blockmeter",
+    }
     params = {"meters": METERS, "interval_s": 1, "window_s": 900, "seconds": seconds}
     return [
         figure("agent_rss_mb", agent["rss_mb"], "MB", **params, target="< 60"),
@@ -225,5 +281,17 @@ def run(quick: bool) -> list[dict[str, Any]]:
             windows=total,
             readings_per_window=15,
             ledger="stub (agent side only)",
+        ),
+        figure(
+            "devnet_backlog_drain_readings_per_s",
+            drained["windows"] * 15 / drained["seconds"],
+            "readings/s",
+            **drain,
+        ),
+        figure(
+            "devnet_backlog_drain_windows_per_s",
+            drained["windows"] / drained["seconds"],
+            "windows/s",
+            **drain,
         ),
     ]

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from smartblocks.clients.ledger.errors import UserError
 from smartblocks.clients.ledger.keys import Signer, load_signer
 
 from . import connectors
@@ -99,7 +100,10 @@ class Agent:
         sim = self.config.simulator
         if self._sim_clock is None:
             # Real time follows the wall clock; accelerated runs from the configured start.
-            self._sim_clock = Clock(None if sim.clock == "wall" else sim.start, sim.speed)
+            if sim.clock == "catch-up":
+                self._sim_clock = module.CatchUpClock(sim.start, sim.speed)
+            else:
+                self._sim_clock = Clock(None if sim.clock == "wall" else sim.start, sim.speed)
         seed = meter.settings.seed if meter.settings.seed is not None else sim.seed
         if seed not in self._buildings:
             self._buildings[seed] = Building(seed, sim.start)
@@ -197,6 +201,14 @@ class Agent:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def run(self, install_signals: bool = True) -> None:
+        # Two agents on one spool would each send its windows; `requeue --scale-by` must not
+        # change values under a running agent.
+        try:
+            await self.db(self.spool.lock)
+        except UserError:
+            await self.db(self.spool.close)
+            self._db_thread.shutdown()
+            raise
         loop = asyncio.get_running_loop()
         signals = (signal.SIGTERM, signal.SIGINT) if install_signals else ()
         for sig in signals:

@@ -17,6 +17,7 @@ from smartblocks.clients.ledger.keys import load_signer
 from . import config as config_module
 from . import logs
 from .spool import Spool
+from .units import parse_scale
 
 DEFAULT_CONFIG = os.environ.get("BLOCKMETER_CONFIG", "site.toml")
 
@@ -79,12 +80,28 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_requeue(args: argparse.Namespace) -> int:
+    scale_by = None
+    if args.scale_by is not None:
+        try:
+            scale_by = parse_scale(args.scale_by)
+        except ValueError as exc:
+            raise UserError(f"--scale-by: {exc}") from None
     spool = _spool(args)
     try:
-        count = spool.requeue(args.meter)
+        if scale_by is not None:
+            spool.lock()  # values must not change under a running agent
+        done = spool.requeue(args.meter, scale_by)
     finally:
         spool.close()
-    print(f"meter {args.meter}: {count} invalid window(s) requeued; a running agent resends them")
+    if scale_by is not None:
+        print(
+            f"meter {args.meter}: {done.rescaled_windows} window(s) and "
+            f"{done.rescaled_samples} open reading(s) rescaled by {scale_by}"
+        )
+    print(
+        f"meter {args.meter}: {done.windows} invalid window(s) requeued; "
+        "a running agent resends them"
+    )
     return 0
 
 
@@ -96,7 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-format", choices=("json", "text"), default="json")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the agent")
+    # `blockmeter run --log-format text` reads naturally: the option works after the command
+    # too (SUPPRESS: not given there, the top-level value stands).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--log-format", choices=("json", "text"), default=argparse.SUPPRESS)
+    run = sub.add_parser("run", help="run the agent", parents=[common])
     run.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML (default %(default)s)")
     run.set_defaults(func=cmd_run)
 
@@ -111,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         if name == "requeue":
             p.add_argument("meter")
+            p.add_argument(
+                "--scale-by",
+                metavar="DECIMAL",
+                help="first multiply the meter's readings not yet on the ledger by this "
+                "(they were spooled with a wrong scale; stop the agent and fix the config first)",
+            )
         p.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML (default %(default)s)")
         p.add_argument("--spool", help="spool file (instead of reading it from --config)")
         if name == "status":

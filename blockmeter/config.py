@@ -76,7 +76,8 @@ class SimulatorConfig:
     start: int = 1767571200  # 2026-01-05T00:00:00Z, a Monday
     speed: float = 1.0  # simulated seconds per real second
     # "wall": simulated time is the wall clock (speed 1 only); "start": it begins at `start`
-    # when the agent starts. Default: "wall" at speed 1, else "start".
+    # when the agent starts; "catch-up": as "start" until it reaches the wall clock, then the
+    # wall clock. Default: "wall" at speed 1, else "start".
     clock: str = "wall"
 
 
@@ -149,9 +150,11 @@ def _parse(doc: dict[str, Any], path: Path) -> Config:
     if not 0 < simulator.speed <= 1e6:
         raise sim.error("speed", f"must be > 0 and <= 1e6, got {simulator.speed}")
     default_clock = "wall" if simulator.speed == 1 else "start"
-    clock = sim.text("clock", default_clock, choices=("wall", "start"))
+    clock = sim.text("clock", default_clock, choices=("wall", "start", "catch-up"))
     if clock == "wall" and simulator.speed != 1:
         raise sim.error("clock", "the wall clock runs at speed 1 only")
+    if clock == "catch-up" and simulator.speed <= 1:
+        raise sim.error("clock", f"catch-up needs a speed above 1, got {simulator.speed}")
     simulator = replace(simulator, clock=clock)
     sim.done()
 

@@ -20,19 +20,20 @@ with an invalid window is quarantined: its later windows wait.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import IO
 
 from smartblocks.clients.ledger.errors import UserError
+from smartblocks.processors.blockmeter.units import QUALITY_MISSING
 
 QUALITY_OK = 0
-# A bit beside BlockMeter's conventional flags (1 estimated, 2 substituted, 4 suspect, 8 clock
-# adjusted): no sample was taken for this slot.
-QUALITY_MISSING = 16
 FILLS = ("previous", "zero")
 
 SCHEMA = """
@@ -98,6 +99,13 @@ class InFlight:
 
 
 @dataclass
+class Requeued:
+    windows: int = 0  # invalid windows put back to be sent
+    rescaled_windows: int = 0
+    rescaled_samples: int = 0
+
+
+@dataclass
 class AddResult:
     added: int = 0
     duplicate: int = 0
@@ -118,9 +126,13 @@ class Spool:
             for row in self.db.execute("SELECT meter, interval_s, window_s FROM meters")
         }
         self._fills: dict[str, str] = dict(self.db.execute("SELECT meter, fill FROM meters"))
+        self._lock: IO[str] | None = None
 
     def close(self) -> None:
         self.db.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
 
     def _transaction(self) -> _Tx:
         return _Tx(self.db)
@@ -402,18 +414,80 @@ class Spool:
             self.db.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
         return [w for w in windows if w.start in blamed]
 
-    def requeue(self, meter: str) -> int:
-        """After the operator fixed the cause: the meter's invalid windows go back to closed."""
+    def requeue(self, meter: str, scale_by: Decimal | None = None) -> Requeued:
+        """After the operator fixed the cause: the meter's invalid windows go back to closed.
+
+        `scale_by` corrects readings spooled with a wrong scale (the config's scale or unit
+        was wrong, and the ledger's plausibility bound refused them): every value not yet on
+        the ledger (invalid and closed windows, open samples, the last reading) is multiplied
+        by it, rounding half away from zero. Committed windows are the ledger's and stay."""
         if meter not in self._meters:
             raise UserError(f"no meter {meter!r} in spool {self.path}")
+        requeued = Requeued()
         with self._transaction():
-            count = self.db.execute(
+            if scale_by is not None:
+                requeued = self._rescale(meter, scale_by)
+            requeued.windows = self.db.execute(
                 "UPDATE windows SET state = 'closed', batch_id = NULL, txn_id = NULL, "
                 "message = NULL WHERE meter = ? AND state = 'invalid'",
                 (meter,),
             ).rowcount
             self.db.execute("UPDATE meters SET last_error = NULL WHERE meter = ?", (meter,))
-        return count
+        return requeued
+
+    def _rescale(self, meter: str, factor: Decimal) -> Requeued:
+        (in_flight,) = self.db.execute(
+            "SELECT COUNT(*) FROM windows WHERE meter = ? AND state = 'submitted'", (meter,)
+        ).fetchone()
+        if in_flight:
+            raise UserError(
+                f"meter {meter!r} has {in_flight} window(s) in a batch still being followed; "
+                "run the agent until `blockmeter status` shows none in flight, stop it, then "
+                "rescale"
+            )
+        result = Requeued()
+        rows = self.db.execute(
+            "SELECT start, vals FROM windows WHERE meter = ? AND state IN ('invalid', 'closed')",
+            (meter,),
+        ).fetchall()
+        for start, vals in rows:
+            scaled = [_scaled(v, factor) for v in json.loads(vals)]
+            self.db.execute(
+                "UPDATE windows SET vals = ? WHERE meter = ? AND start = ?",
+                (json.dumps(scaled, separators=(",", ":")), meter, start),
+            )
+        result.rescaled_windows = len(rows)
+        samples = self.db.execute(
+            "SELECT ts, value FROM samples WHERE meter = ?", (meter,)
+        ).fetchall()
+        for ts, value in samples:
+            self.db.execute(
+                "UPDATE samples SET value = ? WHERE meter = ? AND ts = ?",
+                (_scaled(value, factor), meter, ts),
+            )
+        result.rescaled_samples = len(samples)
+        # The last reading fills a next window's missing slots: it must be in the new scale.
+        (last,) = self.db.execute(
+            "SELECT last_value FROM meters WHERE meter = ?", (meter,)
+        ).fetchone()
+        if last is not None:
+            self.db.execute(
+                "UPDATE meters SET last_value = ? WHERE meter = ?", (_scaled(last, factor), meter)
+            )
+        return result
+
+    def lock(self) -> None:
+        """Claim the spool for this process (a running agent, a rescale); refused while another
+        process holds it. Released by `close()` or when the process dies."""
+        handle = open(self.path.with_name(self.path.name + ".lock"), "a")  # noqa: SIM115
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise UserError(
+                f"spool {self.path} is in use by a running agent; stop it first"
+            ) from None
+        self._lock = handle
 
     def set_error(self, meter: str, message: str | None) -> None:
         with self._transaction():
@@ -466,6 +540,10 @@ class Spool:
         return self.db.execute(
             "SELECT COUNT(*) FROM windows WHERE state IN ('closed', 'submitted')"
         ).fetchone()[0]
+
+
+def _scaled(value: int, factor: Decimal) -> int:
+    return int((Decimal(value) * factor).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def _window(row: tuple) -> Window:  # type: ignore[type-arg]

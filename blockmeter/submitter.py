@@ -7,8 +7,9 @@ The rules that make every window reach the ledger exactly once:
   happens next (crash, timeout, validator restart), the same bytes are resent: transaction ids
   derive from (meter, window), so the validator recognises a resubmission.
 - COMMITTED marks the windows done. INVALID quarantines the window the validator named, with
-  its message; the batch's other windows go back to be resent; the meter's later windows wait
-  for `blockmeter requeue`. PENDING is polled again; UNKNOWN (the validator lost it) is resent.
+  its message; the batch's other windows go back to be resent (in a new batch, with a new batch
+  id: a validator ignores a batch id it has seen); the meter's later windows wait for
+  `blockmeter requeue`. PENDING is polled again; UNKNOWN (the validator lost it) is resent.
 - 429, 5xx and network errors back off exponentially with full jitter and fail over to the
   next URL. Every round serves every meter that has windows ready, so a long backlog drains in
   large batches without starving meters that only have live windows.
@@ -29,8 +30,8 @@ from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.transactions import make_batch
 
+from .batch import fresh_batch
 from .metrics import Metrics
 from .spool import InFlight, Spool, Window
 
@@ -285,7 +286,8 @@ class Submitter:
         for meter in meters[: max(0, room)]:
             windows = ready[meter]
             transactions = [self.builder(self.signer, w) for w in windows]
-            batch = make_batch(self.signer, transactions)
+            # A new batch id every time, even for the same windows after a requeue (batch.py).
+            batch = fresh_batch(self.signer, transactions)
             self.spool.mark_submitted(
                 batch.header_signature,
                 meter,

@@ -1,12 +1,15 @@
 """Meters of the building simulator (`smartblocks.blockmeter.simulator`).
 
 With `speed = 1` simulated time is the wall clock; faster, it starts at the simulator's `start`
-and runs `speed` simulated seconds per real second (a month in minutes). Being deterministic, a
-restarted accelerated run replays the same values, which the spool recognises as duplicates.
+and runs `speed` simulated seconds per real second (a month in minutes). `CatchUpClock` does that
+until it reaches the wall clock, then follows it (the demo: the last 30 days, then live). Being
+deterministic, a restarted accelerated run replays the same values, which the spool recognises
+as duplicates.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from ..params import Params
@@ -18,6 +21,25 @@ from .base import Clock, Emit, Sample
 # remembered history (simulator.HISTORY_STEPS).
 CHUNK_S = 3600
 MAX_INTERVAL_S = CHUNK_S
+
+
+class CatchUpClock(Clock):
+    """Runs `speed` times faster from `start` until it reaches the wall clock, then is the wall
+    clock (speed 1). A `start` in the future waits for the wall clock to get there."""
+
+    def __init__(self, start: float, speed: float):
+        super().__init__(start, speed)
+        if start >= time.time():
+            self.realtime, self.speed = True, 1.0
+
+    def time(self) -> float:
+        if not self.realtime:
+            accelerated = super().time()
+            if accelerated < time.time():
+                return accelerated
+            # Caught up: from here on slots are due at their real time.
+            self.realtime, self.speed = True, 1.0
+        return time.time()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ COMMANDS = [
     "portal",
     "status",
     "tp",
+    "up",
 ]
 
 DESCRIPTION = """\

@@ -40,6 +40,9 @@ QUALITY_ESTIMATED = 1
 QUALITY_SUBSTITUTED = 2
 QUALITY_SUSPECT = 4
 QUALITY_CLOCK_ADJUSTED = 8
+# No sample was taken for this slot: the value repeats the last reading (registers, rates) or is
+# 0 (interval quantities). Set by the BlockMeter agent; the processor treats it like any flag.
+QUALITY_MISSING = 16
 
 
 def is_quantity(unit: int) -> bool:

@@ -43,6 +43,11 @@ class FakeLedger:
     faults: list[int | str] = field(default_factory=list)
     judge: Judge | None = None
     hold: bool = False
+    # Like a Sawtooth 1.2 validator (its completer's batch cache): a batch id seen before is
+    # dropped on POST, so an INVALID batch resent under the same id stays INVALID.
+    drop_seen_batches: bool = False
+    seen_batches: list[str] = field(default_factory=list)
+    txn_ids_posted: list[list[str]] = field(default_factory=list)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
     queue: list[Any] = field(default_factory=list)
     committed: list[Recorded] = field(default_factory=list)
@@ -125,6 +130,11 @@ class FakeLedger:
         batches = BatchList.FromString(await request.read()).batches
         for batch in batches:
             self.batches_received += 1
+            self.txn_ids_posted.append([t.header_signature for t in batch.transactions])
+            seen = batch.header_signature in self.seen_batches
+            self.seen_batches.append(batch.header_signature)
+            if seen and self.drop_seen_batches:
+                continue
             known = self.statuses.get(batch.header_signature, {}).get("status")
             if known in (None, "INVALID"):  # like the devnet: an invalid batch may be retried
                 self.statuses[batch.header_signature] = {

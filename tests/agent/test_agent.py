@@ -204,3 +204,19 @@ def test_refuses_to_start_without_a_usable_ledger_url(tmp_path: Path) -> None:
     path = site(tmp_path, f"http://127.0.0.1:{free_port()}")
     os.chmod(tmp_path / "gw.priv", 0o640)
     assert main(["run", "--config", str(path)]) == 1
+
+
+def test_a_second_agent_on_the_same_spool_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = site(tmp_path, f"http://127.0.0.1:{free_port()}")
+    running = Spool(config.load(path).spool)
+    try:
+        running.lock()  # what a running agent holds
+        assert main(["run", "--config", str(path), "--log-format", "text"]) == 1
+        assert "in use by a running agent" in capsys.readouterr().err
+        assert main(["requeue", "sim.gas-volume", "--scale-by", "0.1", "--config", str(path)]) == 1
+        assert main(["requeue", "sim.gas-volume", "--scale-by", "x", "--config", str(path)]) == 1
+        assert "--scale-by: not a decimal number" in capsys.readouterr().err
+    finally:
+        running.close()

@@ -1,11 +1,12 @@
 """The agent against the real thing: devnet with the BlockMeter processor (subprocesses on
-free ports). The ledger must end with exactly the simulator's windows and values, also after
-the devnet was down for a while."""
+free ports), fed by the simulator, a real Modbus TCP device and a real OPC UA server (polled
+and subscribed). The ledger must end with exactly the expected windows and values, also after
+the devnet was down for a while. REST faults and rejected windows: test_agent_devnet_faults.py."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
+import logging
 import signal
 import subprocess
 import sys
@@ -13,148 +14,31 @@ import time
 from pathlib import Path
 
 import pytest
+from asyncua import Server, ua
 
 from smartblocks.blockmeter import config
 from smartblocks.blockmeter.agent import Agent
 from smartblocks.blockmeter.connectors.modbus import MAPS
-from smartblocks.blockmeter.simulator import Building
 from smartblocks.blockmeter.spool import Spool
 from smartblocks.clients.ledger.keys import write_key_files
-from smartblocks.clients.ledger.rest import RestClient
 from smartblocks.processors.blockmeter import txn
-from smartblocks.protos.blockmeter_pb2 import BlockMeterPayload
-from tests.agent.helpers import start_device
+from tests.agent.devnet_site import (
+    ROLLOVER,
+    Counter,
+    agent_header,
+    check_ledger,
+    committed_at_least,
+    device_meters,
+    ledger_matches_spool,
+    payloads,
+    settle,
+    setup_site,
+)
+from tests.agent.helpers import free_port, start_device
 from tests.integration.blockmeter_fixtures import BlockMeterLedger, blockmeter
 
 __all__ = ["blockmeter"]
-
-START = 1_767_571_200
-SEED = 23
-ROLLOVER = 10**15
-# point -> (kind, unit, mode, plausible min, plausible max)
-POINTS = {
-    "grid_import": ("ELECTRICITY_IMPORT", "MILLIWATT_HOUR", "CUMULATIVE", 0, 300_000_000),
-    "gas_volume": ("GAS", "MILLILITRE", "CUMULATIVE", 0, 50_000_000),
-    "outdoor_temperature": ("TEMPERATURE", "MILLIDEGREE_CELSIUS", "INTERVAL", -40_000, 60_000),
-}
-
-
-def setup_site(ledger: BlockMeterLedger, folder: Path, speed: int) -> tuple[Path, list[str]]:
-    """A site with one meter per simulated point, all bound to a new gateway key; the agent's
-    config for them."""
-    site_id = ledger.unique("agent-site")
-    _, _, owner = ledger.key_file(f"{site_id}-owner")
-    ledger.submit(
-        ledger.authority,
-        txn.create_site(
-            ledger.authority, site_id=site_id, owner_public_key=owner.public_key, name=site_id
-        ),
-    )
-    gateway_key, _, gateway = write_key_files("gateway", folder)
-    meters = []
-    text = f"""
-[agent]
-site_id = "{site_id}"
-key_file = "{gateway_key}"
-rest_urls = ["{ledger.url}"]
-grace_s = 0
-
-[simulator]
-seed = {SEED}
-start = {START}
-speed = {speed}
-"""
-    for point, (kind, unit, mode, low, high) in POINTS.items():
-        meter_id = f"{site_id}.{point}"
-        meters.append(meter_id)
-        ledger.submit(
-            owner,
-            txn.register_meter(
-                owner, meter_id=meter_id, site_id=site_id, kind=kind, unit=unit, mode=mode,
-                rollover=ROLLOVER if mode == "CUMULATIVE" else 0, nominal_interval_s=60,
-                plausible_min=low, plausible_max=high,
-            ),
-            txn.bind_key(
-                owner, meter_id=meter_id, site_id=site_id, public_key=gateway.public_key
-            ),
-        )  # fmt: skip
-        text += f"""
-[[meters]]
-id = "{meter_id}"
-connector = "simulator"
-interval_s = 60
-window_s = 900
-[meters.params]
-point = "{point}"
-"""
-    path = folder / "site.toml"
-    path.write_text(text)
-    return path, meters
-
-
-async def committed_at_least(agent: Agent, count: int, timeout: float = 60) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        rows = await agent.db(agent.spool.status)
-        if all(int(r["committed"]) >= count for r in rows):  # type: ignore[call-overload]
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not {count} windows committed per meter within {timeout} s")
-
-
-async def payloads(url: str, txn_ids: list[str]) -> dict[str, list[int]]:
-    async with RestClient(url) as client:
-        out = {}
-        for txn_id in txn_ids:
-            found = await client.transaction(txn_id)
-            body = BlockMeterPayload.FromString(base64.b64decode(found["payload"]))
-            out[txn_id] = list(body.record_readings.values)
-        return out
-
-
-def settle(path: Path) -> None:
-    """Let only the submitter run until every closed window is committed (no readers: no new
-    windows), so the spool and the ledger can be compared exactly."""
-
-    async def drain() -> None:
-        agent = Agent(config.load(path), status_wait=0.2)
-        try:
-            for _ in range(600):
-                if not agent.spool.backlog():
-                    return
-                await agent.submitter.step()
-            raise AssertionError("the backlog did not drain")
-        finally:
-            await agent.submitter.aclose()
-            agent.spool.close()
-
-    asyncio.run(drain())
-
-
-def check_ledger(ledger: BlockMeterLedger, spool_path: Path, meters: list[str]) -> int:
-    """Every window the spool holds as committed is on the ledger, with the simulator's values,
-    once, in an unbroken series; returns how many windows were checked."""
-    spool = Spool(spool_path)
-    checked = 0
-    try:
-        for meter in meters:
-            windows = spool.windows(meter)
-            assert all(w.state == "committed" for w in windows), [w.state for w in windows]
-            head = ledger.head(meter)
-            assert head.window_count == len(windows)
-            assert head.gap_count == 0 and head.flagged_count == 0
-            assert head.last_window_end == windows[-1].start + 900
-            point = meter.rsplit(".", 1)[1]
-            building = Building(SEED, START)  # it steps forward only: one per meter
-            values = asyncio.run(payloads(ledger.url, [str(w.txn_id) for w in windows]))
-            for window in windows:
-                truth = [building.reading(point, window.start + 60 * (i + 1)) for i in range(15)]
-                assert values[str(window.txn_id)] == truth, (meter, window.start)
-                checked += 1
-    finally:
-        spool.close()
-    return checked
+logging.getLogger("asyncua").setLevel(logging.ERROR)
 
 
 def test_the_ledger_holds_the_simulated_building(
@@ -265,6 +149,74 @@ register = "energy"
                 # The reading at the interval's end; the device's own update may lag a step.
                 expected = energy_wh(window.start + i + 1) * 1000
                 assert expected - 7000 <= value <= expected + 7000, (window.start, i)
+
+
+async def start_opcua_meter(counter: Counter) -> tuple[Server, str, str, asyncio.Task[None]]:
+    """An asyncua server on a free port whose Double node (Wh) is `counter`: (server,
+    endpoint, node id, the task that steps the node)."""
+    server = Server()
+    await server.init()
+    endpoint = f"opc.tcp://127.0.0.1:{free_port()}/blockmeter-e2e/"
+    server.set_endpoint(endpoint)
+    idx = await server.register_namespace("urn:smartblocks:e2e")
+    meter = await server.nodes.objects.add_object(idx, "Incomer")
+    node = await meter.add_variable(idx, "Energy", float(counter.base_wh), ua.VariantType.Double)
+    await server.start()
+
+    async def write(wh: int) -> None:
+        await node.write_value(float(wh))
+
+    return server, endpoint, node.nodeid.to_string(), asyncio.create_task(counter.run(write))
+
+
+def test_an_opcua_meter_reaches_the_ledger_polled_and_subscribed(
+    blockmeter: BlockMeterLedger, tmp_path: Path
+) -> None:
+    """A real OPC UA server whose energy node counts 7 Wh a second; one meter polls it, one
+    subscribes to it, both every second into 2-second windows. The ledger ends with exactly
+    the spool's windows, and every reading is the node's value at its interval's end."""
+    counter = Counter(base_wh=1000, step_wh=7)
+    site_id, meters, gateway_key = device_meters(
+        blockmeter, tmp_path, 2, initial_register=counter.base_wh * 1000, plausible_max=10**9
+    )
+
+    async def scenario() -> Path:
+        server, endpoint, node_id, stepping = await start_opcua_meter(counter)
+        text = agent_header(site_id, gateway_key, blockmeter.url)
+        for meter_id, mode in zip(meters, ("poll", "subscribe"), strict=True):
+            text += f"""
+[[meters]]
+id = "{meter_id}"
+connector = "opcua"
+interval_s = 1
+window_s = 2
+[meters.params]
+endpoint = "{endpoint}"
+node_id = "{node_id}"
+node_unit = "Wh"
+mode = "{mode}"
+publish_ms = 50
+"""
+        path = tmp_path / "site.toml"
+        path.write_text(text)
+        agent = Agent(config.load(path), status_wait=0.2)
+        counter.pause(2)
+        task = asyncio.create_task(agent.run(install_signals=False))
+        try:
+            await committed_at_least(agent, 4, timeout=60)
+        finally:
+            agent.stopping.set()
+            await asyncio.wait_for(task, 20)
+            stepping.cancel()
+            await asyncio.gather(stepping, return_exceptions=True)
+            await server.stop()
+        return path
+
+    path = asyncio.run(scenario())
+    settle(path)
+    for meter_id in meters:
+        windows = ledger_matches_spool(blockmeter, config.load(path).spool, meter_id)
+        assert counter.check(windows) >= 4, meter_id
 
 
 @pytest.mark.slow

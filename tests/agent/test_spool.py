@@ -7,12 +7,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from smartblocks.blockmeter.spool import QUALITY_MISSING, Spool
+from smartblocks.blockmeter.spool import Spool
 from smartblocks.clients.ledger.errors import UserError
+from smartblocks.processors.blockmeter.units import QUALITY_MISSING
 
 T0 = 1_767_571_200  # a window boundary
 
@@ -101,7 +103,7 @@ def test_state_machine_and_quarantine(spool: Spool) -> None:
     assert [w.start for w in blamed] == [T0 + 120]
     assert [w.state for w in spool.windows("a")] == ["closed", "invalid", "closed"]
     assert "a" not in spool.ready_windows(2) and "b" in spool.ready_windows(2)
-    assert spool.requeue("a") == 1
+    assert spool.requeue("a").windows == 1
     assert [w.start for w in spool.ready_windows(5)["a"]] == [T0, T0 + 120, T0 + 240]
     spool.mark_submitted("batch-a2", "a", b"bytes", [(T0, "t0")])
     assert [w.start for w in spool.mark_committed("batch-a2")] == [T0]
@@ -126,6 +128,49 @@ CHILD = textwrap.dedent(
         spool.close_windows("m", ts - 3)
     """
 )
+
+
+def test_requeue_scale_by_rescales_only_what_is_not_on_the_ledger(spool: Spool) -> None:
+    """A scale fix: values spooled 1000 times too high become right, except those already
+    committed (the ledger's); the last reading, which fills later gaps, too."""
+    spool.register_meter("m", 60, 120)
+    spool.add_samples([("m", T0 + 60 * i, 1000 * i) for i in range(1, 7)])
+    first, second, _ = spool.close_windows("m", T0 + 360)
+    spool.mark_submitted("b1", "m", b"", [(first, "t1")])
+    spool.mark_committed("b1")
+    spool.mark_submitted("b2", "m", b"", [(second, "t2")])
+    spool.mark_invalid("b2", {"t2": "above the plausible maximum"}, "rejected")
+    spool.add_samples([("m", T0 + 420, 7000)])
+    done = spool.requeue("m", Decimal("0.001"))
+    assert (done.windows, done.rescaled_windows, done.rescaled_samples) == (1, 2, 1)
+    assert [w.values for w in spool.windows("m")] == [[1000, 2000], [3, 4], [5, 6]]
+    assert [w.state for w in spool.windows("m")] == ["committed", "closed", "closed"]
+    assert spool.open_samples("m") == [(T0 + 360, 7)]
+    spool.close_windows("m", T0 + 600)  # a gap repeats the last reading, in the new scale
+    assert spool.windows("m")[-2].values == [7, 7]
+
+
+def test_rescaling_waits_for_batches_in_flight(spool: Spool) -> None:
+    spool.register_meter("m", 60, 120)
+    spool.add_samples([("m", T0 + 60, 1), ("m", T0 + 120, 2)])
+    (start,) = spool.close_windows("m", T0 + 120)
+    spool.mark_submitted("b1", "m", b"", [(start, "t1")])
+    with pytest.raises(UserError, match="in a batch still being followed"):
+        spool.requeue("m", Decimal("0.1"))
+    assert spool.windows("m")[0].values == [1, 2]
+
+
+def test_one_process_at_a_time_holds_the_spool_lock(tmp_path: Path) -> None:
+    first, second = Spool(tmp_path / "s.sqlite"), Spool(tmp_path / "s.sqlite")
+    try:
+        first.lock()
+        with pytest.raises(UserError, match="in use by a running agent"):
+            second.lock()
+        first.close()
+        second.lock()
+    finally:
+        first.close()
+        second.close()
 
 
 @pytest.mark.parametrize("acks", [3, 40])

@@ -7,10 +7,11 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from smartblocks.blockmeter.batch import fresh_batch
 from smartblocks.blockmeter.metrics import Metrics
-from smartblocks.blockmeter.spool import Spool
+from smartblocks.blockmeter.spool import Spool, Window
 from smartblocks.blockmeter.submitter import Backoff, Submitter, build_record_readings
-from smartblocks.clients.ledger.keys import Signer
+from smartblocks.clients.ledger.keys import Signer, verify
 from tests.agent.helpers import FakeLedger, fill_windows, free_port
 
 
@@ -113,7 +114,7 @@ async def test_invalid_window_quarantines_its_meter_only_until_requeued(
     assert "value too high" in str(status["m-a"]["last_error"])
 
     fake_ledger.judge = None  # the operator fixed the cause
-    assert spool.requeue("m-a") == 1
+    assert spool.requeue("m-a").windows == 1
     submitter = make_submitter(spool, signer, [fake_ledger.url], max_windows_per_batch=1)
     await drive(submitter, nothing_pending(spool))
     assert_exactly(fake_ledger, spool, ["m-a", "m-b"])
@@ -133,6 +134,36 @@ async def test_an_invalid_window_inside_a_batch_sends_the_others_again(
     submitter = make_submitter(spool, signer, [fake_ledger.url], max_windows_per_batch=4)
     await drive(submitter, nothing_pending(spool))
     assert_exactly(fake_ledger, spool, ["m-a"])
+
+
+async def test_a_requeued_window_goes_out_in_a_new_batch_with_the_same_transaction(
+    fake_ledger: FakeLedger, spool: Spool, signer: Signer
+) -> None:
+    """A real validator drops a batch id it has seen: the requeued window must travel in a
+    batch with a new id, while its transaction (and so its id) stays the same."""
+    fake_ledger.drop_seen_batches = True
+    (start,) = fill_windows(spool, "m-a", 1)
+    fake_ledger.judge = lambda body: "meter m-a: key not bound"
+    submitter = make_submitter(spool, signer, [fake_ledger.url])
+    await drive(submitter, lambda: bool(spool.windows("m-a", "invalid")))
+    fake_ledger.judge = None  # the owner bound the gateway's key
+    assert spool.requeue("m-a").windows == 1
+    submitter = make_submitter(spool, signer, [fake_ledger.url])
+    await drive(submitter, nothing_pending(spool))
+    assert_exactly(fake_ledger, spool, ["m-a"])
+    first, second = fake_ledger.seen_batches
+    assert first != second
+    assert fake_ledger.txn_ids_posted[0] == fake_ledger.txn_ids_posted[1]
+    assert fake_ledger.windows()[("m-a", start)].txn_id == fake_ledger.txn_ids_posted[0][0]
+
+
+def test_fresh_batch_signatures_verify_and_differ(signer: Signer) -> None:
+    window = Window("m-a", 1_767_571_200, 60, [1, 2, 3], [0, 0, 0], 0, "closed")
+    txn = build_record_readings(signer, window)
+    one, two = fresh_batch(signer, [txn]), fresh_batch(signer, [txn])
+    assert one.header == two.header and one.header_signature != two.header_signature
+    assert verify(one.header_signature, one.header, signer.public_key)
+    assert verify(two.header_signature, two.header, signer.public_key)
 
 
 async def test_batches_lost_by_the_validator_are_resent_unchanged(

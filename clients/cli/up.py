@@ -1,0 +1,119 @@
+"""`smartblocks up`: run a stack of SmartBlocks services on this machine, supervised.
+
+`--demo` runs the whole system with a simulated building (clients/stack/demo.py); `--config
+stack.toml` runs the components listed there (docs/stack.example.toml).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from smartblocks.clients.ledger.errors import UserError
+
+if TYPE_CHECKING:
+    from smartblocks.clients.stack.stackfile import StackFile
+    from smartblocks.clients.stack.supervisor import Supervisor
+
+DEFAULT_DATA_DIR = Path(".smartblocks") / "demo"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "up",
+        help="run the demo (--demo) or the services of a stack.toml, supervised",
+        description=(
+            "Start services as child processes in order, each after the previous one is ready; "
+            "prefix their logs, restart one that crashes, stop all on Ctrl-C. --demo runs "
+            "devnet, the BlockMeter processor, the demo set-up, the edge agent on a simulated "
+            "building and BlockPortal; --config reads ports ([ports], [demo]) or, without "
+            "--demo, the components to run ([[components]], see docs/stack.example.toml)."
+        ),
+    )
+    parser.add_argument("--demo", action="store_true", help="run the whole demo system")
+    parser.add_argument("--config", type=Path, help="stack.toml (ports, demo settings, components)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="the demo's chain, keys, spool and portal index (default ./%(default)s)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete the demo's data dir first and start over"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from smartblocks.clients.stack import stackfile
+
+    stack = stackfile.load(args.config) if args.config else stackfile.StackFile()
+    if args.demo:
+        return asyncio.run(_run_demo(stack, args.data_dir.absolute(), args.fresh, args.config))
+    if args.fresh:
+        raise UserError("--fresh deletes the demo's data dir: use it with --demo")
+    if not stack.components:
+        where = f"{args.config} has no [[components]]" if args.config else "nothing to run"
+        raise UserError(f"{where}: pass --demo, or --config with a stack.toml listing components")
+    return asyncio.run(_run_stack(stack))
+
+
+async def _supervise(sup: Supervisor, side_task: asyncio.Task | None = None) -> int:
+    from smartblocks.clients.stack.supervisor import StackError
+
+    sup.install_signal_handlers()
+    try:
+        await sup.run()
+    except StackError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        if side_task is not None:
+            side_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await side_task
+    return 0
+
+
+async def _run_demo(stack: StackFile, data_dir: Path, fresh: bool, config: Path | None) -> int:
+    from smartblocks.clients.stack import demo
+    from smartblocks.clients.stack.ports import check_ports
+    from smartblocks.clients.stack.supervisor import Supervisor
+
+    hint = f"now {config}" if config else "see docs/stack.example.toml"
+    check_ports(stack.ports.labelled(), hint)
+    demo.prepare(data_dir, stack.ports, stack.demo, fresh, sys.stdout)
+    out = demo.ConsoleAndLog(sys.stdout, data_dir / "up.log")
+    sup = Supervisor(demo.components(data_dir, stack.ports), out=out)
+    reporter = asyncio.create_task(demo.report(sup, data_dir, stack.ports, stack.demo))
+    try:
+        return await _supervise(sup, reporter)
+    finally:
+        out.close()
+        print(
+            f"stopped. The demo's data stays in {data_dir}: run it again to resume, "
+            f"or add --fresh (make demo DEMO_ARGS=--fresh) to start over.",
+            flush=True,
+        )
+
+
+async def _run_stack(stack: StackFile) -> int:
+    from smartblocks.clients.stack.checks import ready_check
+    from smartblocks.clients.stack.stackfile import resolve_program
+    from smartblocks.clients.stack.supervisor import Component, Supervisor
+
+    components = [
+        Component(
+            spec.name,
+            [resolve_program(spec.command[0]), *spec.command[1:]],
+            oneshot=spec.oneshot,
+            ready=ready_check(spec.ready) if spec.ready else None,
+            ready_timeout=spec.ready_timeout_s,
+            env=spec.env,
+        )
+        for spec in stack.components
+    ]
+    return await _supervise(Supervisor(components))

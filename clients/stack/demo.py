@@ -1,0 +1,171 @@
+"""`smartblocks up --demo`: the whole system on one machine, as supervised child processes.
+
+devnet -> tp blockmeter -> set-up (one-shot) -> blockmeter agent (simulated building) -> portal.
+Once the portal answers, it prints the URL and the demo login, then a progress line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import aiohttp
+
+from smartblocks.processors.blockmeter import addressing
+
+from . import demo_files
+from .checks import http_ready, processor_registered
+from .progress import progress_line, read_progress
+from .stackfile import DemoSettings, Ports
+from .supervisor import Component, Supervisor, tcp_ready
+
+PY = sys.executable
+CLI = [PY, "-m", "smartblocks.clients.cli.main"]
+HOST = "127.0.0.1"
+QUIET_REPEAT_S = 60.0
+SITE_ID = "lab-970"
+WATCHED_METER = f"{SITE_ID}.incomer-import"
+
+
+# A Python log record below WARNING, as our services format them ("2026-… 12:00:00,123 INFO …").
+ROUTINE = re.compile(r"\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (INFO|DEBUG) ")
+
+
+class ConsoleAndLog:
+    """The supervisor's output: every line to the log file; the console skips routine log
+    records (devnet logs each block), keeping lifecycle lines, warnings, errors and progress."""
+
+    def __init__(self, console: TextIO, log_path: Path):
+        self.console = console
+        self.log = log_path.open("a", encoding="utf-8")
+
+    def write(self, text: str) -> None:
+        self.log.write(text)
+        if not ROUTINE.search(text):
+            self.console.write(text)
+
+    def flush(self) -> None:
+        self.log.flush()
+        self.console.flush()
+
+    def close(self) -> None:
+        self.log.close()
+
+
+class DemoUrls:
+    def __init__(self, ports: Ports):
+        self.component = f"tcp://{HOST}:{ports.component}"
+        self.rest = f"http://{HOST}:{ports.rest_api}"
+        self.portal = f"http://{HOST}:{ports.portal}"
+        self.metrics = f"http://{HOST}:{ports.agent_metrics}/metrics"
+
+
+def components(data_dir: Path, ports: Ports) -> list[Component]:
+    urls = DemoUrls(ports)
+    agent_config = data_dir / "agent.toml"
+    return [
+        Component(
+            "devnet",
+            [
+                *CLI,
+                "devnet",
+                "--data-dir",
+                str(data_dir / "devnet"),
+                "--component",
+                urls.component,
+                "--rest-api",
+                f"{HOST}:{ports.rest_api}",
+            ],
+            ready=lambda: http_ready(urls.rest + "/status"),
+        ),
+        Component(
+            "tp",
+            [*CLI, "tp", "blockmeter", "--connect", urls.component],
+            ready=lambda: processor_registered(urls.rest, "blockmeter"),
+        ),
+        Component(
+            "setup",
+            [
+                PY,
+                "-m",
+                "smartblocks.clients.stack.demo_setup",
+                "--data-dir",
+                str(data_dir),
+                "--url",
+                urls.rest,
+            ],
+            oneshot=True,
+        ),
+        Component(
+            "agent",
+            [
+                PY,
+                "-m",
+                "smartblocks.blockmeter.cli",
+                "--log-format",
+                "text",
+                "run",
+                "--config",
+                str(agent_config),
+            ],
+            ready=lambda: tcp_ready(HOST, ports.agent_metrics),
+        ),
+        Component(
+            "portal",
+            [*CLI, "portal", "--config", str(data_dir / "portal.toml")],
+            ready=lambda: http_ready(urls.portal + "/api/session"),
+            # The first start re-indexes nothing, but scrypt and imports take a moment.
+            ready_timeout=90.0,
+        ),
+    ]
+
+
+def prepare(data_dir: Path, ports: Ports, settings: DemoSettings, fresh: bool, out: TextIO) -> None:
+    if fresh and data_dir.exists():
+        print(f"--fresh: deleting {data_dir} (chain, spool, portal index, keys)", file=out)
+    resumed = demo_files.prepare(data_dir, fresh)
+    demo_files.ensure_keys(data_dir)
+    demo_files.write_agent_config(data_dir, ports, settings)
+    demo_files.write_portal_config(data_dir, ports)
+    if resumed:
+        print(f"resuming the demo in {data_dir} (--fresh starts over)", file=out)
+    else:
+        print(f"new demo in {data_dir}", file=out)
+
+
+def banner(data_dir: Path, ports: Ports) -> list[str]:
+    urls = DemoUrls(ports)
+    return [
+        f"BlockPortal: {urls.portal}/   log in as {demo_files.DEMO_USER} / "
+        f"{demo_files.DEMO_PASSWORD} (admin password in {data_dir / 'admin-password.txt'})",
+        f"the building's dashboard: {urls.portal}/#/sites/{SITE_ID}",
+        f"REST API: {urls.rest}   agent metrics: {urls.metrics}",
+        f"the simulated building replays its last days fast, then runs in real time; full "
+        f"logs in {data_dir / 'up.log'}; Ctrl-C stops everything",
+    ]
+
+
+async def report(sup: Supervisor, data_dir: Path, ports: Ports, settings: DemoSettings) -> None:
+    """Once the portal answers: the banner, then a progress line every `progress_s` while
+    something changes (at least once a minute when nothing does)."""
+    urls = DemoUrls(ports)
+    while not await http_ready(urls.portal + "/api/session"):
+        await asyncio.sleep(0.5)
+    for line in banner(data_dir, ports):
+        sup.emit("up", line)
+    # The main incomer shows how far the replay has got.
+    watched = addressing.meter_head_address(WATCHED_METER)
+    loop = asyncio.get_running_loop()
+    last_line, last_time = "", 0.0
+    timeout = aiohttp.ClientTimeout(total=max(2.0, settings.progress_s))
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        while True:
+            progress = await read_progress(session, urls.rest, urls.metrics, watched)
+            line = progress_line(progress)
+            if line != last_line or loop.time() - last_time >= QUIET_REPEAT_S:
+                sup.emit("up", line)
+                last_line, last_time = line, loop.time()
+            await asyncio.sleep(settings.progress_s)

@@ -1,0 +1,154 @@
+"""The demo's data dir: keys, the agent's and the portal's configs, the admin password.
+
+Generated on the first run and reused on later ones, so a resumed demo keeps its keys, its
+simulation start (the replay is deterministic from it) and its portal passwords; ports are
+rewritten every run from stack.toml.
+
+    DIR/.smartblocks-demo     marker: --fresh deletes only a dir that has it
+    DIR/keys/                 authority, owner, gateway (.priv 0600, .pub)
+    DIR/devnet/               the chain
+    DIR/agent.toml            from blockmeter/examples/simulated-building.toml
+    DIR/agent-spool.sqlite    the agent's spool
+    DIR/portal.toml, portal/  BlockPortal config and index
+    DIR/admin-password.txt    the portal admin's password (0600)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import smartblocks.blockmeter
+from smartblocks.clients.ledger.errors import UserError
+from smartblocks.clients.ledger.keys import write_key_files
+
+from .stackfile import DemoSettings, Ports
+
+MARKER = ".smartblocks-demo"
+KEY_NAMES = ("authority", "owner", "gateway")
+EXAMPLE = Path(smartblocks.blockmeter.__file__).parent / "examples" / "simulated-building.toml"
+DEMO_USER, DEMO_PASSWORD = "demo", "demo"
+DAY = 86400
+
+
+def prepare(data_dir: Path, fresh: bool = False) -> bool:
+    """Create (or with `fresh`, recreate) the data dir; True when it already held a demo."""
+    if fresh and data_dir.exists():
+        if not (data_dir / MARKER).exists() and any(data_dir.iterdir()):
+            raise UserError(
+                f"--fresh: {data_dir} is not a demo data dir (no {MARKER} in it); not deleting it"
+            )
+        shutil.rmtree(data_dir)
+    resumed = (data_dir / MARKER).exists()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / MARKER).touch()
+    return resumed
+
+
+def ensure_keys(data_dir: Path) -> Path:
+    key_dir = data_dir / "keys"
+    for name in KEY_NAMES:
+        if not (key_dir / f"{name}.priv").exists():
+            write_key_files(name, key_dir, force=True)
+    return key_dir
+
+
+def simulation_start(data_dir: Path, days: int, now: float | None = None) -> int:
+    """The start of the first run (kept on resume), else midnight UTC `days` days ago."""
+    existing = data_dir / "agent.toml"
+    if existing.exists():
+        try:
+            return int(tomllib.loads(existing.read_text())["simulator"]["start"])
+        except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
+            pass  # unreadable: start over from a fresh date; the spool drops duplicates
+    today = int(now if now is not None else time.time()) // DAY * DAY
+    return today - days * DAY
+
+
+def agent_config(data_dir: Path, ports: Ports, settings: DemoSettings) -> dict[str, Any]:
+    """The example building's config, pointed at this demo's keys, ledger and spool."""
+    doc = tomllib.loads(EXAMPLE.read_text())
+    doc["agent"].update(
+        key_file="keys/gateway.priv",
+        rest_urls=[f"http://127.0.0.1:{ports.rest_api}"],
+        spool="agent-spool.sqlite",
+        metrics=f"127.0.0.1:{ports.agent_metrics}",
+    )
+    doc["simulator"].update(
+        start=simulation_start(data_dir, settings.days),
+        speed=settings.speed,
+        clock="catch-up",
+    )
+    return doc
+
+
+def write_agent_config(data_dir: Path, ports: Ports, settings: DemoSettings) -> Path:
+    path = data_dir / "agent.toml"
+    header = "# Written by `smartblocks up --demo` from " + str(EXAMPLE.name) + "\n"
+    path.write_text(header + dump_toml(agent_config(data_dir, ports, settings)))
+    return path
+
+
+def write_portal_config(data_dir: Path, ports: Ports) -> Path:
+    """portal.toml with the demo reader and an admin whose random password goes to a 0600 file;
+    users (and so passwords) of an earlier run are kept."""
+    from smartblocks.clients.portal.auth import hash_password
+
+    path = data_dir / "portal.toml"
+    password_file = data_dir / "admin-password.txt"
+    users: list[dict[str, str]] = []
+    if path.exists() and password_file.exists():
+        users = list(tomllib.loads(path.read_text()).get("users", []))
+    if not users:
+        admin_password = secrets.token_urlsafe(12)
+        fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(admin_password + "\n")
+        users = [
+            {"name": DEMO_USER, "role": "reader", "password": hash_password(DEMO_PASSWORD)},
+            {"name": "admin", "role": "admin", "password": hash_password(admin_password)},
+        ]
+    doc = {
+        "portal": {
+            "listen": f"127.0.0.1:{ports.portal}",
+            "rest_api": f"http://127.0.0.1:{ports.rest_api}",
+            "component": f"tcp://127.0.0.1:{ports.component}",
+            "data_dir": str(data_dir.resolve() / "portal"),
+        },
+        "users": users,
+    }
+    path.write_text("# Written by `smartblocks up --demo`\n" + dump_toml(doc))
+    return path
+
+
+def dump_toml(doc: dict[str, Any]) -> str:
+    """TOML for the shapes our configs use: tables, arrays of tables, one level of sub-tables."""
+    out: list[str] = []
+    for name, value in doc.items():
+        tables = value if isinstance(value, list) else [value]
+        for table in tables:
+            out.append(f"\n[[{name}]]" if isinstance(value, list) else f"\n[{name}]")
+            subtables = {k: v for k, v in table.items() if isinstance(v, dict)}
+            out += [f"{k} = {_value(v)}" for k, v in table.items() if k not in subtables]
+            for sub, entries in subtables.items():
+                out.append(f"[{name}.{sub}]")
+                out += [f"{k} = {_value(v)}" for k, v in entries.items()]
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string for everything we write
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
