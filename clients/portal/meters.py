@@ -28,6 +28,21 @@ ZOOMS = {"day": (1, 3600), "week": (7, 3600), "month": (0, 86400)}  # (days, buc
 ENERGY_IN = {"ELECTRICITY_IMPORT"}
 GENERATION = {"GENERATION"}
 EXPORT = {"ELECTRICITY_EXPORT"}
+# Energy and volume add up over time; temperatures, speeds and other rates do not: a day of
+# outdoor temperature is its mean, never its sum.
+SUMMABLE_UNITS = {"MILLIWATT_HOUR", "MILLILITRE"}
+
+
+def aggregate(meter: dict[str, Any]) -> str:
+    """How a meter's readings combine over a period: "total" or "mean"."""
+    return "total" if meter.get("unit") in SUMMABLE_UNITS else "mean"
+
+
+def period_value(rollup: dict[str, Any] | None, how: str) -> int | None:
+    """A rollup's figure: its sum, or its mean (floor division, as on-chain); None if empty."""
+    if not rollup or not rollup.get("count"):
+        return None if how == "mean" else 0
+    return rollup.get("sum", 0) if how == "total" else rollup.get("sum", 0) // rollup["count"]
 
 
 class MeterData(Protocol):
@@ -139,6 +154,7 @@ def window(zoom: str, end_day: dt.date) -> tuple[dt.date, dt.date]:
 
 def series(data: MeterData, meter: dict[str, Any], zoom: str, end_day: dt.date) -> dict[str, Any]:
     first, last = window(zoom, end_day)
+    how = aggregate(meter)
     bucket_s = ZOOMS[zoom][1]
     resolution = "day" if zoom == "month" else "hour"
     points: list[dict[str, Any]] = []
@@ -147,7 +163,7 @@ def series(data: MeterData, meter: dict[str, Any], zoom: str, end_day: dt.date) 
         rollups = [rollup] if rollup else []
         for bucket in rollup["buckets"] if rollup else []:
             day = first.replace(day=bucket.get("index", 1))
-            points.append(_point(_epoch(day), bucket))
+            points.append(_point(_epoch(day), bucket, how))
     elif zoom == "day" and (readings := data.intervals(meter, first)):
         rollup = data.day_rollup(meter["meter_id"], first.isoformat())
         rollups = [rollup] if rollup else []
@@ -162,7 +178,8 @@ def series(data: MeterData, meter: dict[str, Any], zoom: str, end_day: dt.date) 
             if rollup:
                 rollups.append(rollup)
                 for bucket in rollup.get("buckets", []):
-                    points.append(_point(_epoch(day) + 3600 * bucket.get("index", 0), bucket))
+                    t = _epoch(day) + 3600 * bucket.get("index", 0)
+                    points.append(_point(t, bucket, how))
             day += dt.timedelta(days=1)
     return {
         "meter": _meter_summary(meter),
@@ -172,6 +189,7 @@ def series(data: MeterData, meter: dict[str, Any], zoom: str, end_day: dt.date) 
         "bucket_s": bucket_s,
         "resolution": resolution,
         "unit": meter.get("unit", "UNIT_UNSET"),
+        "aggregate": how,
         "latest_day": last_day(meter).isoformat(),
         "points": points,
         "rollups": combine(rollups),
@@ -183,10 +201,10 @@ def _smallest_step(readings: list[tuple[int, int]]) -> int:
     return min(steps, default=3600)
 
 
-def _point(t: int, bucket: dict[str, Any]) -> dict[str, Any]:
+def _point(t: int, bucket: dict[str, Any], how: str) -> dict[str, Any]:
     return {
         "t": t,
-        "value": bucket.get("sum", 0),
+        "value": period_value(bucket, how),
         "count": bucket.get("count", 0),
         "min": bucket.get("min", 0),
         "max": bucket.get("max", 0),
@@ -258,13 +276,13 @@ def dashboard(data: MeterData, site_id: str, day: dt.date | None = None) -> dict
     month = as_of.strftime("%Y-%m")
     rows = []
     for meter in meters:
-        today = data.day_rollup(meter["meter_id"], as_of.isoformat())
-        this_month = data.month_rollup(meter["meter_id"], month)
+        how = aggregate(meter)
         rows.append(
             {
                 **_meter_summary(meter),
-                "today": today.get("sum", 0) if today else 0,
-                "month": this_month.get("sum", 0) if this_month else 0,
+                "aggregate": how,
+                "today": period_value(data.day_rollup(meter["meter_id"], as_of.isoformat()), how),
+                "month": period_value(data.month_rollup(meter["meter_id"], month), how),
             }
         )
     return {
@@ -280,9 +298,9 @@ def energy_figures(rows: list[dict[str, Any]], period: str) -> dict[str, Any]:
     """Electricity balance in mWh: consumption = import + generation - export.
 
     generation_share_ppm = floor(generation * 1e6 / consumption); None when nothing was used."""
-    imported = sum(r[period] for r in rows if r.get("kind") in ENERGY_IN)
-    generated = sum(r[period] for r in rows if r.get("kind") in GENERATION)
-    exported = sum(r[period] for r in rows if r.get("kind") in EXPORT)
+    imported = sum(r[period] or 0 for r in rows if r.get("kind") in ENERGY_IN)
+    generated = sum(r[period] or 0 for r in rows if r.get("kind") in GENERATION)
+    exported = sum(r[period] or 0 for r in rows if r.get("kind") in EXPORT)
     consumption = imported + generated - exported
     share = generated * 1_000_000 // consumption if consumption > 0 else None
     return {

@@ -363,7 +363,9 @@ DAY0 = 1_767_225_600  # 2026-01-01T00:00:00Z
 DAYS = 10
 
 
-def blockmeter_records(chain: FakeChain, days: int = DAYS) -> dict[str, str]:
+def blockmeter_records(
+    chain: FakeChain, days: int = DAYS, *, weather: bool = False
+) -> dict[str, str]:
     """Commit a site, two meters (import and CHP) and `days` of hourly readings with rollups.
 
     Each day is one block: one record-readings transaction per meter, and the state changes the
@@ -409,6 +411,17 @@ def blockmeter_records(chain: FakeChain, days: int = DAYS) -> dict[str, str]:
             device_keys=[chain.signer.public_key],
         ),
     }
+    if weather:
+        meters["outdoor"] = pb.Meter(
+            meter_id="outdoor",
+            site_id="hq",
+            kind=pb.TEMPERATURE,
+            unit=pb.MILLIDEGREE_CELSIUS,
+            mode=pb.INTERVAL,
+            nominal_interval_s=3600,
+            name="Outdoor temperature",
+            device_keys=[chain.signer.public_key],
+        )
     chain.add_block()  # genesis
     chain.add_block(
         transactions=[
@@ -454,8 +467,9 @@ def blockmeter_records(chain: FakeChain, days: int = DAYS) -> dict[str, str]:
         date = dt.datetime.fromtimestamp(start, dt.UTC).date()
         txns, changes = [], []
         for key in meters:
-            base = 40_000_000 if key == "main" else 15_000_000
-            values = [base + 1_000_000 * ((h * 7 + day * 3) % 11) for h in range(24)]
+            base = {"main": 40_000_000, "chp": 15_000_000, "outdoor": -3_000}[key]
+            step = 1_000 if key == "outdoor" else 1_000_000  # 1 °C or 1 kWh
+            values = [base + step * ((h * 7 + day * 3) % 11) for h in range(24)]
             outputs = [
                 a.meter_head_address(key),
                 a.day_rollup_address(key, date.isoformat()),
@@ -510,6 +524,12 @@ def blockmeter_records(chain: FakeChain, days: int = DAYS) -> dict[str, str]:
 def building(chain: FakeChain) -> dict[str, str]:
     """The chain with a site, two meters and DAYS days of readings (see blockmeter_records)."""
     return blockmeter_records(chain)
+
+
+@pytest.fixture
+def weather_building(chain: FakeChain) -> dict[str, str]:
+    """`building` plus an outdoor temperature meter: a rate, shown as a mean."""
+    return blockmeter_records(chain, weather=True)
 
 
 # -- a running portal ---------------------------------------------------------------------------

@@ -246,3 +246,22 @@ async def test_day_chart_shows_each_one_minute_reading(portal, chain, building):
         assert day["rollups"]["total"] == sum(values)
     finally:
         await client.close()
+
+
+def test_rates_are_averaged_and_energy_is_summed():
+    from smartblocks.clients.portal.meters import aggregate, energy_figures, period_value
+
+    temperature = {"unit": "MILLIDEGREE_CELSIUS", "kind": "TEMPERATURE"}
+    energy = {"unit": "MILLIWATT_HOUR", "kind": "ELECTRICITY_IMPORT"}
+    assert aggregate(temperature) == "mean" and aggregate(energy) == "total"
+    day = {"sum": -1_000 + 4_000 + 5_500, "count": 3}
+    assert period_value(day, "mean") == 2_833  # floor of 8500 / 3, as on-chain
+    assert period_value(day, "total") == 8_500
+    assert period_value(None, "mean") is None and period_value(None, "total") == 0
+    # A rate meter never leaks into the electricity balance, even with a value of None.
+    rows = [
+        {**energy, "today": 10_000},
+        {**temperature, "today": None},
+        {"unit": "MILLIWATT_HOUR", "kind": "GENERATION", "today": 2_500},
+    ]
+    assert energy_figures(rows, "today")["consumption_mwh"] == 12_500

@@ -154,6 +154,19 @@ async def test_meter_chart_dashboard_and_state(page, portal, building):
     await shot(page, "address")
 
 
+async def test_temperatures_are_averaged_not_added_up(page, portal, weather_building):
+    await portal.indexed()
+    await log_in(page, portal)
+    await page.goto(portal.url + "/#/sites/hq")
+    outdoor = page.locator("tr", has_text="Outdoor temperature")
+    await outdoor.wait_for()
+    assert "mean" in await outdoor.inner_text()
+    await page.goto(portal.url + "/#/meters/outdoor?zoom=week")
+    await page.wait_for_selector(".figure .label:text-is('Mean')")
+    assert await page.locator(".figure .label:text-is('Total')").count() == 0
+    await shot(page, "meter-temperature")
+
+
 async def test_admin_page_only_for_admins(page, portal, building):
     await portal.indexed()
     await log_in(page, portal)

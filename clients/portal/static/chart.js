@@ -25,19 +25,23 @@ function label(t, bucket, span) {
 }
 
 export function barChart(series) {
-  const { points, start, end, bucket_s: bucket, unit } = series;
+  const { start, end, bucket_s: bucket, unit } = series;
+  const points = series.points.filter((p) => p.value !== null);  // a mean of no readings
   const slots = Math.max(1, Math.round((end - start) / bucket));
   const plotW = W - M.left - M.right, plotH = H - M.top - M.bottom;
+  // Bars grow from zero, down for negative values (outdoor temperatures in winter).
   const maxValue = Math.max(0, ...points.map((p) => p.value));
-  const step = niceStep(maxValue || 1);
+  const minValue = Math.min(0, ...points.map((p) => p.value));
+  const step = niceStep(maxValue - minValue || 1);
   const top = Math.max(step, Math.ceil(maxValue / step) * step);
+  const bottom = Math.floor(minValue / step) * step;
   const x = (t) => M.left + ((t - start) / bucket) * (plotW / slots);
-  const y = (v) => M.top + plotH - (v / top) * plotH;
+  const y = (v) => M.top + plotH - ((v - bottom) / (top - bottom)) * plotH;
   const barW = Math.max(1, (plotW / slots) * 0.78);
 
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img",
     "aria-label": `interval energy, ${points.length} points` });
-  for (let v = 0; v <= top + 1e-9; v += step) {
+  for (let v = bottom; v <= top + 1e-9; v += step) {
     root.append(svg("line", { x1: M.left, x2: W - M.right, y1: y(v), y2: y(v), class: "grid" }));
     root.append(svg("text", { x: M.left - 8, y: y(v) + 4, class: "tick", "text-anchor": "end" },
       quantity(v, unit, v % 1e6 ? 1 : 0).replace(` ${unitLabel(unit)}`, "")));
@@ -55,7 +59,7 @@ export function barChart(series) {
   for (const p of points) {
     bySlot.set(Math.floor((p.t - start) / bucket), p);
     root.append(svg("rect", {
-      x: x(p.t), y: y(p.value), width: barW, height: Math.max(0, M.top + plotH - y(p.value)),
+      x: x(p.t), y: Math.min(y(p.value), y(0)), width: barW, height: Math.abs(y(0) - y(p.value)),
       class: "bar", "data-t": p.t, "data-value": p.value,
     }));
   }

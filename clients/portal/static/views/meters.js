@@ -60,10 +60,17 @@ export async function meter(view, id, params) {
         el("a", { class: "button", href: link(zoom, shiftDay(shownEnd, zoom, 1)), title: "later" }, "→"))),
     barChart(s),
     el("div", { class: "figures" },
-      figure("Total", quantity(r.total, s.unit, 1)),
-      figure(`Mean per ${{ interval: "reading", hour: "hour", day: "day" }[s.resolution]}`,
-        s.points.length ? precise(Math.floor(r.total / s.points.length), s.unit) : "—"),
-      figure("Largest reading", precise(r.max, s.unit)),
+      // Energy and volume add up; temperatures and speeds are shown as mean, lowest, highest.
+      ...(s.aggregate === "total" ? [
+        figure("Total", quantity(r.total, s.unit, 1)),
+        figure(`Mean per ${{ interval: "reading", hour: "hour", day: "day" }[s.resolution]}`,
+          s.points.length ? precise(Math.floor(r.total / s.points.length), s.unit) : "—"),
+      ] : [
+        figure("Mean", r.mean === null ? "—" : precise(r.mean, s.unit)),
+        figure("Lowest reading", r.min === null ? "—" : precise(r.min, s.unit)),
+      ]),
+      figure(s.aggregate === "total" ? "Largest reading" : "Highest reading",
+        r.max === null ? "—" : precise(r.max, s.unit)),
       figure("Readings", r.count.toLocaleString("en-GB")),
       figure("Flagged", r.flagged_count), figure("Gaps", r.gap_count)),
     el("h2", {}, "Meter head on the ledger"),
@@ -74,6 +81,12 @@ export async function meter(view, id, params) {
 
 // Three decimals for small figures, one for large ones, so every figure fits its box.
 const precise = (value, unit) => quantity(value, unit, Math.abs(value) >= 1e9 ? 1 : 3);
+
+// A dashboard cell: an energy or volume total, or a rate's mean (marked, so nobody adds it up).
+function periodFigure(m, value) {
+  if (value === null) return "—";
+  return m.aggregate === "mean" ? `${quantity(value, m.unit)} mean` : quantity(value, m.unit);
+}
 
 function figure(label, value, note) {
   return el("div", { class: "figure" }, el("span", { class: "label" }, label),
@@ -100,7 +113,7 @@ export async function site(view, id, params) {
       el("tbody", {}, d.meters.map((m) => el("tr", {},
         el("td", {}, el("a", { href: `#/meters/${m.meter_id}` }, m.name || m.meter_id)),
         el("td", {}, KIND[m.kind] || m.kind),
-        el("td", { class: "num" }, quantity(m.today, m.unit)),
-        el("td", { class: "num" }, quantity(m.month, m.unit)))))));
+        el("td", { class: "num" }, periodFigure(m, m.today)),
+        el("td", { class: "num" }, periodFigure(m, m.month)))))));
   view.onblock = () => site(view, id, params).catch(() => {});
 }
