@@ -1,4 +1,5 @@
-"""BlockPortal: index apply rate from genesis, and API latency over a year of 1-minute data.
+"""BlockPortal: index catch-up from genesis (in-process and over real sockets), and API latency
+over a year of 1-minute data.
 
 The chain: one block per hour; in it one batch per meter carrying that hour's 60 one-minute
 readings, and the state changes the BlockMeter processor makes (meter head, day and month
@@ -6,7 +7,14 @@ rollups). Full size: 10 meters x 365 days = 8,760 blocks, 87,600 transactions, 5
 
 Figures:
 - index apply rate: REST block JSON parsed + state-delta decoded + stored, blocks/s (no sockets:
-  the follower's ZMQ and the REST round trip come on top; measure them against the devnet).
+  the follower's ZMQ and the REST round trip come on top; the next figure has them).
+- index catch-up from genesis over ZMQ + REST, blocks/s: `smartblocks devnet` and `smartblocks tp
+  kv` as subprocesses hold a chain of one 5-transaction kv batch per block (built untimed); a
+  fresh index then follows it as the portal does (EventFollower on the component endpoint,
+  GET /blocks/{id} per block, ChainIndex), timed from the feeder's start until the index head is
+  the chain head; the median of several catch-ups by fresh indexes of the same chain. CPU ms per
+  indexed block of the devnet and of this process (the portal) during the catch-ups say where
+  the time goes.
 - API latency p50/p99 over a real HTTP server on 127.0.0.1 for the block list, one transaction
   (decoded), a meter's month chart (day buckets from its month rollup) and day chart (its 1,440
   one-minute readings, decoded from the 24 transactions that wrote that day).
@@ -18,6 +26,7 @@ import asyncio
 import base64
 import datetime as dt
 import hashlib
+import os
 import statistics
 import tempfile
 import time
@@ -29,13 +38,19 @@ from aiohttp import web
 from sawtooth_sdk.protobuf.events_pb2 import Event
 from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChangeList
 
+from bench import harness
+from bench.bench_devnet import DEVNET_DEFAULTS, make_batches
 from bench.harness import figure
-from smartblocks.clients.ledger.events import BlockEvents
+from bench.stack import DevnetStack
+from smartblocks.clients.ledger.events import BlockEvents, EventFollower
+from smartblocks.clients.ledger.keys import Signer
+from smartblocks.clients.ledger.rest import RestClient
 from smartblocks.clients.portal.app import Portal, make_app
 from smartblocks.clients.portal.auth import User, hash_password
-from smartblocks.clients.portal.blocksource import parse_block
+from smartblocks.clients.portal.blocksource import RestBlockSource, parse_block
 from smartblocks.clients.portal.config import PortalConfig
 from smartblocks.clients.portal.families import default_registry
+from smartblocks.clients.portal.feeder import IndexFeeder
 from smartblocks.clients.portal.index import ChainIndex
 from smartblocks.clients.portal.live import LiveHub
 from smartblocks.clients.portal.meters import StateMeterData
@@ -45,6 +60,8 @@ from smartblocks.protos import blockmeter_pb2 as pb
 START = 1_735_689_600  # 2025-01-01T00:00:00Z
 METERS = 10
 SIGNER = "02" + "ab" * 32
+KV_TXNS_PER_BLOCK = 5
+CATCH_UP_TIMEOUT = 300.0
 
 
 def _id(*parts: object) -> str:
@@ -236,6 +253,103 @@ async def _latencies(index: ChainIndex, day: str, requests: int) -> dict[str, li
     return timings
 
 
+async def _build_kv_chain(rest_url: str, blocks: int) -> int:
+    """One kv batch per block, each waited for before the next; the chain head's block_num."""
+    signer = Signer.generate()
+    async with RestClient(rest_url, timeout=60) as rest:
+        for batch in make_batches(signer, "portal", blocks, KV_TXNS_PER_BLOCK):
+            await rest.submit_and_wait([batch])
+        head = (await rest.blocks(limit=1))["data"][0]
+    return int(head["header"]["block_num"])
+
+
+async def _catch_up(stack: DevnetStack, index_path: Path, head_num: int) -> dict[str, float]:
+    """A fresh index follows the devnet from genesis to `head_num`: seconds and CPU seconds."""
+    index = ChainIndex(index_path)
+    reached = asyncio.Event()
+
+    def on_block(block: dict[str, Any]) -> None:
+        if block.get("block_num") == head_num:
+            reached.set()
+
+    follower = EventFollower(stack.devnet.component, index)
+    source = RestBlockSource(stack.rest_url)
+    feeder = IndexFeeder(index, follower, source, on_block=on_block)
+    pids = {"devnet": stack.devnet.pid, "portal": os.getpid()}
+    cpu_before = {role: harness.cpu_seconds(pid) for role, pid in pids.items()}
+    started = time.perf_counter()
+    feeding = asyncio.create_task(feeder.run())
+    waiting = asyncio.create_task(reached.wait())
+    try:
+        await asyncio.wait(
+            {feeding, waiting}, timeout=CATCH_UP_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        elapsed = time.perf_counter() - started
+        cpu = {role: harness.cpu_seconds(pid) - cpu_before[role] for role, pid in pids.items()}
+        if feeding.done():
+            feeding.result()  # the feeder's own error, if it stopped with one
+        if not reached.is_set():
+            raise RuntimeError(
+                f"index head {index.head()} did not reach block {head_num} "
+                f"within {CATCH_UP_TIMEOUT:g} s"
+            )
+        stats = index.stats()
+    finally:
+        for task in (feeding, waiting):
+            task.cancel()
+        await asyncio.gather(feeding, waiting, return_exceptions=True)
+        await follower.close()
+        await source.close()
+        index.close()
+    expected_txns = (stats["blocks"] - 1) * KV_TXNS_PER_BLOCK  # genesis holds none
+    if stats["transactions"] != expected_txns:
+        raise RuntimeError(f"indexed {stats['transactions']} transactions, not {expected_txns}")
+    return {"seconds": elapsed, "blocks": stats["blocks"], **cpu}
+
+
+def catch_up_figures(folder: Path, blocks: int, runs: int) -> list[dict[str, Any]]:
+    """Index catch-up from genesis against a real devnet holding `blocks` kv blocks: the median
+    of `runs` catch-ups, each by a fresh index."""
+    with DevnetStack(folder / "stack", ["kv"]) as stack:
+        head_num = asyncio.run(_build_kv_chain(stack.rest_url, blocks))
+        measured = [
+            asyncio.run(_catch_up(stack, folder / f"catch-up-{run}.sqlite", head_num))
+            for run in range(runs)
+        ]
+    indexed = int(measured[0]["blocks"])
+    rates = [indexed / m["seconds"] for m in measured]
+    parameters = {
+        "blocks": indexed,
+        "txns_per_block": KV_TXNS_PER_BLOCK,
+        "batches_per_block": 1,
+        "family": "kv",
+        "runs": runs,
+        "slowest_run_blocks_per_s": round(min(rates), 1),
+        "fastest_run_blocks_per_s": round(max(rates), 1),
+        **DEVNET_DEFAULTS,
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+    return [
+        figure(
+            "index catch-up from genesis over ZMQ + REST",
+            statistics.median(rates),
+            "blocks/s",
+            **parameters,
+        ),
+        *[
+            figure(
+                f"CPU per indexed block during catch-up, {role}",
+                1000 * sum(m[role] for m in measured) / (indexed * runs),
+                "ms",
+                blocks=indexed,
+                txns_per_block=KV_TXNS_PER_BLOCK,
+                runs=runs,
+            )
+            for role in ("devnet", "portal")
+        ],
+    ]
+
+
 def _percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
@@ -272,4 +386,5 @@ def run(quick: bool) -> list[dict]:
                     )
                 )
         index.close()
+        figures += catch_up_figures(Path(tmp), 100 if quick else 400, runs=3 if quick else 5)
     return figures
