@@ -23,18 +23,16 @@ host = "192.168.1.20"
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from smartblocks.clients.ledger.errors import UserError
+from smartblocks.clients.toml_config import ParamError, Params, load_toml
 from smartblocks.processors.blockmeter.limits import MAX_ID_LENGTH
 
 from . import connectors
-from .params import ParamError, Params
-from .toml_lines import key_lines, line_of
 from .units import UNITS, base_unit, parse_scale
 
 # The BlockMeter processor's id rule, checked here so a bad id fails at start, not on the ledger.
@@ -98,27 +96,7 @@ class Config:
 
 def load(path: str | Path) -> Config:
     path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        return _parse(doc, path)
-    except ParamError as exc:
-        line = line_of(key_lines(text), exc.key)
-        where = f"{path}:{line}" if line else str(path)
-        raise ConfigError(f"{where}: {_dotted(exc.key)}: {exc.message}") from None
-
-
-def _dotted(key: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in key:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(top level)"
+    return load_toml(path, lambda doc: _parse(doc, path), ConfigError)
 
 
 def _parse(doc: dict[str, Any], path: Path) -> Config:

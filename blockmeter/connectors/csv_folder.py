@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..params import Params
+from smartblocks.clients.toml_config import Params
+
 from ..units import UNITS, to_base
 from .base import Emit, Sample
 

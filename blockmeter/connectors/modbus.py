@@ -19,7 +19,8 @@ from typing import Any
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
 
-from ..params import Params
+from smartblocks.clients.toml_config import Params
+
 from ..units import UNITS, parse_scale, to_base
 from .base import SourceError
 

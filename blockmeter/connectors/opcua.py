@@ -15,7 +15,8 @@ from typing import Any
 
 from asyncua import Client, ua
 
-from ..params import Params
+from smartblocks.clients.toml_config import Params
+
 from ..units import UNITS, to_base
 from .base import SourceError
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ..params import Params
+from smartblocks.clients.toml_config import Params
+
 from ..simulator import POINTS, Building
 from .base import Clock, Emit, Sample
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smartblocks.blockmeter.params import ParamError, Params
-from smartblocks.blockmeter.toml_lines import key_lines, line_of
 from smartblocks.clients.ledger.errors import UserError
+from smartblocks.clients.toml_config import ParamError, Params, load_toml
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,23}$")
 READY = re.compile(r"^(tcp://[^:/\s]+:\d+|https?://[^/\s]+\S*)$")
@@ -68,28 +66,7 @@ class StackFileError(UserError):
 
 
 def load(path: str | Path) -> StackFile:
-    path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise StackFileError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StackFileError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        return parse(doc)
-    except ParamError as exc:
-        line = line_of(key_lines(text), exc.key)
-        where = f"{path}:{line}" if line else str(path)
-        raise StackFileError(f"{where}: {_dotted(exc.key)}: {exc.message}") from None
-
-
-def _dotted(key: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in key:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(top level)"
+    return load_toml(path, parse, StackFileError, what="stack file")
 
 
 def parse(doc: dict) -> StackFile:
