@@ -23,7 +23,7 @@ from smartblocks.clients.ledger.keys import Signer, load_signer
 
 from . import connectors
 from .config import Config, MeterConfig
-from .connectors.base import Clock, Reader, Sample
+from .connectors.base import Clock, PollingReader, Reader, Sample
 from .metrics import Metrics, serve
 from .simulator import Building
 from .spool import Spool
@@ -41,12 +41,11 @@ class Agent:
         self.metrics = Metrics()
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="spool")
         self.spool = Spool(config.spool)
-        for meter in config.meters:
-            self.spool.register_meter(meter.id, meter.interval_s, meter.window_s, meter.fill)
         self.readers: dict[str, Reader] = {}
         self._buildings: dict[int, Building] = {}
         self._sim_clock: Any = None
         for meter in config.meters:
+            self.spool.register_meter(meter.id, meter.interval_s, meter.window_s, meter.fill)
             self.readers[meter.id] = self._reader(meter)
         self.submitter = Submitter(
             self.spool,
@@ -78,15 +77,9 @@ class Agent:
     def _reader(self, meter: MeterConfig) -> Reader:
         module = connectors.module(meter.connector)
         on_error = self._on_error(meter.id)
-        if meter.connector == "modbus":
-            from .connectors.base import PollingReader
-
-            source = module.ModbusSource(meter.settings, meter.unit, meter.scale)
-            return PollingReader(meter.id, meter.interval_s, source, on_error)
-        if meter.connector == "opcua":
-            from .connectors.base import PollingReader
-
-            source = module.OpcUaSource(meter.settings, meter.unit, meter.scale)
+        if meter.connector in ("modbus", "opcua"):
+            source_type = module.ModbusSource if meter.connector == "modbus" else module.OpcUaSource
+            source = source_type(meter.settings, meter.unit, meter.scale)
             return PollingReader(meter.id, meter.interval_s, source, on_error)
         if meter.connector == "csv_folder":
             return module.CsvFolderReader(  # type: ignore[no-any-return]

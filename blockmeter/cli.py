@@ -105,6 +105,12 @@ def cmd_requeue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _spool_options(parser: argparse.ArgumentParser) -> None:
+    """Where `_spool` finds the spool: the config's, or one named directly."""
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML (default %(default)s)")
+    parser.add_argument("--spool", help="spool file (instead of reading it from --config)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="blockmeter", description="BlockMeter edge agent: meters -> signed ledger readings."
@@ -125,24 +131,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("config")
     check.set_defaults(func=cmd_check_config)
 
-    for name, func, text in (
-        ("status", cmd_status, "backlog per meter, last committed window, last error"),
-        ("requeue", cmd_requeue, "resend a meter's invalid windows after fixing the cause"),
-    ):
-        p = sub.add_parser(name, help=text)
-        if name == "requeue":
-            p.add_argument("meter")
-            p.add_argument(
-                "--scale-by",
-                metavar="DECIMAL",
-                help="first multiply the meter's readings not yet on the ledger by this "
-                "(they were spooled with a wrong scale; stop the agent and fix the config first)",
-            )
-        p.add_argument("--config", default=DEFAULT_CONFIG, help="site TOML (default %(default)s)")
-        p.add_argument("--spool", help="spool file (instead of reading it from --config)")
-        if name == "status":
-            p.add_argument("--json", action="store_true")
-        p.set_defaults(func=func)
+    status = sub.add_parser("status", help="backlog per meter, last committed window, last error")
+    _spool_options(status)
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+
+    requeue = sub.add_parser(
+        "requeue", help="resend a meter's invalid windows after fixing the cause"
+    )
+    requeue.add_argument("meter")
+    requeue.add_argument(
+        "--scale-by",
+        metavar="DECIMAL",
+        help="first multiply the meter's readings not yet on the ledger by this "
+        "(they were spooled with a wrong scale; stop the agent and fix the config first)",
+    )
+    _spool_options(requeue)
+    requeue.set_defaults(func=cmd_requeue)
     return parser
 
 

@@ -23,23 +23,24 @@ host = "192.168.1.20"
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.toml_config import ParamError, Params, load_toml
+from smartblocks.clients.toml_config import Params, load_toml
 from smartblocks.processors.blockmeter.limits import MAX_ID_LENGTH
+from smartblocks.processors.blockmeter.payload import ID_CHARACTERS
+from smartblocks.processors.blockmeter.periods import SECONDS_PER_DAY
 
 from . import connectors
-from .units import UNITS, base_unit, parse_scale
+from .units import UNITS, is_quantity, parse_scale
 
-# The BlockMeter processor's id rule, checked here so a bad id fails at start, not on the ledger.
-METER_ID = re.compile(rf"^[A-Za-z0-9._:-]{{1,{MAX_ID_LENGTH}}}$")
-SECONDS_PER_DAY = 86400
+# The BlockMeter processor's rule for site and meter ids, checked here so a bad id fails at
+# start, not on the ledger.
+LEDGER_ID = re.compile(rf"^{ID_CHARACTERS}{{1,{MAX_ID_LENGTH}}}$")
 MAX_SLOTS = 1440
-QUANTITY_UNITS = ("mWh", "mL")
 
 
 class ConfigError(UserError):
@@ -64,8 +65,7 @@ class MeterConfig:
     @property
     def fill(self) -> str:
         """What a missing slot holds (see spool): 0 only for interval quantities."""
-        quantity = base_unit(self.unit) in QUANTITY_UNITS
-        return "zero" if self.mode == "interval" and quantity else "previous"
+        return "zero" if self.mode == "interval" and is_quantity(self.unit) else "previous"
 
 
 @dataclass(frozen=True)
@@ -104,13 +104,13 @@ def _parse(doc: dict[str, Any], path: Path) -> Config:
     agent = root.sub("agent")
     here = path.resolve().parent
     site_id = agent.text("site_id")
-    if not METER_ID.match(site_id):
-        raise agent.error("site_id", f"must match {METER_ID.pattern}, got {site_id!r}")
+    if not LEDGER_ID.match(site_id):
+        raise agent.error("site_id", f"must match {LEDGER_ID.pattern}, got {site_id!r}")
     key_file = here / Path(agent.text("key_file")).expanduser()
     urls = agent.texts("rest_urls")
     for i, url in enumerate(urls):
         if not re.match(r"^https?://[^/\s]+", url):
-            raise ParamError(("agent", "rest_urls"), f"entry {i} is not an http(s) URL: {url!r}")
+            raise agent.error("rest_urls", f"entry {i} is not an http(s) URL: {url!r}")
     spool = here / Path(agent.text("spool", "blockmeter-spool.sqlite"))
     metrics = _listen(agent, "metrics")
     grace_s = agent.integer("grace_s", 5, low=0, high=SECONDS_PER_DAY)
@@ -120,21 +120,18 @@ def _parse(doc: dict[str, Any], path: Path) -> Config:
 
     sim = root.sub("simulator")
     start = sim.integer("start", SimulatorConfig.start, low=0)
-    simulator = SimulatorConfig(
-        seed=sim.integer("seed", 1),
-        start=start,
-        speed=float(sim.number("speed", 1.0)),
-    )
-    if not 0 < simulator.speed <= 1e6:
-        raise sim.error("speed", f"must be > 0 and <= 1e6, got {simulator.speed}")
-    default_clock = "wall" if simulator.speed == 1 else "start"
+    seed = sim.integer("seed", SimulatorConfig.seed)
+    speed = float(sim.number("speed", 1.0))
+    if not 0 < speed <= 1e6:
+        raise sim.error("speed", f"must be > 0 and <= 1e6, got {speed}")
+    default_clock = "wall" if speed == 1 else "start"
     clock = sim.text("clock", default_clock, choices=("wall", "start", "catch-up"))
-    if clock == "wall" and simulator.speed != 1:
+    if clock == "wall" and speed != 1:
         raise sim.error("clock", "the wall clock runs at speed 1 only")
-    if clock == "catch-up" and simulator.speed <= 1:
-        raise sim.error("clock", f"catch-up needs a speed above 1, got {simulator.speed}")
-    simulator = replace(simulator, clock=clock)
+    if clock == "catch-up" and speed <= 1:
+        raise sim.error("clock", f"catch-up needs a speed above 1, got {speed}")
     sim.done()
+    simulator = SimulatorConfig(seed=seed, start=start, speed=speed, clock=clock)
 
     meters = []
     seen: dict[str, int] = {}
@@ -147,7 +144,7 @@ def _parse(doc: dict[str, Any], path: Path) -> Config:
         seen[meter.id] = i
         meters.append(meter)
     if not meters:
-        raise ParamError(("meters",), "at least one [[meters]] table is required")
+        raise root.error("meters", "at least one [[meters]] table is required")
     root.done()
     return Config(
         path=path,
@@ -176,8 +173,8 @@ def _listen(table: Params, key: str) -> tuple[str, int] | None:
 
 def _meter(table: Params) -> MeterConfig:
     meter_id = table.text("id")
-    if not METER_ID.match(meter_id):
-        raise table.error("id", f"must match {METER_ID.pattern}, got {meter_id!r}")
+    if not LEDGER_ID.match(meter_id):
+        raise table.error("id", f"must match {LEDGER_ID.pattern}, got {meter_id!r}")
     kind = table.text("connector", choices=tuple(connectors.KINDS))
     interval_s = table.integer("interval_s", 60, low=1, high=SECONDS_PER_DAY)
     window_s = table.integer("window_s", 900, low=1, high=SECONDS_PER_DAY)
@@ -203,9 +200,9 @@ def _meter(table: Params) -> MeterConfig:
     unit = unit or native_unit
     if unit is None:
         raise table.error("unit", f"is required for connector {kind!r}")
-    default_mode = "cumulative" if base_unit(unit) in QUANTITY_UNITS else "interval"
+    default_mode = "cumulative" if is_quantity(unit) else "interval"
     mode = table.text("mode", default_mode, choices=("cumulative", "interval"))
-    if mode == "cumulative" and base_unit(unit) not in QUANTITY_UNITS:
+    if mode == "cumulative" and not is_quantity(unit):
         raise table.error("mode", f"cumulative registers count energy or volume, not {unit}")
     table.done()
     return MeterConfig(meter_id, kind, interval_s, window_s, unit, scale, mode, settings)

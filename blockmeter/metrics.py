@@ -10,7 +10,7 @@ HELP = {
     "blockmeter_readings_sampled_total": ("counter", "Readings taken from meters."),
     "blockmeter_readings_spooled_total": ("counter", "Readings durably stored in the spool."),
     "blockmeter_readings_dropped_total": ("counter", "Readings not stored, by reason."),
-    "blockmeter_windows_closed_total": ("counter", "Windows frozen, by state (closed, empty)."),
+    "blockmeter_windows_closed_total": ("counter", "Windows frozen, empty ones included."),
     "blockmeter_windows_committed_total": ("counter", "Windows committed on the ledger."),
     "blockmeter_readings_committed_total": ("counter", "Readings in committed windows."),
     "blockmeter_windows_invalid_total": ("counter", "Windows the ledger rejected."),
@@ -24,14 +24,15 @@ HELP = {
 }
 
 
+def _escape(value: str) -> str:
+    """A label value as the exposition format quotes it: backslash and double quote escaped."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _labels(labels: tuple[tuple[str, str], ...]) -> str:
     if not labels:
         return ""
-    inner = ",".join(
-        f'{k}="{v.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
-        for k, v in labels
-    )
-    return "{" + inner + "}"
+    return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in labels) + "}"
 
 
 def _number(value: float) -> str:

@@ -68,8 +68,13 @@ POINTS: dict[str, str] = {
 }
 
 
+def weekday(day: int) -> int:
+    """0 = Monday .. 6 = Sunday of a day counted from 1970-01-01 (a Thursday)."""
+    return (day + 3) % 7
+
+
 class Building:
-    """Steps the model forward; `at(t)` gives the truth at any t >= start (linear in a step)."""
+    """Steps the model forward; `at(t)` gives the truth at any t >= start still in its history."""
 
     def __init__(self, seed: int = 1, start: int = 1767571200):
         self.seed = seed
@@ -89,9 +94,8 @@ class Building:
     def occupancy(t: int) -> float:
         """Fraction of the building in use: weekdays 08-18 full with ramps, weekends light."""
         day, second = divmod(t, DAY)
-        weekday = (day + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
         hour = second / HOUR
-        if weekday >= 5:
+        if weekday(day) >= 5:
             return 0.1 if 10 <= hour < 16 else 0.0
         if 8 <= hour < 18:
             return 1.0
@@ -102,7 +106,7 @@ class Building:
     @staticmethod
     def chp_scheduled(t: int) -> bool:
         day, second = divmod(t, DAY)
-        return (day + 3) % 7 < 5 and 6 * HOUR <= second < 22 * HOUR
+        return weekday(day) < 5 and 6 * HOUR <= second < 22 * HOUR
 
     @staticmethod
     def tariff(t: int) -> str:
@@ -110,7 +114,7 @@ class Building:
         hour = second // HOUR
         if hour < 7:
             return "night"
-        if (day + 3) % 7 < 5 and 16 <= hour < 19:
+        if weekday(day) < 5 and 16 <= hour < 19:
             return "peak"
         return "day"
 

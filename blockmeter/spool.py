@@ -121,11 +121,13 @@ class Spool:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA busy_timeout=5000")
         self.db.executescript(SCHEMA)
-        self._meters: dict[str, tuple[int, int]] = {
-            row[0]: (row[1], row[2])
-            for row in self.db.execute("SELECT meter, interval_s, window_s FROM meters")
-        }
-        self._fills: dict[str, str] = dict(self.db.execute("SELECT meter, fill FROM meters"))
+        self._meters: dict[str, tuple[int, int]] = {}  # meter -> (interval_s, window_s)
+        self._fills: dict[str, str] = {}
+        for meter, interval_s, window_s, fill in self.db.execute(
+            "SELECT meter, interval_s, window_s, fill FROM meters"
+        ):
+            self._meters[meter] = (interval_s, window_s)
+            self._fills[meter] = fill
         self._lock: IO[str] | None = None
 
     def close(self) -> None:
@@ -275,8 +277,8 @@ class Spool:
                 meter,
                 start,
                 interval_s,
-                json.dumps(values, separators=(",", ":")),
-                json.dumps(quality, separators=(",", ":")),
+                _json(values),
+                _json(quality),
                 slots - len(found),
                 "closed" if found else "empty",
             ),
@@ -347,13 +349,8 @@ class Spool:
 
     def batch_bodies(self, batch_ids: list[str]) -> list[bytes]:
         """The stored bytes of these batches, in the same order."""
-        bodies = {}
-        for batch_id in batch_ids:
-            row = self.db.execute(
-                "SELECT body FROM batches WHERE batch_id = ?", (batch_id,)
-            ).fetchone()
-            bodies[batch_id] = row[0]
-        return [bodies[b] for b in batch_ids]
+        query = "SELECT body FROM batches WHERE batch_id = ?"
+        return [self.db.execute(query, (batch_id,)).fetchone()[0] for batch_id in batch_ids]
 
     def batch_windows(self, batch_id: str) -> list[Window]:
         rows = self.db.execute(
@@ -454,7 +451,7 @@ class Spool:
             scaled = [_scaled(v, factor) for v in json.loads(vals)]
             self.db.execute(
                 "UPDATE windows SET vals = ? WHERE meter = ? AND start = ?",
-                (json.dumps(scaled, separators=(",", ":")), meter, start),
+                (_json(scaled), meter, start),
             )
         result.rescaled_windows = len(rows)
         samples = self.db.execute(
@@ -488,10 +485,6 @@ class Spool:
                 f"spool {self.path} is in use by a running agent; stop it first"
             ) from None
         self._lock = handle
-
-    def set_error(self, meter: str, message: str | None) -> None:
-        with self._transaction():
-            self.db.execute("UPDATE meters SET last_error = ? WHERE meter = ?", (message, meter))
 
     # -- reporting ------------------------------------------------------------------------
 
@@ -540,6 +533,11 @@ class Spool:
         return self.db.execute(
             "SELECT COUNT(*) FROM windows WHERE state IN ('closed', 'submitted')"
         ).fetchone()[0]
+
+
+def _json(values: list[int]) -> str:
+    """The compact JSON the windows table stores its lists in."""
+    return json.dumps(values, separators=(",", ":"))
 
 
 def _scaled(value: int, factor: Decimal) -> int:

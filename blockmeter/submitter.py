@@ -30,6 +30,8 @@ from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.clients.ledger.keys import Signer
+from smartblocks.clients.ledger.rest import RestClient
+from smartblocks.processors.blockmeter.txn import record_readings
 
 from .batch import fresh_batch
 from .metrics import Metrics
@@ -55,14 +57,10 @@ Builder = Callable[[Signer, Window], Transaction]
 
 
 def default_client_factory(url: str) -> Any:
-    from smartblocks.clients.ledger.rest import RestClient
-
     return RestClient(url)
 
 
 def build_record_readings(signer: Signer, window: Window) -> Transaction:
-    from smartblocks.processors.blockmeter.txn import record_readings
-
     return record_readings(
         signer,
         meter_id=window.meter,
@@ -243,6 +241,7 @@ class Submitter:
     def _statuses_request(
         ids: list[str], wait: float | None
     ) -> Callable[[LedgerClient], Awaitable[list[dict[str, Any]]]]:
+        # A function, not a lambda in _follow's loop: it binds this chunk's ids and wait.
         return lambda client: client.batch_statuses(ids, wait)
 
     async def _quarantine(
@@ -302,17 +301,20 @@ class Submitter:
     async def _send(self, batches: list[InFlight]) -> None:
         for i in range(0, len(batches), self.max_batches_per_post):
             chunk = batches[i : i + self.max_batches_per_post]
+            if len(chunk) == 1:
+                await self._post_or_quarantine(chunk[0])
+                continue
             try:
                 await self._post(chunk)
-            except Rejected as exc:
-                if len(chunk) == 1:
-                    await self._quarantine(chunk[0], {}, f"REST API refused the batch: {exc}")
-                    continue
+            except Rejected:
                 for batch in chunk:  # find the one the API refuses; send the others
-                    try:
-                        await self._post([batch])
-                    except Rejected as single:
-                        await self._quarantine(batch, {}, f"REST API refused the batch: {single}")
+                    await self._post_or_quarantine(batch)
+
+    async def _post_or_quarantine(self, batch: InFlight) -> None:
+        try:
+            await self._post([batch])
+        except Rejected as exc:
+            await self._quarantine(batch, {}, f"REST API refused the batch: {exc}")
 
     async def _post(self, batches: list[InFlight]) -> None:
         bodies = await self.run_db(self.spool.batch_bodies, [b.batch_id for b in batches])

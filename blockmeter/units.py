@@ -29,8 +29,15 @@ UNITS: dict[str, tuple[str, Decimal]] = {
 }
 
 
+QUANTITY_BASE_UNITS = ("mWh", "mL")  # they add up: registers count them
+
+
 def base_unit(unit: str) -> str:
     return UNITS[unit][0]
+
+
+def is_quantity(unit: str) -> bool:
+    return base_unit(unit) in QUANTITY_BASE_UNITS
 
 
 def parse_scale(text: str | int | float) -> Decimal:

@@ -4,7 +4,7 @@ line and the key ("site.toml:17: meters[0].params.port: must be an integer").
 `tomllib` reports no positions, so the line of a key is found by scanning the text (enough for
 the tables, arrays of tables and plain keys our files use; not inline tables spanning lines).
 `Params` reads one table with typed getters; `done()` rejects keys nobody asked for, so a typo
-fails loudly. Used by the edge agent's config, the stack file of `smartblocks up`, and more.
+fails loudly. Used by the edge agent's config, the stack file of `smartblocks up` and portal.toml.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class Params:
         self.prefix = prefix
         self.used: set[str] = set()
 
-    def _get(self, key: str, default: Any) -> Any:
+    def value(self, key: str, default: Any = _MISSING) -> Any:
+        """The value as written (unchecked), or `default`; marks `key` as read."""
         self.used.add(key)
         value = self.table.get(key, default)
         if value is _MISSING:
@@ -51,7 +52,7 @@ class Params:
         return ParamError((*self.prefix, key), message)
 
     def text(self, key: str, default: Any = _MISSING, *, choices: tuple[str, ...] = ()) -> Any:
-        value = self._get(key, default)
+        value = self.value(key, default)
         if value is None or value is default:
             return value
         if not isinstance(value, str) or not value:
@@ -61,7 +62,7 @@ class Params:
         return value
 
     def integer(self, key: str, default: Any = _MISSING, *, low: int = 0, high: int = 2**63) -> Any:
-        value = self._get(key, default)
+        value = self.value(key, default)
         if value is None or value is default:
             return value
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -69,15 +70,21 @@ class Params:
         return value
 
     def number(self, key: str, default: Any = _MISSING) -> Any:
-        value = self._get(key, default)
+        value = self.value(key, default)
         if value is None or value is default:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self.error(key, f"must be a number, got {value!r}")
         return value
 
+    def boolean(self, key: str, default: Any = _MISSING) -> Any:
+        value = self.value(key, default)
+        if not isinstance(value, bool):
+            raise self.error(key, f"must be true or false, got {value!r}")
+        return value
+
     def texts(self, key: str, default: Any = _MISSING) -> Any:
-        value = self._get(key, default)
+        value = self.value(key, default)
         if value is None or value is default:
             return value
         if isinstance(value, str):
@@ -87,18 +94,21 @@ class Params:
         return value
 
     def table_list(self, key: str) -> list[Params]:
-        value = self._get(key, [])
+        value = self.value(key, [])
         if not isinstance(value, list):
             raise self.error(key, "must be an array of tables ([[...]])")
         return [Params(item, (*self.prefix, key, i)) for i, item in enumerate(value)]
 
     def sub(self, key: str) -> Params:
-        return Params(self._get(key, {}), (*self.prefix, key))
+        return Params(self.value(key, {}), (*self.prefix, key))
 
-    def done(self) -> None:
+    def done(self, *, list_known: bool = False) -> None:
+        """Reject keys nobody read; `list_known` names the keys read, for tables whose every
+        key is read unconditionally (else the list would be incomplete)."""
         unknown = sorted(set(self.table) - self.used)
         if unknown:
-            raise self.error(unknown[0], "unknown key (misspelt?)")
+            hint = f"known: {', '.join(sorted(self.used))}" if list_known else "misspelt?"
+            raise self.error(unknown[0], f"unknown key ({hint})")
 
 
 _ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]")
@@ -181,5 +191,9 @@ def load_toml(
         return parse(doc)
     except ParamError as exc:
         line = line_of(key_lines(text), exc.key)
-        where = f"{path}:{line}" if line else str(path)
-        raise error(f"{where}: {dotted(exc.key)}: {exc.message}") from None
+        raise error(describe(f"{path}:{line}" if line else str(path), exc)) from None
+
+
+def describe(where: str, exc: ParamError) -> str:
+    """`WHERE: KEY: problem`, WHERE being a file (with its line when known) or another label."""
+    return f"{where}: {dotted(exc.key)}: {exc.message}"

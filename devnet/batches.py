@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from smartblocks.clients.ledger.keys import verify
 
 from . import parsing
-from .ids import ID_RE, PUBLIC_KEY_RE, is_address_prefix
+from .ids import PUBLIC_KEY_RE, is_address_prefix, is_id
 
 
 class BatchRejected(Exception):
@@ -69,7 +69,7 @@ def check_batch(raw: bytes) -> PendingBatch:
     except (ValueError, UnicodeDecodeError) as exc:
         raise BatchRejected(f"undecodable batch: {exc}") from None
     batch_id = batch.header_signature
-    if ID_RE.fullmatch(batch_id) is None:
+    if not is_id(batch_id):
         raise BatchRejected(f"batch header_signature {batch_id[:20]!r} is not 128 hex chars")
     if PUBLIC_KEY_RE.fullmatch(signer) is None:
         raise BatchRejected(f"batch {batch_id[:16]}: signer_public_key is not a public key")
@@ -89,7 +89,7 @@ def check_batch(raw: bytes) -> PendingBatch:
     problem: tuple[str, str] | None = None
     for txn in batch.transactions:
         txn_id = txn.header_signature
-        if ID_RE.fullmatch(txn_id) is None:
+        if not is_id(txn_id):
             raise BatchRejected(f"transaction id {txn_id[:20]!r} is not 128 hex chars")
         try:
             header = parsing.txn_header(txn.header)
@@ -104,7 +104,7 @@ def check_batch(raw: bytes) -> PendingBatch:
         if hashlib.sha512(txn.payload).hexdigest() != header.payload_sha512:
             raise BatchRejected(f"transaction {txn_id[:16]}: payload_sha512 does not match")
         for dep in header.dependencies:
-            if ID_RE.fullmatch(dep) is None:
+            if not is_id(dep):
                 raise BatchRejected(
                     f"transaction {txn_id[:16]}: dependency {dep[:20]!r} is not a transaction id"
                 )

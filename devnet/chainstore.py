@@ -7,10 +7,12 @@ moment the newest block on disk is complete and its state root is in the node ta
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.block_pb2 import BlockHeader
@@ -46,6 +48,8 @@ CREATE INDEX IF NOT EXISTS transactions_in_order ON transactions (block_num, pos
 CREATE TABLE IF NOT EXISTS receipts (txn_id TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS invalid_batches (batch_id TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
+# A batch's INVALID status; a later verdict on the same batch id replaces an earlier one.
+_RECORD_INVALID = "INSERT OR REPLACE INTO invalid_batches (batch_id, data) VALUES (?, ?)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,28 +134,18 @@ class ChainStore:
         return b"".join(parts)
 
     def block_events(self, num: int) -> bytes:
-        row = self.conn.execute("SELECT events FROM blocks WHERE block_num = ?", (num,)).fetchone()
-        return row[0] if row else b""
+        return self._value("SELECT events FROM blocks WHERE block_num = ?", num) or b""
 
     # -- batches and transactions ------------------------------------------------------------
 
     def batch_block_num(self, batch_id: str) -> int | None:
-        row = self.conn.execute(
-            "SELECT block_num FROM batches WHERE batch_id = ?", (batch_id,)
-        ).fetchone()
-        return None if row is None else row[0]
+        return self._value("SELECT block_num FROM batches WHERE batch_id = ?", batch_id)
 
     def batch_bytes(self, batch_id: str) -> bytes | None:
-        row = self.conn.execute(
-            "SELECT data FROM batches WHERE batch_id = ?", (batch_id,)
-        ).fetchone()
-        return None if row is None else row[0]
+        return self._value("SELECT data FROM batches WHERE batch_id = ?", batch_id)
 
     def txn_block_num(self, txn_id: str) -> int | None:
-        row = self.conn.execute(
-            "SELECT block_num FROM transactions WHERE txn_id = ?", (txn_id,)
-        ).fetchone()
-        return None if row is None else row[0]
+        return self._value("SELECT block_num FROM transactions WHERE txn_id = ?", txn_id)
 
     def committed_txns(self, txn_ids: Iterable[str]) -> set[str]:
         ids = list(txn_ids)
@@ -212,27 +206,16 @@ class ChainStore:
     # -- receipts and statuses ---------------------------------------------------------------
 
     def receipt(self, txn_id: str) -> bytes | None:
-        row = self.conn.execute("SELECT data FROM receipts WHERE txn_id = ?", (txn_id,)).fetchone()
-        return None if row is None else row[0]
+        return self._value("SELECT data FROM receipts WHERE txn_id = ?", txn_id)
 
     def invalid_status(self, batch_id: str) -> bytes | None:
-        row = self.conn.execute(
-            "SELECT data FROM invalid_batches WHERE batch_id = ?", (batch_id,)
-        ).fetchone()
-        return None if row is None else row[0]
+        return self._value("SELECT data FROM invalid_batches WHERE batch_id = ?", batch_id)
 
     def record_invalid(self, statuses: Sequence[tuple[str, bytes]]) -> None:
         if not statuses:
             return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO invalid_batches (batch_id, data) VALUES (?, ?)", statuses
-            )
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with self._transaction():
+            self.conn.executemany(_RECORD_INVALID, statuses)
 
     # -- commit ------------------------------------------------------------------------------
 
@@ -254,8 +237,7 @@ class ChainStore:
         serialized EventList.
         """
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             root = self.merkle.update(parent_root, sets, deletes)
             header_bytes, block_id = seal(root)
             record = BlockRecord(num=num, id=block_id, header_bytes=header_bytes, state_root=root)
@@ -281,12 +263,23 @@ class ChainStore:
             )
             conn.executemany("INSERT INTO receipts (txn_id, data) VALUES (?, ?)", receipts)
             if invalid:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO invalid_batches (batch_id, data) VALUES (?, ?)",
-                    invalid,
-                )
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+                conn.executemany(_RECORD_INVALID, invalid)
         return record
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _value(self, sql: str, key: str | int) -> Any:
+        """The first column of the one row `sql` finds for `key`, None if none."""
+        row = self.conn.execute(sql, (key,)).fetchone()
+        return None if row is None else row[0]
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One SQLite write transaction: committed if the body returns, else rolled back."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from sawtooth_sdk.protobuf.events_pb2 import Event
 
-from .ids import ADDRESS_RE
+from .ids import covered, is_address
 
 Reader = Callable[[str], bytes | None]
 
@@ -33,12 +33,10 @@ class ExecutionContext:
 
     @staticmethod
     def _check(address: str, allowed: tuple[str, ...], kind: str) -> None:
-        if ADDRESS_RE.fullmatch(address) is None:
+        if not is_address(address):
             raise AuthorizationError(f"{address!r} is not a 70-hex-char address")
-        for prefix in allowed:
-            if address.startswith(prefix):
-                return
-        raise AuthorizationError(f"{address} is not in the transaction's {kind}")
+        if not covered(address, allowed):
+            raise AuthorizationError(f"{address} is not in the transaction's {kind}")
 
     def get(self, addresses: Iterable[str]) -> list[tuple[str, bytes]]:
         """Entries in request order; an unset address gives empty bytes."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sawtooth_sdk.protobuf import state_context_pb2 as sc
 from sawtooth_sdk.protobuf.events_pb2 import Event
@@ -24,6 +26,8 @@ from .parsing import Frame
 from .processors import ProcessorLost, ProcessorRegistry
 
 LOGGER = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 FIRST_RETRY_DELAY = 0.05
 MAX_RETRY_DELAY = 2.0
@@ -100,49 +104,36 @@ class Executor:
 
     def _on_get(self, identity: bytes, message: Frame) -> None:
         context_id, addresses = parsing.state_get_request(message.content)
-        Response = sc.TpStateGetResponse
-        context = self._contexts.get(context_id)
-        entries: list[tuple[str, bytes]] = []
-        status = Response.OK
-        if context is not None:
-            try:
-                entries = context.get(addresses)
-            except AuthorizationError as exc:
-                LOGGER.info("state get refused: %s", exc)
-                entries, status = [], Response.AUTHORIZATION_ERROR
-        self._endpoint.reply(
-            identity, message, Message.TP_STATE_GET_RESPONSE, wire.state_entries(entries, status)
-        )
+        entries, status = self._state_call(context_id, "get", lambda c: c.get(addresses))
+        content = wire.state_entries(entries, status)
+        self._endpoint.reply(identity, message, Message.TP_STATE_GET_RESPONSE, content)
 
     def _on_set(self, identity: bytes, message: Frame) -> None:
-        request = sc.TpStateSetRequest.FromString(message.content)
-        response = sc.TpStateSetResponse(status=sc.TpStateSetResponse.OK)
-        context = self._contexts.get(request.context_id)
-        if context is not None:
-            try:
-                response.addresses.extend(context.set((e.address, e.data) for e in request.entries))
-            except AuthorizationError as exc:
-                LOGGER.info("state set refused: %s", exc)
-                response = sc.TpStateSetResponse(status=sc.TpStateSetResponse.AUTHORIZATION_ERROR)
-        self._endpoint.reply(
-            identity, message, Message.TP_STATE_SET_RESPONSE, response.SerializeToString()
-        )
+        context_id, entries = parsing.state_set_request(message.content)
+        addresses, status = self._state_call(context_id, "set", lambda c: c.set(entries))
+        content = wire.address_list(addresses, status)
+        self._endpoint.reply(identity, message, Message.TP_STATE_SET_RESPONSE, content)
 
     def _on_delete(self, identity: bytes, message: Frame) -> None:
-        request = sc.TpStateDeleteRequest.FromString(message.content)
-        response = sc.TpStateDeleteResponse(status=sc.TpStateDeleteResponse.OK)
-        context = self._contexts.get(request.context_id)
-        if context is not None:
-            try:
-                response.addresses.extend(context.delete(request.addresses))
-            except AuthorizationError as exc:
-                LOGGER.info("state delete refused: %s", exc)
-                response = sc.TpStateDeleteResponse(
-                    status=sc.TpStateDeleteResponse.AUTHORIZATION_ERROR
-                )
-        self._endpoint.reply(
-            identity, message, Message.TP_STATE_DELETE_RESPONSE, response.SerializeToString()
-        )
+        # A TpStateDeleteRequest has the layout of a TpStateGetRequest.
+        context_id, addresses = parsing.state_get_request(message.content)
+        deleted, status = self._state_call(context_id, "delete", lambda c: c.delete(addresses))
+        content = wire.address_list(deleted, status)
+        self._endpoint.reply(identity, message, Message.TP_STATE_DELETE_RESPONSE, content)
+
+    def _state_call(
+        self, context_id: str, kind: str, call: Callable[[ExecutionContext], list[_T]]
+    ) -> tuple[list[_T], int]:
+        """(result, status) of a state get, set or delete; the three responses share their
+        status values. An unknown context (a transaction no longer running) gets OK, nothing."""
+        context = self._contexts.get(context_id)
+        if context is None:
+            return [], sc.TpStateGetResponse.OK
+        try:
+            return call(context), sc.TpStateGetResponse.OK
+        except AuthorizationError as exc:
+            LOGGER.info("state %s refused: %s", kind, exc)
+            return [], sc.TpStateGetResponse.AUTHORIZATION_ERROR
 
     def _on_add_data(self, identity: bytes, message: Frame) -> None:
         request = sc.TpReceiptAddDataRequest.FromString(message.content)

@@ -20,8 +20,7 @@ class Ledger:
     def __init__(self, store: ChainStore, queue: PendingQueue) -> None:
         self.store = store
         self.queue = queue
-        head = store.head()
-        self._head = head
+        self._head = store.head()
         # Values at the head's state root, so execution rarely walks the tree.
         self._head_values: dict[str, bytes | None] = {}
         self._changed: asyncio.Future[None] | None = None

@@ -19,7 +19,7 @@ from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, Transacti
 from smartblocks.clients.ledger.keys import Signer
 
 from .batches import PendingBatch
-from .chainstore import BlockRecord, NewBatch
+from .chainstore import BlockRecord, ChainStore, NewBatch
 from .events import block_events
 from .executor import Executor
 from .genesis import DEVMODE_CONSENSUS, seal
@@ -48,6 +48,16 @@ def invalid_status(batch_id: str, txn_id: str, message: str, extended_data: byte
             )
         ],
     ).SerializeToString()
+
+
+def replay_status(store: ChainStore, batch: PendingBatch) -> bytes | None:
+    """The INVALID status of a batch that holds a transaction already in a block, else None."""
+    committed = store.committed_txns(t.id for t in batch.txns)
+    if not committed:
+        return None
+    txn_id = min(committed)
+    num = store.txn_block_num(txn_id)
+    return invalid_status(batch.id, txn_id, f"transaction {txn_id} is already in block {num}")
 
 
 def _state_changes(writes: dict[str, bytes | None]) -> list[StateChange]:
@@ -81,7 +91,6 @@ class Publisher:
         # Families that pending batches need and no processor serves: family -> batch count.
         self.missing: dict[FamilyKey, int] = {}
         self.blocks_published = 0
-        self._execute_seconds = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -125,20 +134,11 @@ class Publisher:
                 for family in absent:
                     missing[family] = missing.get(family, 0) + 1
                 continue
-            ids = [t.id for t in batch.txns]
-            committed = store.committed_txns(ids)
-            if committed:
-                txn_id = min(committed)
-                num = store.txn_block_num(txn_id)
-                newly_invalid.append(
-                    (
-                        batch.id,
-                        invalid_status(
-                            batch.id, txn_id, f"transaction {txn_id} is already in block {num}"
-                        ),
-                    )
-                )
+            replayed = replay_status(store, batch)
+            if replayed is not None:
+                newly_invalid.append((batch.id, replayed))
                 continue
+            ids = [t.id for t in batch.txns]
             if chosen_txns.intersection(ids):
                 continue  # the same transaction in an earlier batch: decide after that one
             if not self._dependencies_met(batch, chosen_txns):
@@ -179,7 +179,7 @@ class Publisher:
         began = time.perf_counter()
         scheduler = BlockScheduler(batches, ledger.read_head, self._executor.execute)
         outcome = await scheduler.run()
-        self._execute_seconds = time.perf_counter() - began
+        execute_seconds = time.perf_counter() - began
         if ledger.head.id != parent.id:
             raise RuntimeError("the head moved during execution")  # one publisher only
         invalid = [
@@ -189,14 +189,18 @@ class Publisher:
         for batch, t in outcome.invalid:
             LOGGER.info("batch %s invalid: %s", batch.id[:16], _describe(t))
         if outcome.valid:
-            self._commit(parent, outcome, invalid)
+            self._commit(parent, outcome, invalid, execute_seconds)
         else:
             ledger.store.record_invalid(invalid)
         ledger.queue.remove([b.id for b in outcome.valid] + [b.id for b, _ in outcome.invalid])
         ledger.notify()
 
     def _commit(
-        self, parent: BlockRecord, outcome: BlockOutcome, invalid: list[tuple[str, bytes]]
+        self,
+        parent: BlockRecord,
+        outcome: BlockOutcome,
+        invalid: list[tuple[str, bytes]],
+        execute_seconds: float,
     ) -> None:
         ledger = self._ledger
         began = time.perf_counter()
@@ -216,7 +220,8 @@ class Publisher:
         sets = {a: v for a, v in changes.items() if v is not None}
         # Deleting what the parent state does not hold is a no-op, not an error.
         deletes = [a for a, v in changes.items() if v is None and ledger.read_head(a) is not None]
-        delta = _state_changes({a: changes[a] for a in [*sets, *deletes]})
+        applied = {a: changes[a] for a in [*sets, *deletes]}
+        delta = _state_changes(applied)
         batch_ids = [b.id for b in outcome.valid]
         num = parent.num + 1
 
@@ -250,12 +255,12 @@ class Publisher:
             record.id[:16],
             len(outcome.valid),
             len(outcome.outcomes),
-            self._execute_seconds,
+            execute_seconds,
             time.perf_counter() - began,
         )
-        ledger.advance(record, {a: changes[a] for a in [*sets, *deletes]})
+        ledger.advance(record, applied)
         assert event_list is not None
-        self._events.publish(num, event_list)
+        self._events.publish(event_list)
 
 
 def _describe(txn: InvalidTxn) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .batches import PendingBatch, Txn
 from .context import Reader
 from .executor import TxnOutcome
+from .ids import overlaps
 
 Execute = Callable[[Txn, Reader], Awaitable[TxnOutcome]]
 
@@ -98,7 +99,7 @@ class BlockScheduler:
                             if written.startswith(address):
                                 earlier.update(writers)
                     for prefix, writer in prefix_writers:
-                        if prefix.startswith(address) or address.startswith(prefix):
+                        if overlaps(prefix, address):
                             earlier.add(writer)
                 for dep in txn.dependencies:
                     if dep in index_of_txn:

@@ -40,7 +40,7 @@ class EventHub:
     def drop(self, identity: bytes) -> None:
         self._subscribers.pop(identity, None)
 
-    def publish(self, block_num: int, events: EventList) -> None:
+    def publish(self, events: EventList) -> None:
         for identity, subscriptions in list(self._subscribers.items()):
             self._send(identity, select(events.events, subscriptions))
 

@@ -7,7 +7,7 @@ protobuf serializes them) straight from strings and bytes. Tests compare them wi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 
 def varint(value: int) -> bytes:
@@ -86,32 +86,13 @@ def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def repeated_field(data: bytes, field_number: int) -> Iterator[bytes]:
+def repeated_field(data: bytes, field_number: int) -> list[bytes]:
     """The raw bytes of each occurrence of a length-delimited field; ValueError if malformed."""
-    pos, end = 0, len(data)
-    try:
-        while pos < end:
-            key, pos = _read_varint(data, pos)
-            wire_type = key & 7
-            if wire_type == 0:
-                _, pos = _read_varint(data, pos)
-            elif wire_type == 2:
-                length, pos = _read_varint(data, pos)
-                if pos + length > end:
-                    raise ValueError("truncated field")
-                if key >> 3 == field_number:
-                    yield data[pos : pos + length]
-                pos += length
-            elif wire_type == 1:
-                pos += 8
-            elif wire_type == 5:
-                pos += 4
-            else:
-                raise ValueError(f"unsupported wire type {wire_type}")
-    except IndexError:
-        raise ValueError("truncated varint") from None
-    if pos != end:
-        raise ValueError("truncated message")
+    return [
+        value
+        for number, value in fields(data)
+        if number == field_number and isinstance(value, bytes)
+    ]
 
 
 def fields(data: bytes) -> list[tuple[int, int | bytes]]:

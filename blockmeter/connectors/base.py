@@ -13,7 +13,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Protocol
+
+from ..units import to_base
 
 Sample = tuple[str, int, int]
 Emit = Callable[[list[Sample]], Awaitable[None]]
@@ -41,6 +44,14 @@ class SourceError(Exception):
     def __init__(self, kind: str, message: str):
         super().__init__(message)
         self.kind = kind
+
+
+def to_base_or_error(raw: int | float, unit: str, scale: Decimal, where: str) -> int:
+    """`raw` in base units; a reading that has none (NaN, infinite) is a "value" SourceError."""
+    try:
+        return to_base(raw, unit, scale)
+    except ValueError as exc:
+        raise SourceError("value", f"{where}: {exc}") from None
 
 
 class Clock:

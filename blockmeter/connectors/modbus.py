@@ -21,8 +21,8 @@ from pymodbus.exceptions import ModbusException
 
 from smartblocks.clients.toml_config import Params
 
-from ..units import UNITS, parse_scale, to_base
-from .base import SourceError
+from ..units import UNITS, parse_scale
+from .base import SourceError, to_base_or_error
 
 TYPES: dict[str, tuple[int, str]] = {  # type -> (16-bit words, struct format, big endian)
     "int16": (1, ">h"),
@@ -195,12 +195,8 @@ class ModbusSource:
 
     async def read(self) -> int:
         raw = await self.read_raw()
-        try:
-            return to_base(raw, self.unit, self.scale)
-        except ValueError as exc:
-            raise SourceError(
-                "value", f"register {self.settings.register.address}: {exc}"
-            ) from None
+        where = f"register {self.settings.register.address}"
+        return to_base_or_error(raw, self.unit, self.scale, where)
 
     async def close(self) -> None:
         if self.client is not None:

@@ -17,8 +17,8 @@ from asyncua import Client, ua
 
 from smartblocks.clients.toml_config import Params
 
-from ..units import UNITS, to_base
-from .base import SourceError
+from ..units import UNITS
+from .base import SourceError, to_base_or_error
 
 log = logging.getLogger("smartblocks.blockmeter.connectors.opcua")
 
@@ -111,10 +111,7 @@ class OpcUaSource:
         raw = await self.read_raw()
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise SourceError("value", f"node {self.settings.node_id} holds {raw!r}, not a number")
-        try:
-            return to_base(raw, self.unit, self.scale)
-        except ValueError as exc:
-            raise SourceError("value", f"node {self.settings.node_id}: {exc}") from None
+        return to_base_or_error(raw, self.unit, self.scale, f"node {self.settings.node_id}")
 
     async def close(self) -> None:
         async with self._lock:

@@ -40,8 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def authority_keys(own_key: str, others: list[str]) -> list[str]:
-    keys = sorted({own_key, *(public_key_arg(k) for k in others)})
-    return keys
+    return sorted({own_key, *(public_key_arg(k) for k in others)})
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -66,29 +66,25 @@ ROLLUP_HEADERS = ["sum", "count", "min", "max", "flagged"]
 
 
 def rollup_rows(rollups: Sequence[Rollup], by: str) -> tuple[list[str], list[list[Any]]]:
-    """Rows for day records (by "day" or "hour") or month records (by "month" or "day")."""
-    rows: list[list[Any]] = []
-    if by in ("hour", "day-of-month"):
-        for record in rollups:
-            for b in record.buckets:
-                label = (
-                    f"{record.period} {b.index:02d}:00"
-                    if by == "hour"
-                    else f"{record.period}-{b.index:02d}"
-                )
-                rows.append([label, b.sum, b.count, b.min, b.max, b.flagged_count])
-        return ["period", *ROLLUP_HEADERS], rows
-    for record in rollups:
-        rows.append(
-            [
-                record.period,
-                record.sum,
-                record.count,
-                record.min,
-                record.max,
-                record.flagged_count,
-                record.gap_count,
-                record.gap_seconds,
-            ]
-        )
+    """Rows by "hour" (the hour buckets of day records), else one row per record."""
+    if by == "hour":
+        hours = [
+            [f"{record.period} {b.index:02d}:00", b.sum, b.count, b.min, b.max, b.flagged_count]
+            for record in rollups
+            for b in record.buckets
+        ]
+        return ["period", *ROLLUP_HEADERS], hours
+    rows: list[list[Any]] = [
+        [
+            record.period,
+            record.sum,
+            record.count,
+            record.min,
+            record.max,
+            record.flagged_count,
+            record.gap_count,
+            record.gap_seconds,
+        ]
+        for record in rollups
+    ]
     return ["period", *ROLLUP_HEADERS, "gaps", "gap_s"], rows

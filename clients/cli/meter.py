@@ -103,7 +103,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def fetch_meter(args: argparse.Namespace, meter_id: str) -> Meter:
-    data = ledger_args.read(args, [addressing.meter_address(meter_id)])[0]
+    return meter_record(meter_id, ledger_args.read(args, [addressing.meter_address(meter_id)])[0])
+
+
+def meter_record(meter_id: str, data: bytes | None) -> Meter:
     if data is None:
         raise UserError(f"meter {meter_id} does not exist")
     return Meter.FromString(data)
@@ -113,7 +116,7 @@ def register_fields(args: argparse.Namespace) -> dict[str, object]:
     """The register_meter builder's arguments from the command line."""
     kind = MeterKind.Value(args.kind.upper().replace("-", "_"))
     if args.unit:
-        unit: object = args.unit.upper().replace("-", "_")
+        unit: object = args.unit  # the builder reads names as the CLI writes them
     else:
         allowed = sorted(units.ALLOWED_UNITS[kind])
         if len(allowed) > 1:
@@ -187,9 +190,7 @@ def run_show(args: argparse.Namespace) -> int:
         args,
         [addressing.meter_address(args.meter_id), addressing.meter_head_address(args.meter_id)],
     )
-    if meter_data is None:
-        raise UserError(f"meter {args.meter_id} does not exist")
-    meter = Meter.FromString(meter_data)
+    meter = meter_record(args.meter_id, meter_data)
     head = MeterHead.FromString(head_data) if head_data else None
     if args.json:
         doc = {"meter": record_dict(meter), "head": record_dict(head) if head else None}
@@ -278,8 +279,12 @@ def run_rollups(args: argparse.Namespace) -> int:
         addresses = [addressing.month_rollup_address(args.meter_id, p) for p in periods]
     else:
         addresses = [addressing.day_rollup_address(args.meter_id, p) for p in periods]
-    meter = fetch_meter(args, args.meter_id)
-    records = [Rollup.FromString(data) for data in ledger_args.read(args, addresses) if data]
+    # One client session (and event loop) for the meter and its rollups, not two.
+    meter_data, *rollup_data = ledger_args.read(
+        args, [addressing.meter_address(args.meter_id), *addresses]
+    )
+    meter = meter_record(args.meter_id, meter_data)
+    records = [Rollup.FromString(data) for data in rollup_data if data]
     if args.json:
         print(json.dumps([record_dict(r) for r in records], indent=2))
         return 0

@@ -5,14 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from smartblocks.clients.ledger.rest import (
-    DEFAULT_URL,
-    URL_ENV,
-    RestClient,
-    RestError,
-    default_url,
-    run,
-)
+from smartblocks.clients.ledger.rest import RestClient, RestError, run
+
+from .ledger_args import add_ledger_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,11 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "head block, its number of blocks and its peers."
         ),
     )
-    parser.add_argument(
-        "--url",
-        default=None,
-        help=f"REST API URL (default: ${URL_ENV} if set, else {DEFAULT_URL})",
-    )
+    add_ledger_options(parser, signing=False)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
     parser.set_defaults(func=run_status)
 
@@ -46,7 +37,7 @@ async def _fetch(url: str | None, timeout: float) -> tuple[str, dict[str, Any], 
 
 
 def run_status(args: argparse.Namespace) -> int:
-    url, page, status = run(_fetch(args.url or default_url(), args.timeout))
+    url, page, status = run(_fetch(args.url, args.timeout))
     print(f"REST API:   {url}")
     if page.get("data"):
         head = page["data"][0]

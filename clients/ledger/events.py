@@ -223,9 +223,13 @@ class EventFollower:
             self._monitor = None
         self._poller = None
 
-    async def _send(self, message_type: int, content: bytes) -> str:
+    async def _send(
+        self, message_type: int, content: bytes, correlation_id: str | None = None
+    ) -> str:
+        """Send a message (a reply when given the request's `correlation_id`); return its id."""
         assert self._socket is not None
-        correlation_id = uuid.uuid4().hex
+        if correlation_id is None:
+            correlation_id = uuid.uuid4().hex
         message = Message(message_type=message_type, correlation_id=correlation_id, content=content)
         await self._socket.send(message.SerializeToString())
         return correlation_id
@@ -245,12 +249,10 @@ class EventFollower:
                 message = Message()
                 message.ParseFromString(await self._socket.recv())
                 if message.message_type == Message.PING_REQUEST:
-                    await self._socket.send(
-                        Message(
-                            message_type=Message.PING_RESPONSE,
-                            correlation_id=message.correlation_id,
-                            content=PingResponse().SerializeToString(),
-                        ).SerializeToString()
+                    await self._send(
+                        Message.PING_RESPONSE,
+                        PingResponse().SerializeToString(),
+                        message.correlation_id,
                     )
                     continue
                 return message

@@ -75,13 +75,19 @@ def write_key_files(
             )
     priv_path.parent.mkdir(parents=True, exist_ok=True)
     signer = Signer.generate()
-    # Create the private file 0600 from the start: no moment exists where others can read it.
-    fd = os.open(priv_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(signer.private_hex() + "\n")
-    os.chmod(priv_path, 0o600)
+    write_private_file(priv_path, signer.private_hex() + "\n")
     pub_path.write_text(signer.public_key + "\n")
     return priv_path, pub_path, signer
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Write a secret with mode 0600."""
+    # Created 0600 from the start: no moment exists where others can read it. The chmod covers
+    # a file that existed before with a wider mode (O_CREAT keeps an existing file's mode).
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
 
 
 def load_signer(path: Path | str, *, check_permissions: bool = True) -> Signer:

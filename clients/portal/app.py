@@ -248,6 +248,11 @@ async def get_block(request: web.Request) -> web.Response:
     return web.json_response({"data": block})
 
 
+def _block_id(portal: Portal, block_num: int) -> str | None:
+    block = portal.index.block(str(block_num))
+    return block["block_id"] if block else None
+
+
 def _transaction_json(portal: Portal, txn: dict[str, Any]) -> dict[str, Any]:
     payload = txn.pop("payload")
     txn["payload"] = portal.families.payload(txn["family"], payload)
@@ -262,8 +267,7 @@ async def get_batch(request: web.Request) -> web.Response:
     batch["transactions"] = [
         _transaction_json(portal, t) for t in portal.index.transactions_of_batch(batch["batch_id"])
     ]
-    block = portal.index.block(str(batch["block_num"]))
-    batch["block_id"] = block["block_id"] if block else None
+    batch["block_id"] = _block_id(portal, batch["block_num"])
     return web.json_response({"data": batch})
 
 
@@ -272,9 +276,8 @@ async def get_transaction(request: web.Request) -> web.Response:
     txn = portal.index.transaction(request.match_info["txn_id"])
     if txn is None:
         return _error(404, "transaction is not in the index")
-    block = portal.index.block(str(txn["block_num"]))
     txn = _transaction_json(portal, txn)
-    txn["block_id"] = block["block_id"] if block else None
+    txn["block_id"] = _block_id(portal, txn["block_num"])
     return web.json_response({"data": txn})
 
 

@@ -48,15 +48,16 @@ def verify_password(password: str, stored: str) -> bool:
     except ValueError:
         return False
     _, n, r, p, salt, expected = stored.split("$")
+    want = base64.b64decode(expected)
     digest = hashlib.scrypt(
         password.encode(),
         salt=base64.b64decode(salt),
         n=int(n),
         r=int(r),
         p=int(p),
-        dklen=len(base64.b64decode(expected)),
+        dklen=len(want),
     )
-    return hmac.compare_digest(digest, base64.b64decode(expected))
+    return hmac.compare_digest(digest, want)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class SessionStore:
             return None
         session = self._sessions.get(token)
         if session is None or session.expires_at < time.monotonic():
-            self._sessions.pop(token or "", None)
+            self._sessions.pop(token, None)
             return None
         return session
 

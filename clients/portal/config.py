@@ -13,17 +13,17 @@
     role = "reader"             # reader | admin
     password = "scrypt$16384$8$1$..."   # `smartblocks portal hash-password`
 
-Errors name the file and the key (and the line, for TOML syntax errors).
+Errors name the file, the line and the key, like the agent's config (the same `Params`).
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from smartblocks.clients.ledger.errors import UserError
+from smartblocks.clients.toml_config import ParamError, Params, describe, load_toml
 
 from .auth import ROLES, User, check_hash_format
 
@@ -55,55 +55,57 @@ def parse_listen(listen: str) -> tuple[str, int]:
 
 
 def load_config(path: Path | str) -> PortalConfig:
-    path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text())
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    return config_from_dict(doc, str(path))
-
-
-_PORTAL_KEYS: dict[str, type | tuple[type, ...]] = {
-    "listen": str,
-    "rest_api": str,
-    "component": str,
-    "data_dir": str,
-    "session_hours": (int, float),
-    "secure_cookies": bool,
-}
+    return load_toml(path, parse, ConfigError, what="portal config")
 
 
 def config_from_dict(doc: dict[str, Any], where: str = "portal config") -> PortalConfig:
-    config = PortalConfig()
-    unknown = set(doc) - {"portal", "users"}
-    if unknown:
-        raise ConfigError(f"{where}: unknown section(s) {', '.join(sorted(unknown))}")
-    for key, value in doc.get("portal", {}).items():
-        expected = _PORTAL_KEYS.get(key)
-        if expected is None:
-            raise ConfigError(
-                f"{where}: [portal] {key}: unknown key (known: {', '.join(_PORTAL_KEYS)})"
-            )
-        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
-            raise ConfigError(f"{where}: [portal] {key}: wrong type {type(value).__name__}")
-        setattr(config, key, value)
-    parse_listen(config.listen)
-    for position, entry in enumerate(doc.get("users", []), start=1):
-        label = f"{where}: [[users]] #{position}"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{label}: must be a table")
-        for key in ("name", "role", "password"):
-            if not isinstance(entry.get(key), str) or not entry[key]:
-                raise ConfigError(f"{label}: {key} is missing or not a string")
-        if entry["role"] not in ROLES:
-            raise ConfigError(f"{label} ({entry['name']}): role must be one of {ROLES}")
-        try:
-            check_hash_format(entry["password"])
-        except ValueError as exc:
-            raise ConfigError(f"{label} ({entry['name']}): password: {exc}") from exc
-        if entry["name"] in config.users:
-            raise ConfigError(f"{label}: user {entry['name']!r} appears twice")
-        config.users[entry["name"]] = User(entry["name"], entry["role"], entry["password"])
+    """`parse` for a document already read; errors name `where` and the key."""
+    try:
+        return parse(doc)
+    except ParamError as exc:
+        raise ConfigError(describe(where, exc)) from None
+
+
+def parse(doc: dict[str, Any]) -> PortalConfig:
+    root = Params(doc)
+    table = root.sub("portal")
+    defaults = PortalConfig()
+    config = PortalConfig(
+        listen=table.text("listen", defaults.listen),
+        rest_api=table.text("rest_api", defaults.rest_api),
+        component=table.text("component", defaults.component),
+        data_dir=table.text("data_dir", defaults.data_dir),
+        session_hours=_hours(table, "session_hours", defaults.session_hours),
+        secure_cookies=table.boolean("secure_cookies", defaults.secure_cookies),
+    )
+    table.done(list_known=True)
+    try:
+        parse_listen(config.listen)
+    except ConfigError as exc:
+        raise table.error("listen", str(exc)) from None
+    for entry in root.table_list("users"):
+        user = _user(entry)
+        if user.name in config.users:
+            raise entry.error("name", f"user {user.name!r} appears twice")
+        config.users[user.name] = user
+    root.done()
     return config
+
+
+def _hours(table: Params, key: str, default: float) -> float:
+    value = table.value(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise table.error(key, f"must be a number of hours, got {value!r}")
+    return value
+
+
+def _user(entry: Params) -> User:
+    """One [[users]] entry; keys other than these three are ignored."""
+    name = entry.text("name")
+    role = entry.text("role", choices=ROLES)
+    password = entry.text("password")
+    try:
+        check_hash_format(password)
+    except ValueError as exc:
+        raise entry.error("password", str(exc)) from None
+    return User(name, role, password)

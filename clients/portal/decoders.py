@@ -8,7 +8,6 @@ plug in from `families.py`; another family is one `register` call.
 from __future__ import annotations
 
 import base64
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +18,6 @@ from google.protobuf.message import DecodeError, Message
 PayloadDecoder = Callable[[bytes], dict[str, Any]]
 # (address, value) -> (record type label, decoded record)
 StateDecoder = Callable[[str, bytes], tuple[str, dict[str, Any]]]
-
-
-def namespace_of(family_name: str) -> str:
-    return hashlib.sha512(family_name.encode()).hexdigest()[:6]
 
 
 def raw(data: bytes) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sawtooth_sdk.protobuf.setting_pb2 import Setting
 
-from .decoders import Family, FamilyRegistry, message_dict, namespace_of, protobuf_decoder
+from .decoders import Family, FamilyRegistry, message_dict, protobuf_decoder
 
 LOG = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def blockmeter_family() -> Family | None:
 
     return Family(
         name=addressing.FAMILY_NAME,
-        namespace=namespace_of(addressing.FAMILY_NAME),
+        namespace=addressing.NAMESPACE,
         decode_payload=protobuf_decoder(pb2.BlockMeterPayload),
         decode_state=decode_state,
         record_types=record_types,

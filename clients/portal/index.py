@@ -61,7 +61,6 @@ CREATE TABLE IF NOT EXISTS transactions (
 );
 CREATE INDEX IF NOT EXISTS transactions_batch ON transactions (batch_id, position);
 CREATE INDEX IF NOT EXISTS transactions_block ON transactions (block_num);
-CREATE INDEX IF NOT EXISTS transactions_family ON transactions (family, block_num);
 CREATE TABLE IF NOT EXISTS txn_outputs (   -- each transaction's declared outputs, searchable
     address TEXT NOT NULL,
     block_num INTEGER NOT NULL,
@@ -333,17 +332,6 @@ class ChainIndex:
             "SELECT t.* FROM txn_outputs o JOIN transactions t ON t.txn_id = o.txn_id"
             " WHERE o.address = ? ORDER BY o.block_num, t.batch_id, t.position LIMIT ?",
             (address, limit),
-        )
-        return [_txn_row(r) for r in rows]
-
-    def transactions_by_family(
-        self, family: str, limit: int, before_block: int | None = None
-    ) -> list[dict[str, Any]]:
-        bound = before_block if before_block is not None else 2**62
-        rows = self.db.execute(
-            "SELECT * FROM transactions WHERE family = ? AND block_num < ?"
-            " ORDER BY block_num DESC, batch_id, position LIMIT ?",
-            (family, bound, limit),
         )
         return [_txn_row(r) for r in rows]
 

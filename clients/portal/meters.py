@@ -5,10 +5,11 @@
 the index's current state, decoding with blockmeter.proto; tests may pass their own.
 
 JSON shapes (docs/portal.md):
-  series:    {meter, zoom, start, end, bucket_s, resolution, unit, latest_day,
+  series:    {meter, zoom, start, end, bucket_s, resolution, unit, aggregate, latest_day,
               points: [{t, value, count, min, max}],
               rollups: {total, count, min, max, mean, flagged_count, gap_count}}
-  dashboard: {site, as_of, day, month, meters: [{..., today, month}], figures}
+  dashboard: {site, as_of, month_label, meters: [{..., aggregate, today, month}],
+              figures: {today, month}}
 All values are integers in the meter's unit (mWh for energy); `t` is Unix seconds UTC.
 """
 
@@ -64,21 +65,18 @@ class StateMeterData:
         self.pb2 = importlib.import_module("smartblocks.protos.blockmeter_pb2")
         self.addressing = importlib.import_module("smartblocks.processors.blockmeter.addressing")
 
-    def _records(self, record_type: Any, message_name: str) -> list[dict[str, Any]]:
-        out = []
-        for row in self.index.current_records(record_type.prefix, limit=100_000):
-            message = getattr(self.pb2, message_name)()
-            message.ParseFromString(bytes(row["value"]))
-            out.append(_plain(message_dict(message, defaults=True)))
-        return out
-
-    def _record(self, address: str, message_name: str) -> dict[str, Any] | None:
-        value = self.index.current_value(address)
-        if value is None:
-            return None
+    def _decode(self, value: bytes, message_name: str) -> dict[str, Any]:
         message = getattr(self.pb2, message_name)()
         message.ParseFromString(value)
         return _plain(message_dict(message, defaults=True))
+
+    def _records(self, record_type: Any, message_name: str) -> list[dict[str, Any]]:
+        rows = self.index.current_records(record_type.prefix, limit=100_000)
+        return [self._decode(bytes(row["value"]), message_name) for row in rows]
+
+    def _record(self, address: str, message_name: str) -> dict[str, Any] | None:
+        value = self.index.current_value(address)
+        return None if value is None else self._decode(value, message_name)
 
     def sites(self) -> list[dict[str, Any]]:
         return sorted(

@@ -16,7 +16,6 @@ rewritten every run from stack.toml.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import time
@@ -26,7 +25,7 @@ from typing import Any
 
 import smartblocks.blockmeter
 from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.ledger.keys import write_key_files
+from smartblocks.clients.ledger.keys import write_key_files, write_private_file
 
 from .stackfile import DemoSettings, Ports
 
@@ -107,9 +106,7 @@ def write_portal_config(data_dir: Path, ports: Ports) -> Path:
         users = list(tomllib.loads(path.read_text()).get("users", []))
     if not users:
         admin_password = secrets.token_urlsafe(12)
-        fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(admin_password + "\n")
+        write_private_file(password_file, admin_password + "\n")
         users = [
             {"name": DEMO_USER, "role": "reader", "password": hash_password(DEMO_PASSWORD)},
             {"name": "admin", "role": "admin", "password": hash_password(admin_password)},

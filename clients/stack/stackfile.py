@@ -115,19 +115,15 @@ def _component(table: Params) -> ComponentSpec:
     name = table.text("name")
     if not NAME.match(name):
         raise table.error("name", f"must match {NAME.pattern}, got {name!r}")
-    command = table._get("command", None)
+    command = table.value("command", None)
     if not (isinstance(command, list) and command and all(isinstance(c, str) for c in command)):
         raise table.error("command", f"must be a list of strings (program, args), got {command!r}")
     ready = table.text("ready", None)
     if ready is not None and not READY.match(ready):
         raise table.error("ready", f"must be tcp://HOST:PORT or an http(s) URL, got {ready!r}")
     timeout = _seconds(table, "ready_timeout_s", 60.0, 0.1, 3600)
-    oneshot = table._get("oneshot", False)
-    if not isinstance(oneshot, bool):
-        raise table.error("oneshot", f"must be true or false, got {oneshot!r}")
-    table.used.add("oneshot")
-    env = table.sub("env").table if "env" in table.table else {}
-    table.used.add("env")
+    oneshot = table.boolean("oneshot", False)
+    env = table.sub("env").table
     for key, value in env.items():
         if not isinstance(value, str):
             raise ParamError((*table.prefix, "env", key), "must be a string")
@@ -136,7 +132,7 @@ def _component(table: Params) -> ComponentSpec:
 
 
 def _seconds(table: Params, key: str, default: float, low: float, high: float) -> float:
-    value = table._get(key, default)
+    value = table.value(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
         raise table.error(
             key, f"must be a number of seconds from {low:g} to {high:g}, got {value!r}"

@@ -22,6 +22,14 @@ def _failure(response_cls: Any) -> Any:
     return response_cls(status=status)
 
 
+def _failed(response_cls: Any, request_type: int, error: Exception) -> Any:
+    """The response when building the answer raised `error`."""
+    if isinstance(error, ResponseFailed):
+        return response_cls(status=error.status)
+    LOGGER.error("client request %d failed", request_type, exc_info=error)
+    return _failure(response_cls)
+
+
 def serve(
     endpoint: ComponentEndpoint,
     request_type: int,
@@ -38,11 +46,8 @@ def serve(
         else:
             try:
                 response = respond(request)
-            except ResponseFailed as failed:
-                response = response_cls(status=failed.status)
-            except Exception:
-                LOGGER.exception("client request %d failed", request_type)
-                response = _failure(response_cls)
+            except Exception as error:
+                response = _failed(response_cls, request_type, error)
         endpoint.reply(identity, message, response_type, response.SerializeToString())
 
     endpoint.on(request_type, handle)
@@ -62,11 +67,8 @@ def serve_async(
     async def answer(identity: bytes, message: Frame, request: Any) -> None:
         try:
             response = await respond(request)
-        except ResponseFailed as failed:
-            response = response_cls(status=failed.status)
-        except Exception:
-            LOGGER.exception("client request %d failed", request_type)
-            response = _failure(response_cls)
+        except Exception as error:
+            response = _failed(response_cls, request_type, error)
         endpoint.reply(identity, message, response_type, response.SerializeToString())
 
     def handle(identity: bytes, message: Frame) -> None:

@@ -28,19 +28,16 @@ def _page(
     request: Any,
     filter_ids: Sequence[str],
     head_num: int,
-    exists: Callable[[str], int | None],
+    block_num: Callable[[str], int | None],
     status: Any,
 ) -> tuple[list[str], ClientPagingResponse]:
-    """The ids of one page, in Sawtooth's order: by id filter alone, the filter's order (unknown
-    ids left out); else the chain from the head, newest block first, winnowed to the filter
-    when there is one. Raises INVALID_PAGING / INVALID_SORT as Sawtooth does."""
+    """The ids of one page, in Sawtooth's order: with an id filter, the filter's order (ids not
+    in the chain up to the head left out); else the chain from the head, newest block first.
+    `block_num` gives an id's block number, None if it is not committed. Raises
+    INVALID_PAGING / INVALID_SORT as Sawtooth does."""
     reverse = is_reverse(request.sorting, "default", status.INVALID_SORT)
     if filter_ids:
-        if request.head_id:
-            chain = set(store.id_page(kind, head_num, False, "", 2**62) or [])
-            ids = [i for i in filter_ids if i in chain]
-        else:
-            ids = [i for i in filter_ids if exists(i) is not None]
+        ids = [i for i in filter_ids if (num := block_num(i)) is not None and num <= head_num]
         if reverse:
             ids.reverse()
         first, end, paging = paginate(ids, request.paging, status.INVALID_PAGING)

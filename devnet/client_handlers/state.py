@@ -46,6 +46,17 @@ def register(node: Devnet) -> None:
             raise ResponseFailed(GetResponse.NO_RESOURCE)
         return GetResponse(status=GetResponse.OK, value=value, state_root=root)
 
+    def nothing(root: str) -> cs.ClientStateListResponse:
+        return ListResponse(
+            status=ListResponse.NO_RESOURCE, state_root=root, paging=ClientPagingResponse()
+        )
+
+    def unknown_start(root: str, prefix: str) -> cs.ClientStateListResponse:
+        """A start that is not listed: INVALID_PAGING, unless nothing is listed at all."""
+        if any(True for _ in store.merkle.leaves(root, prefix, limit=1)):
+            raise ResponseFailed(ListResponse.INVALID_PAGING)
+        return nothing(root)
+
     def list_(request: cs.ClientStateListRequest) -> cs.ClientStateListResponse:
         root = root_of(request, ListResponse)
         if not is_namespace(request.address):
@@ -57,9 +68,7 @@ def register(node: Devnet) -> None:
             leaves = list(store.merkle.leaves(root, request.address))
             leaves.reverse()
             if not leaves:
-                return ListResponse(
-                    status=ListResponse.NO_RESOURCE, state_root=root, paging=ClientPagingResponse()
-                )
+                return nothing(root)
             first = 0
             if start:
                 addresses = [a for a, _ in leaves]
@@ -69,26 +78,12 @@ def register(node: Devnet) -> None:
             page = leaves[first : first + limit + 1]
         else:
             if start and not (is_address(start) and start.startswith(request.address)):
-                if not any(True for _ in store.merkle.leaves(root, request.address, limit=1)):
-                    return ListResponse(
-                        status=ListResponse.NO_RESOURCE,
-                        state_root=root,
-                        paging=ClientPagingResponse(),
-                    )
-                raise ResponseFailed(ListResponse.INVALID_PAGING)
+                return unknown_start(root, request.address)
             page = list(store.merkle.leaves(root, request.address, start or None, limit + 1))
             if start and (not page or page[0][0] != start):
-                if not any(True for _ in store.merkle.leaves(root, request.address, limit=1)):
-                    return ListResponse(
-                        status=ListResponse.NO_RESOURCE,
-                        state_root=root,
-                        paging=ClientPagingResponse(),
-                    )
-                raise ResponseFailed(ListResponse.INVALID_PAGING)
+                return unknown_start(root, request.address)
             if not page:
-                return ListResponse(
-                    status=ListResponse.NO_RESOURCE, state_root=root, paging=ClientPagingResponse()
-                )
+                return nothing(root)
         paging = ClientPagingResponse(start=page[0][0], limit=limit)
         if len(page) > limit:
             paging.next = page[limit][0]

@@ -11,7 +11,7 @@ from sawtooth_sdk.protobuf.validator_pb2 import Message
 from .. import wire
 from ..batches import BatchRejected, PendingBatch, check_batch
 from ..parsing import Frame
-from ..publisher import invalid_status
+from ..publisher import invalid_status, replay_status
 from .common import check_ids, serve_async
 from .paging import ResponseFailed
 
@@ -42,7 +42,7 @@ def register(node: Devnet) -> None:
 
     def on_submit(identity: bytes, message: Frame) -> None:
         try:
-            raw = list(wire.repeated_field(message.content, 1))
+            raw = wire.repeated_field(message.content, 1)
         except ValueError:
             status = SubmitResponse.INTERNAL_ERROR
         else:
@@ -64,12 +64,9 @@ def register(node: Devnet) -> None:
                 txn_id, reason = batch.problem
                 invalid.append((batch.id, invalid_status(batch.id, txn_id, reason)))
                 continue
-            committed = store.committed_txns(t.id for t in batch.txns)
-            if committed:
-                txn_id = min(committed)
-                num = store.txn_block_num(txn_id)
-                reason = f"transaction {txn_id} is already in block {num}"
-                invalid.append((batch.id, invalid_status(batch.id, txn_id, reason)))
+            replayed = replay_status(store, batch)
+            if replayed is not None:
+                invalid.append((batch.id, replayed))
                 continue
             ledger.queue.add(batch)
         if invalid:

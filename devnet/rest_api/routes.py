@@ -49,14 +49,34 @@ def _respond(envelope: dict[str, Any], status: int = 200) -> web.Response:
     return web.Response(status=status, content_type="application/json", text=render.dumps(envelope))
 
 
-async def _json_ids(request: web.Request, body_error: type[errors.ApiError]) -> list[str]:
+async def _requested_ids(
+    request: web.Request,
+    wrong_content_type: type[errors.ApiError],
+    body_invalid: type[errors.ApiError],
+    query_invalid: type[errors.ApiError],
+) -> list[str]:
+    """The ids a POST sends as a JSON array, or a GET as the `id` query parameter."""
+    if request.method != "POST":
+        ids = params.filter_ids(request)
+        if not ids:
+            raise query_invalid()
+        return ids
+    if request.content_type != "application/json":
+        raise wrong_content_type(f"Got {request.content_type!r}.")
     try:
-        ids = json.loads(await request.read())
+        body = json.loads(await request.read())
     except (ValueError, UnicodeDecodeError):
-        raise body_error("The body is not JSON.") from None
-    if not ids or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise body_error()
-    return [params.check_id(i) for i in ids]
+        raise body_invalid("The body is not JSON.") from None
+    if not body or not isinstance(body, list) or not all(isinstance(i, str) for i in body):
+        raise body_invalid()
+    return [params.check_id(i) for i in body]
+
+
+def _respond_to_ids(request: web.Request, data: list[Any]) -> web.Response:
+    """A POST's ids are in its body, so only a GET's answer links back to itself."""
+    if request.method == "POST":
+        return _respond({"data": data})
+    return _respond({"data": data, "link": params.build_url(request)})
 
 
 class Routes:
@@ -198,14 +218,12 @@ class Routes:
         return _respond({"link": link}, status=202)
 
     async def batch_statuses(self, request: web.Request) -> web.Response:
-        if request.method == "POST":
-            if request.content_type != "application/json":
-                raise errors.StatusWrongContentType(f"Got {request.content_type!r}.")
-            ids = await _json_ids(request, errors.StatusBodyInvalid)
-        else:
-            ids = params.filter_ids(request)
-            if not ids:
-                raise errors.StatusIdQueryInvalid()
+        ids = await _requested_ids(
+            request,
+            errors.StatusWrongContentType,
+            errors.StatusBodyInvalid,
+            errors.StatusIdQueryInvalid,
+        )
         query = client_batch_submit_pb2.ClientBatchStatusRequest(batch_ids=ids)
         wait = params.wait_seconds(request, self.timeout)
         if wait is not None:
@@ -218,9 +236,7 @@ class Routes:
             {"NO_RESOURCE": errors.StatusResponseMissing},
         )
         data = render.tidy([render.to_dict(s) for s in answer.batch_statuses])
-        if request.method == "POST":
-            return _respond({"data": data})
-        return _respond({"data": data, "link": params.build_url(request)})
+        return _respond_to_ids(request, data)
 
     async def list_batches(self, request: web.Request) -> web.Response:
         answer = await self._ask(
@@ -306,14 +322,12 @@ class Routes:
         return _respond({"data": data, "link": params.build_url(request)})
 
     async def receipts(self, request: web.Request) -> web.Response:
-        if request.method == "POST":
-            if request.content_type != "application/json":
-                raise errors.ReceiptWrongContentType(f"Got {request.content_type!r}.")
-            ids = await _json_ids(request, errors.ReceiptBodyInvalid)
-        else:
-            ids = params.filter_ids(request)
-            if not ids:
-                raise errors.ReceiptIdQueryInvalid()
+        ids = await _requested_ids(
+            request,
+            errors.ReceiptWrongContentType,
+            errors.ReceiptBodyInvalid,
+            errors.ReceiptIdQueryInvalid,
+        )
         answer = await self._ask(
             Message.CLIENT_RECEIPT_GET_REQUEST,
             client_receipt_pb2.ClientReceiptGetResponse,
@@ -321,9 +335,7 @@ class Routes:
             {"NO_RESOURCE": errors.ReceiptNotFound},
         )
         data = render.tidy([render.to_dict(r) for r in answer.receipts])
-        if request.method == "POST":
-            return _respond({"data": data})
-        return _respond({"data": data, "link": params.build_url(request)})
+        return _respond_to_ids(request, data)
 
     # --- state ---------------------------------------------------------------------------
 

@@ -12,25 +12,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..wire import length_delimited
+
 EXTRAS_FIELD = 1000
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
 
 
 def encode(response: bytes, extras: dict[str, Any]) -> bytes:
     """`response` (a serialized ClientStatusGetResponse) with `extras` appended."""
     payload = json.dumps(extras, sort_keys=True, separators=(",", ":")).encode()
-    return response + _varint(EXTRAS_FIELD << 3 | 2) + _varint(len(payload)) + payload
+    return response + length_delimited(EXTRAS_FIELD, payload)
 
 
 def _read_varint(data: bytes, pos: int) -> tuple[int, int]:

@@ -18,10 +18,17 @@ from smartblocks.protos.blockmeter_pb2 import (
     Site,
 )
 
-from . import addressing, limits, rollups, rules, units
+from . import limits, rollups, rules, units
 from .periods import day_name, window_end, window_periods
 from .rules import short_key
-from .state import BlockMeterState
+from .state import (
+    BlockMeterState,
+    Ref,
+    day_rollup_ref,
+    head_ref,
+    meter_ref,
+    month_rollup_ref,
+)
 
 Action = BlockMeterPayload.Action
 READINGS_RECORDED = "blockmeter/readings-recorded"
@@ -149,18 +156,15 @@ def retire_meter(body: Any, signer: str, state: BlockMeterState) -> None:
     state.put_meter(meter)
 
 
-def readings_addresses(body: Any) -> list[tuple[str, str]]:
-    """Everything record readings reads, as (address, description) for one state request."""
+def readings_addresses(body: Any) -> list[Ref]:
+    """Everything record readings reads, for one state request."""
     meter_id = body.meter_id
     days, months = window_periods(body.window_start, body.interval_s, len(body.values))
     return [
-        (addressing.meter_address(meter_id), f"meter {meter_id}"),
-        (addressing.meter_head_address(meter_id), f"meter head {meter_id}"),
-        *[(addressing.day_rollup_address(meter_id, d), f"day rollup {meter_id} {d}") for d in days],
-        *[
-            (addressing.month_rollup_address(meter_id, m), f"month rollup {meter_id} {m}")
-            for m in months
-        ],
+        meter_ref(meter_id),
+        head_ref(meter_id),
+        *[day_rollup_ref(meter_id, d) for d in days],
+        *[month_rollup_ref(meter_id, m) for m in months],
     ]
 
 
@@ -215,8 +219,9 @@ def record_readings(body: Any, signer: str, state: BlockMeterState) -> None:
     end = window_end(start, interval, len(values))
     flagged = sum(1 for q in quality if q)
     # A gap is counted once, in the day and the month where it ends (the window's start).
-    for i, (day, buckets) in enumerate(rollups.by_day(hours).items()):
-        rollup = _rollup(state.day_rollup(meter_id, day_name(day)), meter_id, day_name(day))
+    for i, (day_number, buckets) in enumerate(rollups.by_day(hours).items()):
+        day = day_name(day_number)
+        rollup = _rollup(state.day_rollup(meter_id, day), meter_id, day)
         rollups.merge_into(rollup, buckets, gap_seconds=gap if i == 0 else 0)
         state.put_day_rollup(rollup)
     for i, (month, buckets) in enumerate(rollups.by_month(hours).items()):

@@ -1,4 +1,5 @@
-"""Limits of the BlockMeter family, enforced by payload.py and documented in docs/blockmeter.md.
+"""Limits of the BlockMeter family, enforced by payload.py (device keys: actions.py) and
+documented in docs/blockmeter.md.
 
 They bound the work and the state one transaction can cause, so a validator's apply time and a
 block's size stay predictable whatever a client sends.

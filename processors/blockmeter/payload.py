@@ -30,7 +30,9 @@ BODY_FIELDS: dict[int, str] = {
     Action.RECORD_READINGS: "record_readings",
 }
 
-_ID = re.compile(r"[A-Za-z0-9._:-]+")
+# The characters of site and meter ids (the edge agent checks its config with them too).
+ID_CHARACTERS = "[A-Za-z0-9._:-]"
+_ID = re.compile(ID_CHARACTERS + "+")
 _PUBLIC_KEY = re.compile(r"0[23][0-9a-f]{64}")
 # An IANA zone name shape ("Europe/Berlin", "UTC", "Etc/GMT+1"); never looked up: see periods.py.
 _TIMEZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")

@@ -84,8 +84,8 @@ def by_month(hours: dict[int, Totals]) -> dict[str, dict[int, Totals]]:
     return months
 
 
-def _totals_of(bucket: Bucket) -> Totals:
-    return Totals(bucket.sum, bucket.count, bucket.min, bucket.max, bucket.flagged_count)
+def _totals_of(record: Bucket | Rollup) -> Totals:
+    return Totals(record.sum, record.count, record.min, record.max, record.flagged_count)
 
 
 def _check_int64(what: str, value: int) -> None:
@@ -97,7 +97,7 @@ def merge_into(rollup: Rollup, buckets: dict[int, Totals], *, gap_seconds: int =
     """Add bucket totals (and a gap that ends in this period) to a rollup record, keeping its
     buckets sorted by index."""
     merged = {b.index: _totals_of(b) for b in rollup.buckets}
-    record = Totals(rollup.sum, rollup.count, rollup.min, rollup.max, rollup.flagged_count)
+    record = _totals_of(rollup)
     for index, totals in buckets.items():
         merged.setdefault(index, Totals()).merge(totals)
         record.merge(totals)
@@ -110,12 +110,8 @@ def merge_into(rollup: Rollup, buckets: dict[int, Totals], *, gap_seconds: int =
         rollup.buckets.add(
             index=index, sum=t.sum, count=t.count, min=t.min, max=t.max, flagged_count=t.flagged
         )
-    rollup.sum, rollup.count, rollup.min, rollup.max = (
-        record.sum,
-        record.count,
-        record.min,
-        record.max,
-    )
+    rollup.sum, rollup.count = record.sum, record.count
+    rollup.min, rollup.max = record.min, record.max
     rollup.flagged_count = record.flagged
     if gap_seconds:
         rollup.gap_count += 1

@@ -20,6 +20,32 @@ from smartblocks.protos.blockmeter_pb2 import Authorities, Meter, MeterHead, Rol
 from . import addressing
 
 M = TypeVar("M", bound=Message)
+# A record's address and how messages name it.
+Ref = tuple[str, str]
+
+
+def authorities_ref() -> Ref:
+    return addressing.authorities_address(), "the authorities record"
+
+
+def site_ref(site_id: str) -> Ref:
+    return addressing.site_address(site_id), f"site {site_id}"
+
+
+def meter_ref(meter_id: str) -> Ref:
+    return addressing.meter_address(meter_id), f"meter {meter_id}"
+
+
+def head_ref(meter_id: str) -> Ref:
+    return addressing.meter_head_address(meter_id), f"meter head {meter_id}"
+
+
+def day_rollup_ref(meter_id: str, day: str) -> Ref:
+    return addressing.day_rollup_address(meter_id, day), f"day rollup {meter_id} {day}"
+
+
+def month_rollup_ref(meter_id: str, month: str) -> Ref:
+    return addressing.month_rollup_address(meter_id, month), f"month rollup {meter_id} {month}"
 
 
 def _covered(address: str, declared: Sequence[str]) -> bool:
@@ -38,10 +64,10 @@ class BlockMeterState:
 
     # -- reading --------------------------------------------------------------------------
 
-    def load(self, addresses: Iterable[tuple[str, str]]) -> None:
-        """Fetch (address, description) pairs not yet cached, in one request."""
+    def load(self, refs: Iterable[Ref]) -> None:
+        """Fetch the records not yet cached, in one request."""
         wanted: list[str] = []
-        for address, description in addresses:
+        for address, description in refs:
             if address in self._cache or address in wanted:
                 continue
             if not _covered(address, self._inputs):
@@ -69,25 +95,22 @@ class BlockMeterState:
         return record
 
     def authorities(self) -> Authorities | None:
-        return self._get(addressing.authorities_address(), "the authorities record", Authorities)
+        return self._get(*authorities_ref(), Authorities)
 
     def site(self, site_id: str) -> Site | None:
-        return self._get(addressing.site_address(site_id), f"site {site_id}", Site)
+        return self._get(*site_ref(site_id), Site)
 
     def meter(self, meter_id: str) -> Meter | None:
-        return self._get(addressing.meter_address(meter_id), f"meter {meter_id}", Meter)
+        return self._get(*meter_ref(meter_id), Meter)
 
     def head(self, meter_id: str) -> MeterHead | None:
-        address = addressing.meter_head_address(meter_id)
-        return self._get(address, f"meter head {meter_id}", MeterHead)
+        return self._get(*head_ref(meter_id), MeterHead)
 
     def day_rollup(self, meter_id: str, day: str) -> Rollup | None:
-        address = addressing.day_rollup_address(meter_id, day)
-        return self._get(address, f"day rollup {meter_id} {day}", Rollup)
+        return self._get(*day_rollup_ref(meter_id, day), Rollup)
 
     def month_rollup(self, meter_id: str, month: str) -> Rollup | None:
-        address = addressing.month_rollup_address(meter_id, month)
-        return self._get(address, f"month rollup {meter_id} {month}", Rollup)
+        return self._get(*month_rollup_ref(meter_id, month), Rollup)
 
     # -- writing (buffered until flush) ---------------------------------------------------
 
@@ -99,25 +122,22 @@ class BlockMeterState:
         self._writes[address] = record.SerializeToString()
 
     def put_authorities(self, record: Authorities) -> None:
-        self._put(addressing.authorities_address(), "the authorities record", record)
+        self._put(*authorities_ref(), record)
 
     def put_site(self, record: Site) -> None:
-        self._put(addressing.site_address(record.site_id), f"site {record.site_id}", record)
+        self._put(*site_ref(record.site_id), record)
 
     def put_meter(self, record: Meter) -> None:
-        self._put(addressing.meter_address(record.meter_id), f"meter {record.meter_id}", record)
+        self._put(*meter_ref(record.meter_id), record)
 
     def put_head(self, record: MeterHead) -> None:
-        address = addressing.meter_head_address(record.meter_id)
-        self._put(address, f"meter head {record.meter_id}", record)
+        self._put(*head_ref(record.meter_id), record)
 
     def put_day_rollup(self, record: Rollup) -> None:
-        address = addressing.day_rollup_address(record.meter_id, record.period)
-        self._put(address, f"day rollup {record.meter_id} {record.period}", record)
+        self._put(*day_rollup_ref(record.meter_id, record.period), record)
 
     def put_month_rollup(self, record: Rollup) -> None:
-        address = addressing.month_rollup_address(record.meter_id, record.period)
-        self._put(address, f"month rollup {record.meter_id} {record.period}", record)
+        self._put(*month_rollup_ref(record.meter_id, record.period), record)
 
     def emit(self, event_type: str, attributes: list[tuple[str, str]]) -> None:
         self._events.append((event_type, attributes))
@@ -131,7 +151,3 @@ class BlockMeterState:
         self._cache.update(self._writes)
         self._writes.clear()
         self._events.clear()
-
-    @property
-    def pending_writes(self) -> dict[str, bytes]:
-        return dict(self._writes)

@@ -9,14 +9,15 @@ import asyncio
 import base64
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from smartblocks.blockmeter import config
 from smartblocks.blockmeter.agent import Agent
 from smartblocks.blockmeter.simulator import Building
 from smartblocks.blockmeter.spool import Spool, Window
-from smartblocks.clients.ledger.keys import write_key_files
+from smartblocks.clients.ledger.keys import Signer, write_key_files
 from smartblocks.clients.ledger.rest import RestClient
 from smartblocks.processors.blockmeter import txn
 from smartblocks.processors.blockmeter.units import QUALITY_MISSING
@@ -34,10 +35,12 @@ POINTS = {
 }
 
 
-def setup_site(ledger: BlockMeterLedger, folder: Path, speed: int) -> tuple[Path, list[str]]:
-    """A site with one meter per simulated point, all bound to a new gateway key; the agent's
-    config for them."""
-    site_id = ledger.unique("agent-site")
+def new_site(
+    ledger: BlockMeterLedger, prefix: str, folder: Path
+) -> tuple[str, Signer, Path, Signer]:
+    """A new site with its own owner, and a gateway key written to `folder`: (site id, owner,
+    gateway key file, gateway)."""
+    site_id = ledger.unique(prefix)
     _, _, owner = ledger.key_file(f"{site_id}-owner")
     ledger.submit(
         ledger.authority,
@@ -46,6 +49,13 @@ def setup_site(ledger: BlockMeterLedger, folder: Path, speed: int) -> tuple[Path
         ),
     )
     gateway_key, _, gateway = write_key_files("gateway", folder)
+    return site_id, owner, gateway_key, gateway
+
+
+def setup_site(ledger: BlockMeterLedger, folder: Path, speed: int) -> tuple[Path, list[str]]:
+    """A site with one meter per simulated point, all bound to a new gateway key; the agent's
+    config for them."""
+    site_id, owner, gateway_key, gateway = new_site(ledger, "agent-site", folder)
     meters = []
     text = f"""
 [agent]
@@ -85,6 +95,17 @@ point = "{point}"
     path = folder / "site.toml"
     path.write_text(text)
     return path, meters
+
+
+@asynccontextmanager
+async def running(agent: Agent) -> AsyncIterator[None]:
+    """The agent runs while the block does; then it is stopped and awaited."""
+    task = asyncio.create_task(agent.run(install_signals=False))
+    try:
+        yield
+    finally:
+        agent.stopping.set()
+        await asyncio.wait_for(task, 20)
 
 
 async def committed_at_least(agent: Agent, count: int, timeout: float = 60) -> None:
@@ -158,15 +179,7 @@ def device_meters(
     """A new site with `count` cumulative electricity meters bound to a new gateway key (written
     to `folder`): (site id, meter ids, gateway key file). `register` overrides register_meter's
     fields (nominal_interval_s, plausible_max, initial_register, ...)."""
-    site_id = ledger.unique("device-site")
-    _, _, owner = ledger.key_file(f"{site_id}-owner")
-    ledger.submit(
-        ledger.authority,
-        txn.create_site(
-            ledger.authority, site_id=site_id, owner_public_key=owner.public_key, name=site_id
-        ),
-    )
-    gateway_key, _, gateway = write_key_files("gateway", folder)
+    site_id, owner, gateway_key, gateway = new_site(ledger, "device-site", folder)
     fields: dict[str, object] = dict(
         kind="ELECTRICITY_IMPORT", unit="MILLIWATT_HOUR", mode="CUMULATIVE", rollover=ROLLOVER,
         nominal_interval_s=1, plausible_min=0, plausible_max=10**10,

@@ -20,10 +20,7 @@ from smartblocks.blockmeter import config
 from smartblocks.blockmeter.agent import Agent
 from smartblocks.blockmeter.connectors.modbus import MAPS
 from smartblocks.blockmeter.spool import Spool
-from smartblocks.clients.ledger.keys import write_key_files
-from smartblocks.processors.blockmeter import txn
 from tests.agent.devnet_site import (
-    ROLLOVER,
     Counter,
     agent_header,
     check_ledger,
@@ -31,6 +28,7 @@ from tests.agent.devnet_site import (
     device_meters,
     ledger_matches_spool,
     payloads,
+    running,
     settle,
     setup_site,
 )
@@ -48,12 +46,8 @@ def test_the_ledger_holds_the_simulated_building(
     agent = Agent(config.load(path), status_wait=0.2)
 
     async def scenario() -> None:
-        task = asyncio.create_task(agent.run(install_signals=False))
-        try:
+        async with running(agent):
             await committed_at_least(agent, 4)
-        finally:
-            agent.stopping.set()
-            await asyncio.wait_for(task, 20)
 
     asyncio.run(scenario())
     settle(path)
@@ -64,25 +58,7 @@ def test_a_modbus_meter_reaches_the_ledger(blockmeter: BlockMeterLedger, tmp_pat
     """A real Modbus TCP device whose energy register counts 7 Wh a second; the agent samples
     it every second into 2-second windows; the ledger ends with exactly the spool's windows,
     whose readings are the device's register at each interval end."""
-    site_id = blockmeter.unique("modbus-site")
-    _, _, owner = blockmeter.key_file(f"{site_id}-owner")
-    meter_id = f"{site_id}.incomer"
-    gateway_key, _, gateway = write_key_files("gateway", tmp_path)
-    blockmeter.submit(
-        blockmeter.authority,
-        txn.create_site(
-            blockmeter.authority, site_id=site_id, owner_public_key=owner.public_key, name="m"
-        ),
-    )
-    blockmeter.submit(
-        owner,
-        txn.register_meter(
-            owner, meter_id=meter_id, site_id=site_id, kind="ELECTRICITY_IMPORT",
-            unit="MILLIWATT_HOUR", mode="CUMULATIVE", rollover=ROLLOVER, nominal_interval_s=1,
-            plausible_min=0, plausible_max=10**10,
-        ),
-        txn.bind_key(owner, meter_id=meter_id, site_id=site_id, public_key=gateway.public_key),
-    )  # fmt: skip
+    site_id, (meter_id,), gateway_key = device_meters(blockmeter, tmp_path, 1)
     register = MAPS["generic"]["energy"]
     t0 = int(time.time())
 
@@ -93,13 +69,8 @@ def test_a_modbus_meter_reaches_the_ledger(blockmeter: BlockMeterLedger, tmp_pat
         device = await start_device()
         path = tmp_path / "site.toml"
         path.write_text(
-            f"""
-[agent]
-site_id = "{site_id}"
-key_file = "{gateway_key}"
-rest_urls = ["{blockmeter.url}"]
-grace_s = 0
-
+            agent_header(site_id, gateway_key, blockmeter.url)
+            + f"""
 [[meters]]
 id = "{meter_id}"
 connector = "modbus"
@@ -120,12 +91,10 @@ register = "energy"
 
         counter = asyncio.create_task(count())
         agent = Agent(config.load(path), status_wait=0.2)
-        task = asyncio.create_task(agent.run(install_signals=False))
         try:
-            await committed_at_least(agent, 3, timeout=60)
+            async with running(agent):
+                await committed_at_least(agent, 3, timeout=60)
         finally:
-            agent.stopping.set()
-            await asyncio.wait_for(task, 20)
             counter.cancel()
             await asyncio.gather(counter, return_exceptions=True)
             await device.server.shutdown()
@@ -201,12 +170,10 @@ publish_ms = 50
         path.write_text(text)
         agent = Agent(config.load(path), status_wait=0.2)
         counter.pause(2)
-        task = asyncio.create_task(agent.run(install_signals=False))
         try:
-            await committed_at_least(agent, 4, timeout=60)
+            async with running(agent):
+                await committed_at_least(agent, 4, timeout=60)
         finally:
-            agent.stopping.set()
-            await asyncio.wait_for(task, 20)
             stepping.cancel()
             await asyncio.gather(stepping, return_exceptions=True)
             await server.stop()
@@ -263,8 +230,7 @@ def test_a_devnet_outage_delays_but_loses_and_duplicates_nothing(
     devnet = blockmeter.node.devnet
 
     async def scenario() -> None:
-        task = asyncio.create_task(agent.run(install_signals=False))
-        try:
+        async with running(agent):
             await committed_at_least(agent, 2)
             await asyncio.to_thread(devnet.stop)
             loop = asyncio.get_running_loop()
@@ -277,9 +243,6 @@ def test_a_devnet_outage_delays_but_loses_and_duplicates_nothing(
                 await asyncio.sleep(0.05)
             await asyncio.to_thread(devnet.start)
             await committed_at_least(agent, 12, timeout=120)
-        finally:
-            agent.stopping.set()
-            await asyncio.wait_for(task, 20)
 
     asyncio.run(scenario())
     assert agent.metrics.get("blockmeter_errors_total", kind="network") >= 1

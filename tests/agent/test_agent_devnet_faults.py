@@ -22,6 +22,7 @@ from tests.agent.devnet_site import (
     committed_at_least,
     device_meters,
     ledger_matches_spool,
+    running,
     settle,
     setup_site,
 )
@@ -61,16 +62,14 @@ def test_throttling_server_errors_and_hang_ups_lose_and_duplicate_nothing(
         proxy = await FaultProxy(blockmeter.url).start()
         path.write_text(direct.replace(blockmeter.url, proxy.url))
         agent = Agent(config.load(path), **FAST_BACKOFF)  # type: ignore[arg-type]
-        task = asyncio.create_task(agent.run(install_signals=False))
         try:
-            await committed_at_least(agent, 1)
-            proxy.faults = list(faults)
-            proxy.batch_faults = ["lose", 503, "lose"]
-            await until(lambda: not proxy.faults and not proxy.batch_faults, "faults injected")
-            await committed_at_least(agent, 8, timeout=90)
+            async with running(agent):
+                await committed_at_least(agent, 1)
+                proxy.faults = list(faults)
+                proxy.batch_faults = ["lose", 503, "lose"]
+                await until(lambda: not proxy.faults and not proxy.batch_faults, "faults injected")
+                await committed_at_least(agent, 8, timeout=90)
         finally:
-            agent.stopping.set()
-            await asyncio.wait_for(task, 20)
             await proxy.stop()
         return agent, proxy
 
@@ -136,8 +135,7 @@ def test_a_wrongly_scaled_meter_is_quarantined_then_rescaled_and_requeued(
             modbus_config(path, site, blockmeter.url, device.port, ["1", "1000"])
             counter.pause(2)
             agent = Agent(config.load(path), **FAST_BACKOFF)  # type: ignore[arg-type]
-            task = asyncio.create_task(agent.run(install_signals=False))
-            try:
+            async with running(agent):
                 await until(lambda: agent.spool.windows(bad, "invalid"), "a quarantined window")
                 mark = committed(agent, good)
                 await until(lambda: committed(agent, good) >= mark + 3, "the good meter going on")
@@ -149,23 +147,16 @@ def test_a_wrongly_scaled_meter_is_quarantined_then_rescaled_and_requeued(
                 refused = ["requeue", bad, "--scale-by", "0.001", "--config", str(path)]
                 assert main(refused) == 1
                 assert "in use by a running agent" in capsys.readouterr().err
-            finally:
-                agent.stopping.set()
-                await asyncio.wait_for(task, 20)
 
             modbus_config(path, site, blockmeter.url, device.port, ["1", "1"])
             assert main(["requeue", bad, "--scale-by", "0.001", "--config", str(path)]) == 0
             assert "1 invalid window(s) requeued" in capsys.readouterr().out
             counter.pause(2)
             agent = Agent(config.load(path), **FAST_BACKOFF)  # type: ignore[arg-type]
-            task = asyncio.create_task(agent.run(install_signals=False))
-            try:
+            async with running(agent):
                 mark = committed(agent, good)
                 await until(lambda: committed(agent, bad) >= 6, "the requeued meter", 90)
                 await until(lambda: committed(agent, good) >= mark + 2, "the good meter")
-            finally:
-                agent.stopping.set()
-                await asyncio.wait_for(task, 20)
         finally:
             stepping.cancel()
             await asyncio.gather(stepping, return_exceptions=True)

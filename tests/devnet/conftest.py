@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -44,15 +45,22 @@ async def client(devnet: Devnet) -> AsyncIterator[ZmqClient]:
         await zmq_client.close()
 
 
-@pytest.fixture
-async def kv(devnet: Devnet) -> AsyncIterator[None]:
-    """The kv family served by the real runtime in a subprocess."""
-    process = start_processor(devnet.url, "kv")
+@contextlib.asynccontextmanager
+async def serving(devnet: Devnet, spec: str, family: str) -> AsyncIterator[None]:
+    """`spec` served by the real runtime in a subprocess, once `family` 1.0 is registered."""
+    process = start_processor(devnet.url, spec)
     try:
-        await until(lambda: devnet.registry.has(("kv", "1.0")))
+        await until(lambda: devnet.registry.has((family, "1.0")))
         yield
     finally:
         await asyncio.to_thread(stop_process, process)
+
+
+@pytest.fixture
+async def kv(devnet: Devnet) -> AsyncIterator[None]:
+    """The kv family served by the real runtime in a subprocess."""
+    async with serving(devnet, "kv", "kv"):
+        yield
 
 
 @pytest.fixture
@@ -66,9 +74,5 @@ OPS_HANDLER = "tests.support.runtime_handlers:OpsHandler"
 @pytest.fixture
 async def ops(devnet: Devnet) -> AsyncIterator[None]:
     """The runtime tests' `testops` family, served by the real runtime in a subprocess."""
-    process = start_processor(devnet.url, OPS_HANDLER)
-    try:
-        await until(lambda: devnet.registry.has(("testops", "1.0")))
+    async with serving(devnet, OPS_HANDLER, "testops"):
         yield
-    finally:
-        await asyncio.to_thread(stop_process, process)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import signal
 import socket
 import subprocess
@@ -26,12 +25,12 @@ from sawtooth_sdk.protobuf.client_batch_submit_pb2 import (
 from sawtooth_sdk.protobuf.events_pb2 import EventList
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.transactions import make_batch, make_transaction
-from smartblocks.processors.kv.addressing import FAMILY_NAME, FAMILY_VERSION, value_address
-from smartblocks.processors.kv.payload import KvPayload
+# One copy of these for the devnet and the end-to-end tests.
+from tests.integration.processes import REPO, subprocess_env
+from tests.integration.processes import stop_pid as stop_process
+from tests.integration.txns import kv_batch, kv_txn
 
-REPO = Path(__file__).resolve().parents[2]
+__all__ = ["kv_batch", "kv_txn", "stop_process"]
 
 
 def free_port() -> int:
@@ -123,29 +122,6 @@ class ZmqClient:
         self._context.term()
 
 
-def kv_txn(signer: Signer, verb: str, name: str, value: int, **kwargs: Any):
-    address = value_address(name)
-    return make_transaction(
-        signer,
-        FAMILY_NAME,
-        FAMILY_VERSION,
-        KvPayload(verb, name, value).encode(),
-        kwargs.pop("inputs", [address]),
-        kwargs.pop("outputs", [address]),
-        **kwargs,
-    )
-
-
-def kv_batch(signer: Signer, *ops: tuple[str, str, int]) -> Batch:
-    return make_batch(signer, [kv_txn(signer, *op) for op in ops])
-
-
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
 def start_processor(url: str, *families: str) -> subprocess.Popen:
     """`smartblocks tp FAMILY... --connect URL` in a subprocess (stopped by stop_process)."""
     return subprocess.Popen(
@@ -155,16 +131,6 @@ def start_processor(url: str, *families: str) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        process.send_signal(sig)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 class DevnetProcess:

@@ -251,3 +251,21 @@ async def test_reversed_lists_and_an_older_head(devnet, chain, client) -> None:
         cbat.ClientBatchListResponse,
     )
     assert beyond.status == cbat.ClientBatchListResponse.INVALID_PAGING
+
+
+async def test_an_id_filter_at_an_older_head_leaves_out_later_ids(devnet, chain, client) -> None:
+    older = devnet.store.block_by_num(2).id
+    ids = [chain[2].header_signature, chain[0].header_signature, chain[1].header_signature]
+    batches = await client.ask(
+        M.CLIENT_BATCH_LIST_REQUEST,
+        cbat.ClientBatchListRequest(head_id=older, batch_ids=ids),
+        cbat.ClientBatchListResponse,
+    )
+    assert [b.header_signature for b in batches.batches] == ids[1:]
+    txn_ids = [chain[2].transactions[0].header_signature, chain[1].transactions[0].header_signature]
+    txns = await client.ask(
+        M.CLIENT_TRANSACTION_LIST_REQUEST,
+        ct.ClientTransactionListRequest(head_id=older, transaction_ids=txn_ids),
+        ct.ClientTransactionListResponse,
+    )
+    assert [t.header_signature for t in txns.transactions] == txn_ids[1:]

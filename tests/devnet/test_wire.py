@@ -10,7 +10,7 @@ from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from smartblocks.clients.ledger.keys import Signer
-from smartblocks.devnet import wire
+from smartblocks.devnet import parsing, wire
 from tests.devnet.helpers import kv_batch
 
 HEADER = TransactionHeader(family_name="kv", family_version="1.0", inputs=["ab" * 35], nonce="n")
@@ -59,3 +59,16 @@ def test_repeated_field_splits_a_submit_request() -> None:
     assert list(wire.repeated_field(data, 1)) == [b.SerializeToString() for b in batches]
     with pytest.raises(ValueError):
         list(wire.repeated_field(data[:-3], 1))
+
+
+def test_state_requests_parse_as_protobuf_writes_them() -> None:
+    entries = [("a" * 70, b"v"), ("b" * 70, b"")]
+    set_request = sc.TpStateSetRequest(
+        context_id="ctx", entries=[sc.TpStateEntry(address=a, data=d) for a, d in entries]
+    )
+    assert parsing.state_set_request(set_request.SerializeToString()) == ("ctx", entries)
+    delete = sc.TpStateDeleteRequest(context_id="ctx", addresses=["a" * 70, "b" * 70])
+    assert parsing.state_get_request(delete.SerializeToString()) == ("ctx", ["a" * 70, "b" * 70])
+    assert wire.address_list(["a" * 70], 1) == (
+        sc.TpStateDeleteResponse(addresses=["a" * 70], status=1).SerializeToString()
+    )
