@@ -31,9 +31,9 @@ from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.clients.ledger.keys import Signer
 from smartblocks.clients.ledger.rest import RestClient
+from smartblocks.clients.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter.txn import record_readings
 
-from .batch import fresh_batch
 from .metrics import Metrics
 from .spool import InFlight, Spool, Window
 
@@ -286,7 +286,7 @@ class Submitter:
             windows = ready[meter]
             transactions = [self.builder(self.signer, w) for w in windows]
             # A new batch id every time, even for the same windows after a requeue (batch.py).
-            batch = fresh_batch(self.signer, transactions)
+            batch = make_batch(self.signer, transactions, fresh_id=True)
             self.spool.mark_submitted(
                 batch.header_signature,
                 meter,

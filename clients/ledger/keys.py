@@ -10,6 +10,7 @@ import os
 import stat
 from pathlib import Path
 
+import secp256k1
 from sawtooth_signing import CryptoFactory, ParseError, create_context
 from sawtooth_signing.core import SigningError
 from sawtooth_signing.secp256k1 import Secp256k1PrivateKey
@@ -41,7 +42,17 @@ class Signer:
             raise KeyFileError(f"not a secp256k1 private key: {exc}") from exc
 
     def sign(self, message: bytes) -> str:
+        """Deterministic (RFC 6979): the same message always gets the same signature."""
         return self._signer.sign(message)
+
+    def sign_fresh(self, message: bytes) -> str:
+        """A signature that differs on every call: RFC 6979 with 32 bytes of fresh extra
+        entropy (libsecp256k1's `ndata`); verifies like any other."""
+        key = secp256k1.PrivateKey(bytes.fromhex(self.private_hex()))
+        entropy = secp256k1.ffi.new("unsigned char[32]", os.urandom(32))
+        nonce = (secp256k1.lib.secp256k1_nonce_function_rfc6979, entropy)
+        signature = key.ecdsa_sign(message, custom_nonce=nonce)
+        return key.ecdsa_serialize_compact(signature).hex()
 
     def private_hex(self) -> str:
         return self.private_key.as_hex()

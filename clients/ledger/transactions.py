@@ -45,13 +45,20 @@ def make_transaction(
     return Transaction(header=header, header_signature=signer.sign(header), payload=payload)
 
 
-def make_batch(signer: Signer, transactions: Iterable[Transaction]) -> Batch:
+def make_batch(
+    signer: Signer, transactions: Iterable[Transaction], *, fresh_id: bool = False
+) -> Batch:
+    """Sign a batch. With `fresh_id` its id (the header signature) is new on every call, around
+    the same transactions: a Sawtooth 1.2 validator remembers the batch ids it has seen (the
+    completer's batch cache, 20 minutes by default) and silently drops a known one, so a batch
+    resent after it was INVALID must not reuse the old id."""
     transactions = list(transactions)
     header = BatchHeader(
         signer_public_key=signer.public_key,
         transaction_ids=[t.header_signature for t in transactions],
     ).SerializeToString()
-    return Batch(header=header, header_signature=signer.sign(header), transactions=transactions)
+    signature = signer.sign_fresh(header) if fresh_id else signer.sign(header)
+    return Batch(header=header, header_signature=signature, transactions=transactions)
 
 
 def batch_list_bytes(batches: Iterable[Batch]) -> bytes:

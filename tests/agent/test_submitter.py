@@ -7,11 +7,10 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from smartblocks.blockmeter.batch import fresh_batch
 from smartblocks.blockmeter.metrics import Metrics
-from smartblocks.blockmeter.spool import Spool, Window
+from smartblocks.blockmeter.spool import Spool
 from smartblocks.blockmeter.submitter import Backoff, Submitter, build_record_readings
-from smartblocks.clients.ledger.keys import Signer, verify
+from smartblocks.clients.ledger.keys import Signer
 from tests.agent.helpers import FakeLedger, fill_windows, free_port
 
 
@@ -155,15 +154,6 @@ async def test_a_requeued_window_goes_out_in_a_new_batch_with_the_same_transacti
     assert first != second
     assert fake_ledger.txn_ids_posted[0] == fake_ledger.txn_ids_posted[1]
     assert fake_ledger.windows()[("m-a", start)].txn_id == fake_ledger.txn_ids_posted[0][0]
-
-
-def test_fresh_batch_signatures_verify_and_differ(signer: Signer) -> None:
-    window = Window("m-a", 1_767_571_200, 60, [1, 2, 3], [0, 0, 0], 0, "closed")
-    txn = build_record_readings(signer, window)
-    one, two = fresh_batch(signer, [txn]), fresh_batch(signer, [txn])
-    assert one.header == two.header and one.header_signature != two.header_signature
-    assert verify(one.header_signature, one.header, signer.public_key)
-    assert verify(two.header_signature, two.header, signer.public_key)
 
 
 async def test_batches_lost_by_the_validator_are_resent_unchanged(

@@ -46,3 +46,15 @@ def test_batch_lists_transaction_ids_in_order_and_round_trips():
     assert verify(batch.header_signature, batch.header, gateway.public_key)
     decoded = BatchList.FromString(batch_list_bytes([batch]))
     assert decoded.batches[0] == batch
+
+
+def test_fresh_batch_ids_differ_around_the_same_transactions():
+    # After `blockmeter requeue` a window goes out again: same transaction, new batch id, since
+    # a Sawtooth validator silently drops a batch id it has already seen.
+    signer = Signer.generate()
+    txn = make_transaction(signer, "kv", "1.0", b"x", [ADDR], [ADDR], nonce="m/0")
+    one, two = (make_batch(signer, [txn], fresh_id=True) for _ in range(2))
+    assert one.header == two.header and one.header_signature != two.header_signature
+    assert verify(one.header_signature, one.header, signer.public_key)
+    assert verify(two.header_signature, two.header, signer.public_key)
+    assert make_batch(signer, [txn]).header_signature == make_batch(signer, [txn]).header_signature
