@@ -7,7 +7,7 @@ Everything else lives in pyproject.toml.
 
 from setuptools import find_namespace_packages, setup
 
-FOLDERS = ["processors", "clients", "devnet", "blockmeter", "protos"]
+FOLDERS = ["protos", "ledger", "processors", "devnet", "blockmeter", "clients"]
 
 packages: list[str] = []
 package_dir: dict[str, str] = {}

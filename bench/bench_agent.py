@@ -36,7 +36,7 @@ from bench.harness import figure
 from smartblocks.blockmeter.simulator import POINTS
 from smartblocks.blockmeter.spool import Spool
 from smartblocks.blockmeter.submitter import Submitter
-from smartblocks.clients.ledger.keys import Signer, write_key_files
+from smartblocks.ledger.keys import Signer, write_key_files
 
 METERS = 100
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -220,8 +220,8 @@ def fill_backlog(spool: Spool, meters: list[str], windows_per_meter: int) -> int
 async def measure_devnet_drain(meters: int, windows_per_meter: int) -> dict[str, float]:
     from bench.bench_blockmeter_devnet import register_meters
     from bench.stack import DevnetStack
-    from smartblocks.clients.ledger.rest import RestClient
-    from smartblocks.clients.ledger.transactions import make_batch
+    from smartblocks.ledger.rest import RestClient
+    from smartblocks.ledger.transactions import make_batch
     from smartblocks.processors.blockmeter import addressing, txn
     from smartblocks.protos.blockmeter_pb2 import MeterHead
 

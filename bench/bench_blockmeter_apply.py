@@ -19,7 +19,7 @@ from sawtooth_sdk.protobuf.state_context_pb2 import TpStateEntry
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction, TransactionHeader
 
 from bench import harness
-from smartblocks.clients.ledger.keys import Signer
+from smartblocks.ledger.keys import Signer
 from smartblocks.processors.blockmeter import txn
 from smartblocks.processors.blockmeter.handler import BlockMeterHandler
 

@@ -27,9 +27,9 @@ from sawtooth_sdk.protobuf.batch_pb2 import Batch
 
 from bench import harness
 from bench.stack import DevnetStack
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.rest import RestClient
-from smartblocks.clients.ledger.transactions import make_batch
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.rest import RestClient
+from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import txn
 
 INTERVAL_S = 60

@@ -29,9 +29,9 @@ from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from bench import harness
 from bench.stack import DevnetStack
 from smartblocks.clients.cli.main import build_parser
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.rest import RestClient, RestError
-from smartblocks.clients.ledger.transactions import make_batch, make_transaction
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.rest import RestClient, RestError
+from smartblocks.ledger.transactions import make_batch, make_transaction
 from smartblocks.processors.kv.addressing import FAMILY_NAME, FAMILY_VERSION, value_address
 from smartblocks.processors.kv.payload import KvPayload
 from smartblocks.processors.runtime import DEFAULT_MAX_OCCUPANCY

@@ -42,9 +42,6 @@ from bench import harness
 from bench.bench_devnet import DEVNET_DEFAULTS, make_batches
 from bench.harness import figure
 from bench.stack import DevnetStack
-from smartblocks.clients.ledger.events import BlockEvents, EventFollower
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.rest import RestClient
 from smartblocks.clients.portal.app import Portal, make_app
 from smartblocks.clients.portal.auth import User, hash_password
 from smartblocks.clients.portal.blocksource import RestBlockSource, parse_block
@@ -54,6 +51,9 @@ from smartblocks.clients.portal.feeder import IndexFeeder
 from smartblocks.clients.portal.index import ChainIndex
 from smartblocks.clients.portal.live import LiveHub
 from smartblocks.clients.portal.meters import StateMeterData
+from smartblocks.ledger.events import BlockEvents, EventFollower
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.rest import RestClient
 from smartblocks.processors.blockmeter import addressing as a
 from smartblocks.protos import blockmeter_pb2 as pb
 

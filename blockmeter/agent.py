@@ -18,8 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.ledger.keys import Signer, load_signer
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.keys import Signer, load_signer
 
 from . import connectors
 from .config import Config, MeterConfig

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.ledger.keys import load_signer
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.keys import load_signer
 
 from . import config as config_module
 from . import logs

@@ -28,8 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.toml_config import Params, load_toml
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.toml_config import Params, load_toml
 from smartblocks.processors.blockmeter.limits import MAX_ID_LENGTH
 from smartblocks.processors.blockmeter.payload import ID_CHARACTERS
 from smartblocks.processors.blockmeter.periods import SECONDS_PER_DAY

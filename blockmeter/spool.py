@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 from smartblocks.processors.blockmeter.units import QUALITY_MISSING
 
 QUALITY_OK = 0

@@ -29,9 +29,9 @@ import aiohttp
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.rest import RestClient
-from smartblocks.clients.ledger.transactions import make_batch
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.rest import RestClient
+from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter.txn import record_readings
 
 from .metrics import Metrics

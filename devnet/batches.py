@@ -12,7 +12,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from smartblocks.clients.ledger.keys import verify
+from smartblocks.ledger.keys import verify
 
 from . import parsing
 from .ids import PUBLIC_KEY_RE, is_address_prefix, is_id

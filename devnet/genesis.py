@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sawtooth_sdk.protobuf.block_pb2 import BlockHeader
 
-from smartblocks.clients.ledger.keys import Signer, load_signer, write_key_files
+from smartblocks.ledger.keys import Signer, load_signer, write_key_files
 
 from .ids import NULL_BLOCK_ID
 

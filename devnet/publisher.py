@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sawtooth_sdk.protobuf.client_batch_submit_pb2 import ClientBatchStatus
 from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, TransactionReceipt
 
-from smartblocks.clients.ledger.keys import Signer
+from smartblocks.ledger.keys import Signer
 
 from .batches import PendingBatch
 from .chainstore import BlockRecord, ChainStore, NewBatch

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from smartblocks.clients.toml_config import Params
+from smartblocks.ledger.toml_config import Params
 
 from ..units import UNITS, to_base
 from .base import Emit, Sample

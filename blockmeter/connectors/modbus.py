@@ -19,7 +19,7 @@ from typing import Any
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
 
-from smartblocks.clients.toml_config import Params
+from smartblocks.ledger.toml_config import Params
 
 from ..units import UNITS, parse_scale
 from .base import SourceError, to_base_or_error

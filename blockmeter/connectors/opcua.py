@@ -15,7 +15,7 @@ from typing import Any
 
 from asyncua import Client, ua
 
-from smartblocks.clients.toml_config import Params
+from smartblocks.ledger.toml_config import Params
 
 from ..units import UNITS
 from .base import SourceError, to_base_or_error

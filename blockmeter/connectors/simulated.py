@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from smartblocks.clients.toml_config import Params
+from smartblocks.ledger.toml_config import Params
 
 from ..simulator import POINTS, Building
 from .base import Clock, Emit, Sample

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 from smartblocks.processors.blockmeter import addressing, txn
 from smartblocks.protos.blockmeter_pb2 import Authorities
 

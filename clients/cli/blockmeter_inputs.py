@@ -10,8 +10,8 @@ import datetime
 import re
 from pathlib import Path
 
-from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.ledger.keys import load_public_key
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.keys import load_public_key
 
 _PUBLIC_KEY = re.compile(r"0[23][0-9a-f]{64}")
 

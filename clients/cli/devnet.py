@@ -8,7 +8,7 @@ import logging
 import signal
 from pathlib import Path
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 
 DEFAULT_DATA_DIR = Path.home() / ".smartblocks" / "devnet"
 LOGGER = logging.getLogger("smartblocks.devnet")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from smartblocks.clients.ledger.keys import DEFAULT_KEY_DIR, write_key_files
+from smartblocks.ledger.keys import DEFAULT_KEY_DIR, write_key_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

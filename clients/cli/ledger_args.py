@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
-from smartblocks.clients.ledger.keys import DEFAULT_KEY_DIR, Signer, load_signer
-from smartblocks.clients.ledger.rest import URL_ENV, RestClient, default_url, run
-from smartblocks.clients.ledger.transactions import make_batch
+from smartblocks.ledger.keys import DEFAULT_KEY_DIR, Signer, load_signer
+from smartblocks.ledger.rest import URL_ENV, RestClient, default_url, run
+from smartblocks.ledger.transactions import make_batch
 
 
 def default_key_path() -> Path:

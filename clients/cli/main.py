@@ -12,7 +12,7 @@ import importlib
 import logging
 import sys
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 
 COMMANDS = [
     "devnet",

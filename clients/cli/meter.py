@@ -7,7 +7,7 @@ import argparse
 import datetime
 import json
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 from smartblocks.processors.blockmeter import addressing, txn, units
 from smartblocks.processors.blockmeter.periods import day_name, day_number, iso
 from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, MeterKind, ReadingMode, Rollup

@@ -7,7 +7,7 @@ import asyncio
 import getpass
 import sys
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

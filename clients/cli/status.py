@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from smartblocks.clients.ledger.rest import RestClient, RestError, run
+from smartblocks.ledger.rest import RestClient, RestError, run
 
 from .ledger_args import add_ledger_options
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 from smartblocks.processors.families import FAMILIES, load_handler
 from smartblocks.processors.runtime import (
     DEFAULT_MAX_OCCUPANCY,

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 
 if TYPE_CHECKING:
     from smartblocks.clients.stack.stackfile import StackFile

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.toml_config import ParamError, Params, describe, load_toml
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.toml_config import ParamError, Params, describe, load_toml
 
 from .auth import ROLES, User, check_hash_format
 

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from smartblocks.clients.ledger.events import BlockEvents, EventFollower
+from smartblocks.ledger.events import BlockEvents, EventFollower
 
 from .blocksource import BlockContents, BlockUnavailable
 from .index import Applied, ChainIndex

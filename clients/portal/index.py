@@ -21,7 +21,7 @@ from typing import Any
 
 from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, StateChangeList
 
-from smartblocks.clients.ledger.events import STATE_DELTA, BlockEvents
+from smartblocks.ledger.events import STATE_DELTA, BlockEvents
 
 from .blocksource import BlockContents
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from smartblocks.clients.ledger.events import EventFollower
+from smartblocks.ledger.events import EventFollower
 
 from .app import Portal, make_app
 from .blocksource import RestBlockSource

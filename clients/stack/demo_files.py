@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import smartblocks.blockmeter
-from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.ledger.keys import write_key_files, write_private_file
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.keys import write_key_files, write_private_file
 
 from .stackfile import DemoSettings, Ports
 

@@ -20,10 +20,10 @@ from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 from smartblocks.blockmeter.config import Config, MeterConfig
 from smartblocks.blockmeter.config import load as load_agent_config
 from smartblocks.blockmeter.units import base_unit
-from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.ledger.keys import Signer, load_signer
-from smartblocks.clients.ledger.rest import RestClient
-from smartblocks.clients.ledger.transactions import make_batch
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.keys import Signer, load_signer
+from smartblocks.ledger.rest import RestClient
+from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
 
 SITE_NAME = "Office/lab (simulated)"

@@ -6,7 +6,7 @@ import errno
 import socket
 from collections.abc import Sequence
 
-from smartblocks.clients.ledger.errors import UserError
+from smartblocks.ledger.errors import UserError
 
 WHAT = {
     "component": "the devnet's component endpoint",

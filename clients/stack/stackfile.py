@@ -12,8 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smartblocks.clients.ledger.errors import UserError
-from smartblocks.clients.toml_config import ParamError, Params, load_toml
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.toml_config import ParamError, Params, load_toml
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,23}$")
 READY = re.compile(r"^(tcp://[^:/\s]+:\d+|https?://[^/\s]+\S*)$")

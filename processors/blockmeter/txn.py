@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.transactions import make_transaction
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.transactions import make_transaction
 from smartblocks.protos.blockmeter_pb2 import (
     BindKey,
     BlockMeterPayload,

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from smartblocks.clients.ledger.keys import Signer
 from smartblocks.devnet.node import Devnet, DevnetConfig
 from smartblocks.devnet.publisher import PublishingRules
+from smartblocks.ledger.keys import Signer
 from tests.devnet.helpers import ZmqClient, start_processor, stop_process
 
 FAST_RULES = PublishingRules(min_wait=0.0, max_wait=0.02, max_batches_per_block=100)

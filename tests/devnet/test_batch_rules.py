@@ -12,10 +12,10 @@ from sawtooth_sdk.protobuf.client_batch_submit_pb2 import (
 )
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction, TransactionHeader
 
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.transactions import make_batch
 from smartblocks.devnet.batches import BatchRejected, check_batch
 from smartblocks.devnet.node import Devnet, DevnetConfig
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.transactions import make_batch
 from tests.devnet.conftest import FAST_RULES
 from tests.devnet.helpers import ZmqClient, kv_batch, kv_txn
 

@@ -18,7 +18,7 @@ from sawtooth_sdk.protobuf.client_list_control_pb2 import ClientPagingControls, 
 from sawtooth_sdk.protobuf.client_peers_pb2 import ClientPeersGetRequest, ClientPeersGetResponse
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from smartblocks.clients.ledger.keys import verify
+from smartblocks.ledger.keys import verify
 from smartblocks.processors.kv.addressing import NAMESPACE, value_address
 from tests.devnet.helpers import kv_batch
 

@@ -10,10 +10,10 @@ from sawtooth_sdk.protobuf.client_batch_submit_pb2 import ClientBatchStatus
 from sawtooth_sdk.protobuf.client_block_pb2 import ClientBlockListRequest, ClientBlockListResponse
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from smartblocks.clients.ledger.keys import Signer
 from smartblocks.devnet.chainstore import ChainStore
 from smartblocks.devnet.node import DB_FILE
 from smartblocks.devnet.state.merkle import EMPTY_ROOT
+from smartblocks.ledger.keys import Signer
 from tests.devnet.helpers import (
     DevnetProcess,
     ZmqClient,

@@ -20,8 +20,8 @@ from sawtooth_sdk.protobuf.events_pb2 import EventSubscription
 from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from smartblocks.clients.ledger.transactions import make_batch, make_transaction
 from smartblocks.devnet.rest_api import status_extras
+from smartblocks.ledger.transactions import make_batch, make_transaction
 from tests.devnet.conftest import until
 from tests.devnet.helpers import kv_batch, start_processor, stop_process
 from tests.support.runtime_handlers import address, namespace

@@ -14,7 +14,7 @@ from sawtooth_sdk.protobuf.processor_pb2 import (
 from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from smartblocks.clients.ledger.transactions import make_batch, make_transaction
+from smartblocks.ledger.transactions import make_batch, make_transaction
 from tests.devnet.conftest import until
 from tests.devnet.helpers import ZmqClient
 

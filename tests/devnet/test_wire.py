@@ -9,8 +9,8 @@ from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest
 from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from smartblocks.clients.ledger.keys import Signer
 from smartblocks.devnet import parsing, wire
+from smartblocks.ledger.keys import Signer
 from tests.devnet.helpers import kv_batch
 
 HEADER = TransactionHeader(family_name="kv", family_version="1.0", inputs=["ab" * 35], nonce="n")

@@ -21,9 +21,9 @@ from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.clients.cli.main import main
-from smartblocks.clients.ledger.keys import Signer, write_key_files
-from smartblocks.clients.ledger.rest import RestClient, run
-from smartblocks.clients.ledger.transactions import make_batch
+from smartblocks.ledger.keys import Signer, write_key_files
+from smartblocks.ledger.rest import RestClient, run
+from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
 from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, Rollup
 from tests.integration.conftest import Node

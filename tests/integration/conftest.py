@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.rest import RestClient
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.rest import RestClient
 from tests.integration.processes import DevnetServer, Processor, wait_registered
 
 KV = "kv"

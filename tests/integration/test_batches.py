@@ -10,9 +10,9 @@ import aiohttp
 import cbor2
 import pytest
 
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.rest import BatchInvalid, RestClient
-from smartblocks.clients.ledger.transactions import make_batch
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.rest import BatchInvalid, RestClient
+from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.kv.addressing import value_address
 from tests.integration.conftest import LATE, Node
 from tests.integration.handlers import INVALID_DATA, INVALID_MESSAGE

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from smartblocks.clients.cli.main import main
-from smartblocks.clients.ledger.keys import load_public_key
+from smartblocks.ledger.keys import load_public_key
 from tests.integration.blockmeter_fixtures import BlockMeterLedger, blockmeter
 from tests.integration.processes import CLI, REPO, subprocess_env
 

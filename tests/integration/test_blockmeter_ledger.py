@@ -14,10 +14,10 @@ from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.events_pb2 import Event, EventFilter
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
-from smartblocks.clients.ledger.events import EventFollower, subscription
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.rest import RestClient, run
-from smartblocks.clients.ledger.transactions import make_batch
+from smartblocks.ledger.events import EventFollower, subscription
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.rest import RestClient, run
+from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
 from tests.integration.blockmeter_expect import (
     Window,

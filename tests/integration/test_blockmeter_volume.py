@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import random
 
-from smartblocks.clients.ledger.transactions import make_batch
+from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import txn
 from smartblocks.processors.blockmeter.limits import MAX_VALUES
 from tests.integration.blockmeter_expect import (

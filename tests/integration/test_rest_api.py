@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from smartblocks.clients.ledger.transactions import batch_list_bytes, make_batch
 from smartblocks.devnet.pending import DEFAULT_QUEUE_LIMIT
+from smartblocks.ledger.transactions import batch_list_bytes, make_batch
 from smartblocks.processors.kv.addressing import NAMESPACE as KV_NAMESPACE
 from smartblocks.processors.kv.addressing import value_address
 from tests.integration.conftest import Node

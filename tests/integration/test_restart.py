@@ -9,8 +9,8 @@ import cbor2
 import pytest
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.rest import RestClient, RestError
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.rest import RestClient, RestError
 from smartblocks.processors.kv.addressing import value_address
 from tests.integration.conftest import KV
 from tests.integration.merkle_ref import state_root

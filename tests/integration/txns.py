@@ -7,8 +7,8 @@ from typing import Any
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
-from smartblocks.clients.ledger.keys import Signer
-from smartblocks.clients.ledger.transactions import make_batch, make_transaction
+from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.transactions import make_batch, make_transaction
 from smartblocks.processors.kv.addressing import FAMILY_NAME, FAMILY_VERSION, value_address
 from smartblocks.processors.kv.payload import KvPayload
 from tests.integration.handlers import address

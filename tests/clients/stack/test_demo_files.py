@@ -1,0 +1,108 @@
+"""The demo's generated files: keys, agent.toml, portal.toml, and what a resumed run keeps."""
+
+from __future__ import annotations
+
+import stat
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from smartblocks.blockmeter.config import load as load_agent_config
+from smartblocks.clients.portal.auth import verify_password
+from smartblocks.clients.portal.config import load_config as load_portal_config
+from smartblocks.clients.stack import demo_files
+from smartblocks.clients.stack.stackfile import DemoSettings, Ports
+from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.keys import load_signer
+
+PORTS = Ports(component=14004, rest_api=18008, portal=18080, agent_metrics=19464)
+
+
+def make_demo_dir(tmp_path: Path, settings: DemoSettings | None = None) -> Path:
+    data_dir = tmp_path / "demo"
+    demo_files.prepare(data_dir)
+    demo_files.ensure_keys(data_dir)
+    demo_files.write_agent_config(data_dir, PORTS, settings or DemoSettings())
+    demo_files.write_portal_config(data_dir, PORTS)
+    return data_dir
+
+
+def test_agent_config_is_the_example_building_catching_up_from_midnight(tmp_path: Path) -> None:
+    data_dir = make_demo_dir(tmp_path, DemoSettings(days=30, speed=14400))
+    config = load_agent_config(data_dir / "agent.toml")
+    example = load_agent_config(demo_files.EXAMPLE)
+    assert [m.id for m in config.meters] == [m.id for m in example.meters]
+    assert all(m.interval_s == 60 for m in config.meters)
+    assert config.site_id == "lab-970"
+    assert config.rest_urls == ("http://127.0.0.1:18008",)
+    assert config.metrics == ("127.0.0.1", 19464)
+    assert config.key_file == (data_dir / "keys" / "gateway.priv").resolve()
+    assert config.spool == (data_dir / "agent-spool.sqlite").resolve()
+    sim = config.simulator
+    assert (sim.clock, sim.speed) == ("catch-up", 14400)
+    midnight = int(time.time()) // 86400 * 86400
+    assert sim.start == midnight - 30 * 86400
+    load_signer(config.key_file)  # 0600 and a valid key
+
+
+def test_a_resumed_demo_keeps_keys_start_and_passwords_but_takes_new_ports(
+    tmp_path: Path,
+) -> None:
+    data_dir = make_demo_dir(tmp_path, DemoSettings(days=3))
+    gateway = (data_dir / "keys" / "gateway.pub").read_text()
+    start = load_agent_config(data_dir / "agent.toml").simulator.start
+    users = load_portal_config(data_dir / "portal.toml").users
+
+    assert demo_files.prepare(data_dir) is True
+    demo_files.ensure_keys(data_dir)
+    moved = Ports(component=24004, rest_api=28008, portal=28080, agent_metrics=29464)
+    demo_files.write_agent_config(data_dir, moved, DemoSettings(days=10))
+    demo_files.write_portal_config(data_dir, moved)
+
+    assert (data_dir / "keys" / "gateway.pub").read_text() == gateway
+    config = load_agent_config(data_dir / "agent.toml")
+    assert config.simulator.start == start
+    assert config.rest_urls == ("http://127.0.0.1:28008",)
+    portal = load_portal_config(data_dir / "portal.toml")
+    assert portal.users == users
+    assert portal.listen == "127.0.0.1:28080"
+    assert portal.component == "tcp://127.0.0.1:24004"
+
+
+def test_portal_config_has_the_demo_reader_and_a_random_admin(tmp_path: Path) -> None:
+    data_dir = make_demo_dir(tmp_path)
+    config = load_portal_config(data_dir / "portal.toml")
+    assert config.rest_api == "http://127.0.0.1:18008"
+    assert Path(config.data_dir) == (data_dir / "portal").resolve()
+    demo, admin = config.users["demo"], config.users["admin"]
+    assert demo.role == "reader" and verify_password("demo", demo.password_hash)
+    password_file = data_dir / "admin-password.txt"
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    admin_password = password_file.read_text().strip()
+    assert len(admin_password) >= 12
+    assert admin.role == "admin" and verify_password(admin_password, admin.password_hash)
+
+
+def test_fresh_deletes_a_demo_dir_but_refuses_any_other(tmp_path: Path) -> None:
+    data_dir = make_demo_dir(tmp_path)
+    old_key = (data_dir / "keys" / "owner.pub").read_text()
+    assert demo_files.prepare(data_dir, fresh=True) is False
+    demo_files.ensure_keys(data_dir)
+    assert (data_dir / "keys" / "owner.pub").read_text() != old_key
+
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("x")
+    with pytest.raises(UserError, match="not a demo data dir"):
+        demo_files.prepare(precious, fresh=True)
+    assert (precious / "thesis.tex").exists()
+
+
+def test_dump_toml_round_trips_our_shapes() -> None:
+    doc = {
+        "agent": {"site_id": 'a "quoted" ü', "rest_urls": ["http://x:1"], "speed": 1.5},
+        "meters": [{"id": "m", "enabled": True, "params": {"point": "gas_volume", "seed": 3}}],
+    }
+    assert tomllib.loads(demo_files.dump_toml(doc)) == doc

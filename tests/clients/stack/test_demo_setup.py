@@ -1,0 +1,89 @@
+"""The demo's set-up step against a real devnet with the BlockMeter processor."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from smartblocks.blockmeter.config import load as load_agent_config
+from smartblocks.clients.stack import demo_files
+from smartblocks.clients.stack.demo_setup import set_up
+from smartblocks.clients.stack.stackfile import DemoSettings, Ports
+from smartblocks.ledger.keys import load_signer
+from smartblocks.ledger.rest import RestClient
+from smartblocks.processors.blockmeter import addressing
+from smartblocks.protos.blockmeter_pb2 import Meter, MeterKind, ReadingMode, Site, Unit
+from tests.integration.conftest import Node
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    own = Node(tmp_path_factory.mktemp("stack") / "devnet")
+    try:
+        yield own.start("blockmeter")
+    finally:
+        own.stop()
+
+
+def demo_dir(tmp_path: Path) -> Path:
+    data_dir = tmp_path / "demo"
+    demo_files.prepare(data_dir)
+    demo_files.ensure_keys(data_dir)
+    demo_files.write_agent_config(data_dir, Ports(), DemoSettings())
+    return data_dir
+
+
+EXPECTED = {
+    # meter: kind, unit, mode, plausible min and max
+    "lab-970.incomer-import": ("ELECTRICITY_IMPORT", "MILLIWATT_HOUR", "CUMULATIVE", 0, 3 * 10**8),
+    "lab-970.incomer-export": ("ELECTRICITY_EXPORT", "MILLIWATT_HOUR", "CUMULATIVE", 0, 10**8),
+    "lab-970.chp": ("GENERATION", "MILLIWATT_HOUR", "CUMULATIVE", 0, 6 * 10**7),
+    "lab-970.wind": ("GENERATION", "MILLIWATT_HOUR", "CUMULATIVE", 0, 12 * 10**6),
+    "lab-970.battery-charge": ("ELECTRICITY_IMPORT", "MILLIWATT_HOUR", "CUMULATIVE", 0, 2 * 10**7),
+    "lab-970.battery-discharge": ("GENERATION", "MILLIWATT_HOUR", "CUMULATIVE", 0, 2 * 10**7),
+    "lab-970.gas": ("GAS", "MILLILITRE", "CUMULATIVE", 0, 5 * 10**7),
+    "lab-970.outdoor-temperature": (
+        "TEMPERATURE",
+        "MILLIDEGREE_CELSIUS",
+        "INTERVAL",
+        -40000,
+        60000,
+    ),
+    "lab-970.wind-speed": ("WIND_SPEED", "MILLIMETRE_PER_SECOND", "INTERVAL", 0, 60000),
+}
+
+
+async def test_sets_up_site_and_every_meter_once(node: Node, tmp_path: Path) -> None:
+    data_dir = demo_dir(tmp_path)
+    out = io.StringIO()
+    assert await set_up(data_dir, node.rest_url, out) is True
+    assert "9 meters registered" in out.getvalue()
+
+    config = load_agent_config(data_dir / "agent.toml")
+    gateway = load_signer(data_dir / "keys" / "gateway.priv").public_key
+    owner = load_signer(data_dir / "keys" / "owner.priv").public_key
+    async with RestClient(node.rest_url) as rest:
+        site = Site.FromString(await rest.state(addressing.site_address("lab-970")) or b"")
+        assert (site.name, site.floor_area_m2, site.owner_public_key) == (
+            "Office/lab (simulated)",
+            970,
+            owner,
+        )
+        assert [m.id for m in config.meters] == list(EXPECTED)
+        for meter_id, (kind, unit, mode, low, high) in EXPECTED.items():
+            raw = await rest.state(addressing.meter_address(meter_id))
+            meter = Meter.FromString(raw or b"")
+            assert MeterKind.Name(meter.kind) == kind, meter_id
+            assert Unit.Name(meter.unit) == unit, meter_id
+            assert ReadingMode.Name(meter.mode) == mode, meter_id
+            assert (meter.plausible_min, meter.plausible_max) == (low, high), meter_id
+            assert meter.nominal_interval_s == 60
+            assert list(meter.device_keys) == [gateway]
+
+    # A resumed chain: the site is there, nothing is submitted.
+    again = io.StringIO()
+    assert await set_up(data_dir, node.rest_url, again) is False
+    assert "already" in again.getvalue()
