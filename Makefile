@@ -41,10 +41,12 @@ test: $(STAMP) $(BROWSER)
 test-slow: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS) || test $$? -eq 5
 
+# lint-imports: the import contracts in pyproject.toml ([tool.importlinter]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

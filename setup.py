@@ -24,5 +24,8 @@ for folder in FOLDERS:
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={"": ["*.proto", "*.html", "*.css", "*.js", "*.svg", "*.toml"]},
+    # *.pyi and py.typed: the generated protobuf stubs (protos/*_pb2.pyi), for type checkers.
+    package_data={
+        "": ["*.proto", "*.pyi", "py.typed", "*.html", "*.css", "*.js", "*.svg", "*.toml"]
+    },
 )

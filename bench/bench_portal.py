@@ -51,7 +51,13 @@ from smartblocks.clients.portal.feeder import IndexFeeder
 from smartblocks.clients.portal.index import ChainIndex
 from smartblocks.clients.portal.live import LiveHub
 from smartblocks.clients.portal.meters import StateMeterData
-from smartblocks.ledger.events import BlockEvents, EventFollower
+from smartblocks.ledger.events import (
+    BLOCK_COMMIT,
+    NULL_BLOCK_ID,
+    STATE_DELTA,
+    BlockEvents,
+    EventFollower,
+)
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.processors.blockmeter import addressing as a
@@ -83,7 +89,7 @@ class ChainBuilder:
         self.heads = {
             m: pb.MeterHead(meter_id=f"m{m}", first_window_start=START) for m in range(METERS)
         }
-        self.previous = "0000000000000000"
+        self.previous = NULL_BLOCK_ID
 
     def setup_block(self, num: int) -> tuple[BlockEvents, dict[str, Any]]:
         site = pb.Site(site_id="hq", name="Head office")
@@ -192,8 +198,8 @@ class ChainBuilder:
         for address, value in changes:
             delta.state_changes.add(address=address, value=value, type=1)
         events = (
-            Event(event_type="sawtooth/block-commit"),
-            Event(event_type="sawtooth/state-delta", data=delta.SerializeToString()),
+            Event(event_type=BLOCK_COMMIT),
+            Event(event_type=STATE_DELTA, data=delta.SerializeToString()),
         )
         block = BlockEvents(block_id, num, self.previous, _id("root", num), events)
         self.previous = block_id

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from smartblocks.ledger.backoff import Backoff
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import Signer, load_signer
 
@@ -29,7 +30,7 @@ from .simulator import Building
 from .spool import Spool
 from .submitter import Submitter
 
-log = logging.getLogger("smartblocks.blockmeter.agent")
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 CLOSE_EVERY_S = 0.2
 
@@ -154,7 +155,7 @@ class Agent:
 
     async def _supervise(self, meter_id: str, reader: Reader) -> None:
         """Keep a reader running; a crash is logged and the reader restarted after a pause."""
-        delay = 1.0
+        backoff = Backoff(1.0, 60.0)
         while True:
             try:
                 await reader.run(self.emit)
@@ -163,9 +164,9 @@ class Agent:
                 raise
             except Exception:
                 self.metrics.inc("blockmeter_errors_total", kind="reader_crash")
+                delay = backoff.next()
                 log.exception("meter %s: reader failed; restarting in %.0f s", meter_id, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 60.0)
 
     # -- windows --------------------------------------------------------------------------
 

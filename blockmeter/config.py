@@ -28,11 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.endpoints import parse_host_port
+from smartblocks.ledger.errors import ConfigError
 from smartblocks.ledger.toml_config import Params, load_toml
 from smartblocks.processors.blockmeter.limits import MAX_ID_LENGTH
-from smartblocks.processors.blockmeter.payload import ID_CHARACTERS
-from smartblocks.processors.blockmeter.periods import SECONDS_PER_DAY
+from smartblocks.processors.kit.payload import ID_CHARACTERS
+from smartblocks.processors.kit.periods import SECONDS_PER_DAY
 
 from . import connectors
 from .units import UNITS, is_quantity, parse_scale
@@ -41,10 +42,6 @@ from .units import UNITS, is_quantity, parse_scale
 # start, not on the ledger.
 LEDGER_ID = re.compile(rf"^{ID_CHARACTERS}{{1,{MAX_ID_LENGTH}}}$")
 MAX_SLOTS = 1440
-
-
-class ConfigError(UserError):
-    """`FILE:LINE: KEY: problem`."""
 
 
 @dataclass(frozen=True)
@@ -165,10 +162,10 @@ def _listen(table: Params, key: str) -> tuple[str, int] | None:
     value = table.text(key, None)
     if value is None:
         return None
-    host, _, port = value.rpartition(":")
-    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise table.error(key, f"must be HOST:PORT, got {value!r}")
-    return host, int(port)
+    try:
+        return parse_host_port(value)
+    except ValueError:
+        raise table.error(key, f"must be HOST:PORT, got {value!r}") from None
 
 
 def _meter(table: Params) -> MeterConfig:

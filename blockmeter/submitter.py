@@ -10,6 +10,12 @@ The rules that make every window reach the ledger exactly once:
   its message; the batch's other windows go back to be resent (in a new batch, with a new batch
   id: a validator ignores a batch id it has seen); the meter's later windows wait for
   `blockmeter requeue`. PENDING is polled again; UNKNOWN (the validator lost it) is resent.
+- A window whose transaction is already on the chain (sent in an earlier batch the spool no
+  longer knows) is done. Validators say so differently: the devnet answers INVALID ("already in
+  block"), a Sawtooth 1.2 validator drops such a batch silently and reports it PENDING for good.
+  So before quarantining an INVALID batch, and before resending one PENDING for too long, the
+  submitter asks the REST API for each of its transactions (GET /transactions/{id}): those on
+  the chain mark their windows committed, and the others go out again in a new batch.
 - 429, 5xx and network errors back off exponentially with full jitter and fail over to the
   next URL. Every round serves every meter that has windows ready, so a long backlog drains in
   large batches without starving meters that only have live windows.
@@ -19,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
@@ -29,6 +34,7 @@ import aiohttp
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
+from smartblocks.ledger.backoff import Backoff
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.transactions import make_batch
@@ -37,11 +43,9 @@ from smartblocks.processors.blockmeter.txn import record_readings
 from .metrics import Metrics
 from .spool import InFlight, Spool, Window
 
-log = logging.getLogger("smartblocks.blockmeter.submitter")
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 STATUS_CHUNK = 100
-# How a validator (the devnet) says a transaction of the batch is already in a block.
-ALREADY_COMMITTED = "is already in block"
 
 
 class LedgerClient(Protocol):
@@ -50,6 +54,8 @@ class LedgerClient(Protocol):
     async def batch_statuses(
         self, ids: Sequence[str], wait: float | None = None
     ) -> list[dict[str, Any]]: ...
+
+    async def transaction_committed(self, transaction_id: str) -> bool: ...
 
 
 ClientFactory = Callable[[str], Any]  # url -> async context manager yielding a LedgerClient
@@ -92,20 +98,9 @@ class Rejected(Exception):
     """The REST API refused the request itself (4xx other than 429)."""
 
 
-class Backoff:
-    """Full-jitter exponential backoff; jitter keeps many gateways from retrying in step."""
-
-    def __init__(self, base: float = 0.5, cap: float = 30.0, rng: random.Random | None = None):
-        self.base, self.cap = base, cap
-        self.failures = 0
-        self.rng = rng or random.Random()
-
-    def next_delay(self) -> float:
-        self.failures += 1
-        return self.rng.uniform(0, min(self.cap, self.base * 2 ** (self.failures - 1)))
-
-    def reset(self) -> None:
-        self.failures = 0
+def default_backoff() -> Backoff:
+    """0.5 s doubling to 30 s, with full jitter: it keeps many gateways from retrying in step."""
+    return Backoff(0.5, 30.0, jitter=True)
 
 
 class Submitter:
@@ -139,7 +134,7 @@ class Submitter:
         self.max_in_flight = max_in_flight
         self.status_wait = status_wait
         self.resend_pending_after = resend_pending_after
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or default_backoff()
         self.wake = asyncio.Event()
         self._clients: dict[str, LedgerClient] = {}
         self._stack = AsyncExitStack()
@@ -158,12 +153,18 @@ class Submitter:
         new = await self.run_db(self._prepare_batches)
         in_flight = await self.run_db(self.spool.in_flight)
         self.metrics.set("blockmeter_backlog_windows", await self.run_db(self.spool.backlog))
+        unknown, self._unknown = self._unknown, set()
         to_send = [
             b
             for b in in_flight
-            if b.batch_id in new or b.batch_id in self._unknown or self._needs_resend(b)
+            if b.batch_id in new or b.batch_id in unknown or self._needs_resend(b)
         ]
-        self._unknown.clear()
+        # A batch PENDING for too long may hold windows already on the chain (a Sawtooth
+        # validator drops such a batch without a word): those are done, the others go out anew.
+        for batch in [b for b in to_send if b.attempts > 0 and b.batch_id not in unknown]:
+            if await self._settle_on_chain(batch):
+                to_send.remove(batch)
+                moved = True
         if to_send:
             await self._send(to_send)
             moved = True
@@ -181,7 +182,7 @@ class Submitter:
                 self.metrics.inc("blockmeter_errors_total", kind="submitter")
                 log.exception("submitter round failed; retrying")
                 moved = False
-                await asyncio.sleep(self.backoff.next_delay())
+                await self.backoff.sleep()
             if not moved:
                 waiters = [
                     asyncio.ensure_future(self.wake.wait()),
@@ -225,12 +226,12 @@ class Submitter:
                     t.get("id", ""): t.get("message", "")
                     for t in status.get("invalid_transactions", [])
                 }
-                # The same transaction id already on the ledger is this very window: done.
-                duplicates = frozenset(i for i, m in messages.items() if ALREADY_COMMITTED in m)
-                for txn_id in duplicates:
-                    del messages[txn_id]
+                # The same transaction id already on the chain is this very window: done.
+                on_chain = await self._on_chain(batch)
+                for txn_id in on_chain:
+                    messages.pop(txn_id, None)
                 await self._quarantine(
-                    batch, messages, "the validator rejected the batch", duplicates
+                    batch, messages, "the validator rejected the batch", on_chain
                 )
                 moved = True
             elif status["status"] == "UNKNOWN":
@@ -243,6 +244,38 @@ class Submitter:
     ) -> Callable[[LedgerClient], Awaitable[list[dict[str, Any]]]]:
         # A function, not a lambda in _follow's loop: it binds this chunk's ids and wait.
         return lambda client: client.batch_statuses(ids, wait)
+
+    async def _on_chain(self, batch: InFlight) -> frozenset[str]:
+        """The ids of the batch's transactions that are in a block on the chain."""
+        windows = await self.run_db(self.spool.batch_windows, batch.batch_id)
+        found = set()
+        for txn_id in (w.txn_id for w in windows if w.txn_id):
+            if await self._call(self._committed_request(txn_id)):
+                found.add(txn_id)
+        if found:
+            log.info(
+                "batch %s: %d of its %d window(s) already on the chain",
+                batch.batch_id[:16],
+                len(found),
+                len(windows),
+            )
+            self.metrics.inc("blockmeter_windows_committed_total", len(found))
+        return frozenset(found)
+
+    @staticmethod
+    def _committed_request(txn_id: str) -> Callable[[LedgerClient], Awaitable[bool]]:
+        return lambda client: client.transaction_committed(txn_id)
+
+    async def _settle_on_chain(self, batch: InFlight) -> bool:
+        """If some of the batch's windows are on the chain: mark them committed, put the others
+        back to go out in a new batch, drop the batch; True. Else False (nothing changes)."""
+        on_chain = await self._on_chain(batch)
+        if not on_chain:
+            return False
+        await self.run_db(
+            self.spool.mark_invalid, batch.batch_id, {}, "already on the chain", on_chain
+        )
+        return True
 
     async def _quarantine(
         self,
@@ -285,7 +318,8 @@ class Submitter:
         for meter in meters[: max(0, room)]:
             windows = ready[meter]
             transactions = [self.builder(self.signer, w) for w in windows]
-            # A new batch id every time, even for the same windows after a requeue (batch.py).
+            # A new batch id every time, even for the same windows after a requeue: a validator
+            # ignores a batch id it has seen (make_batch's fresh_id).
             batch = make_batch(self.signer, transactions, fresh_id=True)
             self.spool.mark_submitted(
                 batch.header_signature,
@@ -342,7 +376,7 @@ class Submitter:
                 self.metrics.inc("blockmeter_errors_total", kind=kind)
                 if kind == "rejected":
                     raise Rejected(str(exc)) from exc
-                delay = self.backoff.next_delay()
+                delay = self.backoff.next()
                 self.url_index = (self.url_index + 1) % len(self.urls)
                 log.warning(
                     "%s: %s (%s); next try in %.1f s at %s",

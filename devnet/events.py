@@ -13,8 +13,7 @@ from collections.abc import Iterable, Sequence
 from sawtooth_sdk.protobuf.events_pb2 import Event, EventFilter, EventList, EventSubscription
 from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, StateChangeList
 
-BLOCK_COMMIT = "sawtooth/block-commit"
-STATE_DELTA = "sawtooth/state-delta"
+from smartblocks.ledger.events import BLOCK_COMMIT, STATE_DELTA
 
 
 def block_events(

@@ -18,6 +18,8 @@ from sawtooth_sdk.protobuf.events_pb2 import Event
 from sawtooth_sdk.protobuf.processor_pb2 import TpProcessResponse
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
+from smartblocks.ledger.backoff import Backoff
+
 from . import parsing, wire
 from .batches import Txn
 from .context import AuthorizationError, ExecutionContext, Reader
@@ -57,7 +59,7 @@ class Executor:
         endpoint.on(M.TP_EVENT_ADD_REQUEST, self._on_add_event)
 
     async def execute(self, txn: Txn, read: Reader) -> TxnOutcome:
-        delay = FIRST_RETRY_DELAY
+        backoff = Backoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
         key = (txn.family, txn.version)
         while True:
             processor = await self._registry.acquire(key)
@@ -90,6 +92,7 @@ class Executor:
                 return TxnOutcome(True, context.writes, context.events, context.data)
             if status == TpProcessResponse.INVALID_TRANSACTION:
                 return TxnOutcome(False, message=text, extended_data=extended)
+            delay = backoff.next()
             LOGGER.warning(
                 "%s processor reported an internal error for %s (%s); retrying in %.2f s",
                 txn.family,
@@ -98,7 +101,6 @@ class Executor:
                 delay,
             )
             await asyncio.sleep(delay)
-            delay = min(delay * 2, MAX_RETRY_DELAY)
 
     # -- the processor's requests, by context id ---------------------------------------------
 

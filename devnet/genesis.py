@@ -11,9 +11,8 @@ from pathlib import Path
 
 from sawtooth_sdk.protobuf.block_pb2 import BlockHeader
 
+from smartblocks.ledger.events import NULL_BLOCK_ID
 from smartblocks.ledger.keys import Signer, load_signer, write_key_files
-
-from .ids import NULL_BLOCK_ID
 
 GENESIS_CONSENSUS = b"Genesis"
 DEVMODE_CONSENSUS = b"Devmode"

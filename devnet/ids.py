@@ -13,8 +13,6 @@ ID_RE = re.compile(r"[0-9a-f]{128}")
 STATE_ROOT_RE = re.compile(r"[0-9a-f]{64}")
 PUBLIC_KEY_RE = re.compile(r"[0-9a-f]{66}")
 
-NULL_BLOCK_ID = "0000000000000000"
-
 
 def is_address(value: str) -> bool:
     return ADDRESS_RE.fullmatch(value) is not None

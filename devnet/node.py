@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from smartblocks.devnet.state.merkle import EMPTY_ROOT
+from smartblocks.ledger.endpoints import DEFAULT_COMPONENT
+from smartblocks.ledger.events import NULL_BLOCK_ID
 
 from .chainstore import BlockRecord, ChainStore
 from .client_handlers import blocks, info, resources, state, submit
@@ -19,7 +21,6 @@ from .endpoint import ComponentEndpoint
 from .events import block_events
 from .executor import Executor
 from .genesis import load_or_create_key, seal_genesis
-from .ids import NULL_BLOCK_ID
 from .ledger import Ledger
 from .pending import DEFAULT_QUEUE_LIMIT, PendingQueue
 from .processor_protocol import ProcessorProtocol
@@ -29,7 +30,6 @@ from .subscriptions import EventHub
 
 LOGGER = logging.getLogger(__name__)
 
-DEFAULT_COMPONENT = "tcp://127.0.0.1:4004"
 DB_FILE = "chain.sqlite3"
 
 

@@ -14,10 +14,11 @@ from sawtooth_sdk.protobuf import client_event_pb2 as ce
 from sawtooth_sdk.protobuf.events_pb2 import EventList
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
+from smartblocks.ledger.events import NULL_BLOCK_ID
+
 from .chainstore import ChainStore
 from .endpoint import ComponentEndpoint
 from .events import InvalidFilter, Subscription, compile_subscriptions, select
-from .ids import NULL_BLOCK_ID
 from .parsing import Frame
 
 LOGGER = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Errors a person can act on. The CLI prints their message, without a traceback."""
+"""Errors a person can act on, and the shared core's own. The CLI prints a UserError's message,
+without a traceback."""
 
 
 class UserError(Exception):
@@ -7,3 +8,16 @@ class UserError(Exception):
 
 class KeyFileError(UserError):
     pass
+
+
+class ConfigError(UserError):
+    """A config file (the agent's site.toml, portal.toml, stack.toml) is wrong; the message
+    names the file, the line and the key."""
+
+
+class ValidatorUnavailable(Exception):
+    """Not connected to the validator, or the connection dropped while waiting for its answer."""
+
+
+class ValidatorTimeout(Exception):
+    """Connected, but the validator did not answer in time."""

@@ -10,33 +10,29 @@ lost), it walks further back through the caller's index; with nothing known it s
 genesis. Detecting the fork itself is the caller's job: a block whose `previous_block_id` is not
 the caller's head means "rewind to block_num - 1 first".
 
-Disconnects (the socket monitor reports them, or a request goes unanswered) close the socket and
-resubscribe with exponential backoff.
+The connection is a `ValidatorClient` (ledger/validator.py): when it drops, or the subscription
+goes unanswered, the follower connects anew (with the client's backoff) and subscribes again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import zmq
-import zmq.asyncio
 from sawtooth_sdk.protobuf.client_event_pb2 import (
     ClientEventsSubscribeRequest,
     ClientEventsSubscribeResponse,
     ClientEventsUnsubscribeRequest,
 )
 from sawtooth_sdk.protobuf.events_pb2 import Event, EventFilter, EventList, EventSubscription
-from sawtooth_sdk.protobuf.network_pb2 import PingResponse
 from sawtooth_sdk.protobuf.validator_pb2 import Message
-from zmq.utils.monitor import parse_monitor_message
 
-from .errors import UserError
+from .backoff import Backoff
+from .errors import UserError, ValidatorTimeout, ValidatorUnavailable
+from .validator import Session, ValidatorClient
 
 LOG = logging.getLogger(__name__)
 
@@ -112,7 +108,7 @@ def blocks_from(event_list: EventList) -> list[BlockEvents]:
     return blocks
 
 
-class _Disconnected(Exception):
+class _Resubscribe(Exception):
     pass
 
 
@@ -137,12 +133,11 @@ class EventFollower:
         ]
         self._window = window
         self._timeout = request_timeout
-        self._backoff_initial = backoff_initial
-        self._backoff_max = backoff_max
-        self._ctx = zmq.asyncio.Context.instance()
-        self._socket: zmq.asyncio.Socket | None = None
-        self._monitor: zmq.asyncio.Socket | None = None
-        self._poller: zmq.asyncio.Poller | None = None
+        # Between connection attempts; reset by each connection (ValidatorClient).
+        self.backoff = Backoff(backoff_initial, backoff_max)
+        self._client: ValidatorClient | None = None
+        self._session: Session | None = None
+        self._closed = False
         self.connected = False
         self.subscriptions_made = 0
         self._resubscribe_requested = False
@@ -153,126 +148,71 @@ class EventFollower:
         self._resubscribe_requested = True
 
     async def blocks(self) -> AsyncIterator[BlockEvents]:
-        delay = self._backoff_initial
+        client = ValidatorClient(self.url, name="events", backoff=self.backoff, unsolicited=True)
+        self._client, self._closed = client, False
+        await client.open()
         try:
-            while True:
+            while not self._closed:
+                session = self._session = await client.session()
                 try:
-                    pending = await self._subscribe()
-                    delay = self._backoff_initial
-                    for event_list in pending:
-                        for block in blocks_from(event_list):
-                            yield block
-                            self._check_resubscribe()
+                    await self._subscribe(session)
                     while True:
-                        for block in await self._next_blocks():
+                        for block in await self._next_blocks(session):
                             yield block
                             self._check_resubscribe()
-                except _Disconnected as why:
+                except (ValidatorUnavailable, ValidatorTimeout, _Resubscribe) as why:
+                    self.connected = False
+                    if self._closed:
+                        return
                     LOG.warning(
-                        "event subscription to %s lost (%s); retrying in %.1fs",
-                        self.url,
-                        why,
-                        delay,
+                        "event subscription to %s lost (%s); subscribing again", self.url, why
                     )
-                    self._close_socket()
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, self._backoff_max)
+                    session.close(str(why))
         finally:
             await self.close()
 
     def _check_resubscribe(self) -> None:
         if self._resubscribe_requested:
             self._resubscribe_requested = False
-            raise _Disconnected("resubscribing at the caller's request")
+            raise _Resubscribe("resubscribing at the caller's request")
 
     async def close(self) -> None:
-        """Unsubscribe (best effort, briefly) and close the socket."""
-        if self._socket is not None and self.connected:
-            with contextlib.suppress(zmq.ZMQError):
-                await self._send(
+        """Unsubscribe (best effort, without waiting) and close the connection."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._session is not None and self.connected:
+            with contextlib.suppress(ValidatorUnavailable):
+                await self._session.send(
                     Message.CLIENT_EVENTS_UNSUBSCRIBE_REQUEST,
                     ClientEventsUnsubscribeRequest().SerializeToString(),
                 )
-        self._close_socket()
-
-    # -- connection ---------------------------------------------------------------------------
-
-    def _open_socket(self) -> None:
-        socket = self._ctx.socket(zmq.DEALER)
-        socket.setsockopt(zmq.LINGER, 0)
-        # Notice a validator host that vanished without closing the TCP connection.
-        socket.setsockopt(zmq.TCP_KEEPALIVE, 1)
-        socket.setsockopt(zmq.TCP_KEEPALIVE_IDLE, 30)
-        socket.setsockopt(zmq.TCP_KEEPALIVE_INTVL, 10)
-        self._monitor = socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
-        socket.connect(self.url)
-        self._socket = socket
-        self._poller = zmq.asyncio.Poller()
-        self._poller.register(socket, zmq.POLLIN)
-        self._poller.register(self._monitor, zmq.POLLIN)
-
-    def _close_socket(self) -> None:
         self.connected = False
-        if self._socket is not None:
-            with contextlib.suppress(zmq.ZMQError):
-                self._socket.disable_monitor()
-            self._socket.close(linger=0)
-            self._socket = None
-        if self._monitor is not None:
-            self._monitor.close(linger=0)
-            self._monitor = None
-        self._poller = None
-
-    async def _send(
-        self, message_type: int, content: bytes, correlation_id: str | None = None
-    ) -> str:
-        """Send a message (a reply when given the request's `correlation_id`); return its id."""
-        assert self._socket is not None
-        if correlation_id is None:
-            correlation_id = uuid.uuid4().hex
-        message = Message(message_type=message_type, correlation_id=correlation_id, content=content)
-        await self._socket.send(message.SerializeToString())
-        return correlation_id
-
-    async def _receive(self, timeout: float | None) -> Message:
-        """The next message from the validator, answering pings on the way."""
-        assert self._socket is not None and self._poller is not None
-        while True:
-            ready = dict(await self._poller.poll(None if timeout is None else timeout * 1000))
-            if not ready:
-                raise _Disconnected(f"no answer within {timeout:.1f}s")
-            if self._monitor is not None and self._monitor in ready:
-                event = parse_monitor_message(await self._monitor.recv_multipart())
-                if event["event"] == zmq.EVENT_DISCONNECTED:
-                    raise _Disconnected("validator closed the connection")
-            if self._socket in ready:
-                message = Message()
-                message.ParseFromString(await self._socket.recv())
-                if message.message_type == Message.PING_REQUEST:
-                    await self._send(
-                        Message.PING_RESPONSE,
-                        PingResponse().SerializeToString(),
-                        message.correlation_id,
-                    )
-                    continue
-                return message
+        if self._client is not None:
+            await self._client.close("the event follower stopped")
 
     # -- subscription -------------------------------------------------------------------------
 
-    async def _subscribe(self) -> list[EventList]:
-        """Subscribe, walking back through the caller's known blocks on UNKNOWN_BLOCK.
-
-        Returns event lists that arrived before the response (not expected, but harmless)."""
+    async def _subscribe(self, session: Session) -> None:
+        """Subscribe, walking back through the caller's known blocks on UNKNOWN_BLOCK."""
         skip = 0
         while True:
             known = list(self._known.known_block_ids(skip, self._window))
             last_known = known or [NULL_BLOCK_ID]
-            status, text, early = await self._request_subscription(last_known)
+            request = ClientEventsSubscribeRequest(
+                subscriptions=self._subscriptions, last_known_block_ids=last_known
+            )
+            answer = await session.request(
+                Message.CLIENT_EVENTS_SUBSCRIBE_REQUEST, request.SerializeToString(), self._timeout
+            )
+            response = ClientEventsSubscribeResponse()
+            response.ParseFromString(answer.content)
+            status, text = response.status, response.response_message
             if status == _SUBSCRIBE_STATUS.OK:
                 self.connected = True
                 self.subscriptions_made += 1
                 LOG.info("subscribed to %s from block %s", self.url, last_known[0][:16])
-                return early
+                return
             if status == _SUBSCRIBE_STATUS.UNKNOWN_BLOCK and known:
                 LOG.warning(
                     "validator knows none of blocks %d..%d back (a fork); walking back",
@@ -288,34 +228,10 @@ class EventFollower:
                 f"validator at {self.url} rejected the event subscription: {name} {text}".strip()
             )
 
-    async def _request_subscription(
-        self, last_known: list[str]
-    ) -> tuple[int, str, list[EventList]]:
-        if self._socket is None:
-            self._open_socket()
-        request = ClientEventsSubscribeRequest(
-            subscriptions=self._subscriptions, last_known_block_ids=last_known
-        )
-        correlation_id = await self._send(
-            Message.CLIENT_EVENTS_SUBSCRIBE_REQUEST, request.SerializeToString()
-        )
-        early: list[EventList] = []
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._timeout
-        while True:
-            message = await self._receive(max(0.0, deadline - loop.time()))
-            if message.message_type == Message.CLIENT_EVENTS:
-                early.append(_event_list(message.content))
-            elif (
-                message.message_type == Message.CLIENT_EVENTS_SUBSCRIBE_RESPONSE
-                and message.correlation_id == correlation_id
-            ):
-                response = ClientEventsSubscribeResponse()
-                response.ParseFromString(message.content)
-                return response.status, response.response_message, early
-
-    async def _next_blocks(self) -> list[BlockEvents]:
-        message = await self._receive(timeout=None)
+    async def _next_blocks(self, session: Session) -> list[BlockEvents]:
+        """The blocks of the next event list (events that came before the subscription's
+        answer included: they wait in the session's queue)."""
+        message = await session.receive()
         if message.message_type != Message.CLIENT_EVENTS:
             LOG.debug("ignoring message type %d", message.message_type)
             return []

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -20,6 +21,14 @@ from .errors import KeyFileError
 CONTEXT = create_context("secp256k1")
 FACTORY = CryptoFactory(CONTEXT)
 DEFAULT_KEY_DIR = Path.home() / ".sawtooth" / "keys"
+# A compressed secp256k1 public key as Sawtooth writes it: 02 or 03, then 64 lower-case hex.
+PUBLIC_KEY_PATTERN = re.compile(r"0[23][0-9a-f]{64}")
+
+
+def is_public_key(text: str) -> bool:
+    """True when `text` is exactly a public key in Sawtooth's form (66 lower-case hex chars,
+    starting 02 or 03); no whitespace around it."""
+    return PUBLIC_KEY_PATTERN.fullmatch(text) is not None
 
 
 class Signer:
@@ -130,6 +139,6 @@ def load_public_key(path: Path | str) -> str:
         text = path.read_text().strip()
     except OSError as exc:
         raise KeyFileError(f"cannot read public key file {path}: {exc.strerror}") from None
-    if len(text) != 66 or not all(c in "0123456789abcdef" for c in text):
+    if not is_public_key(text):
         raise KeyFileError(f"{path}: not a compressed secp256k1 public key (66 hex chars)")
     return text

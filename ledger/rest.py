@@ -22,10 +22,11 @@ import aiohttp
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from yarl import URL
 
+from .endpoints import DEFAULT_REST_API
 from .errors import UserError
 from .transactions import batch_list_bytes
 
-DEFAULT_URL = "http://127.0.0.1:8008"
+DEFAULT_URL = DEFAULT_REST_API
 URL_ENV = "SMARTBLOCKS_URL"
 # Up to this many ids go in a GET query; more go in a POST body (Sawtooth's advice: 15).
 MAX_IDS_IN_QUERY = 15
@@ -35,7 +36,7 @@ T = TypeVar("T")
 
 
 def default_url() -> str:
-    """$SMARTBLOCKS_URL, else the local devnet's http://127.0.0.1:8008."""
+    """$SMARTBLOCKS_URL, else the local devnet's REST API (DEFAULT_REST_API)."""
     return os.environ.get(URL_ENV) or DEFAULT_URL
 
 
@@ -394,6 +395,17 @@ class RestClient:
 
     async def transaction(self, transaction_id: str) -> dict[str, Any]:
         return dict((await self._request("GET", f"/transactions/{transaction_id}"))["data"])
+
+    async def transaction_committed(self, transaction_id: str) -> bool:
+        """Whether the transaction is in a block of the validator's chain: GET
+        /transactions/{id} answers it (a 404 means not, or not yet)."""
+        try:
+            data = await self.transaction(transaction_id)
+        except RestError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return data.get("header_signature") == transaction_id
 
     async def receipts(self, transaction_ids: Sequence[str]) -> list[dict[str, Any]]:
         return list((await self._ids_request("/receipts", transaction_ids))["data"])

@@ -1,7 +1,7 @@
-"""The transaction families `smartblocks tp` can serve, by name.
+"""The transaction families SmartBlocks serves: one line per family package.
 
-Each entry maps a family name to "module.path:HandlerClass"; the class is imported only when
-that family is served. `smartblocks tp` also accepts a "module.path:HandlerClass" spec directly.
+Each package exports its descriptor as `FAMILY` (kit/family.py); `smartblocks tp`, the CLI and
+the portal find families here. `smartblocks tp` also accepts "module.path:HandlerClass".
 """
 
 from __future__ import annotations
@@ -11,16 +11,18 @@ import inspect
 
 from sawtooth_sdk.processor.handler import TransactionHandler
 
-FAMILIES: dict[str, str] = {
-    "blockmeter": "smartblocks.processors.blockmeter.handler:BlockMeterHandler",
-    "kv": "smartblocks.processors.kv.handler:KvHandler",
-}
+from . import blockmeter, kv
+from .kit.family import Family
+
+FAMILIES: dict[str, Family] = {family.name: family for family in (blockmeter.FAMILY, kv.FAMILY)}
 
 
 def load_handler(spec: str) -> TransactionHandler:
     """A handler instance for a family name or "module.path:HandlerClass"; ValueError if not."""
-    target = FAMILIES.get(spec, spec)
-    module_name, _, class_name = target.partition(":")
+    family = FAMILIES.get(spec)
+    if family is not None:
+        return family.handler()
+    module_name, _, class_name = spec.partition(":")
     if not class_name:
         known = ", ".join(sorted(FAMILIES)) or "none yet"
         raise ValueError(
@@ -33,7 +35,7 @@ def load_handler(spec: str) -> TransactionHandler:
         raise ValueError(f"cannot import {module_name!r} for {spec!r}: {exc}") from exc
     handler_class = getattr(module, class_name, None)
     if not (isinstance(handler_class, type) and issubclass(handler_class, TransactionHandler)):
-        raise ValueError(f"{target!r} is not a TransactionHandler class")
+        raise ValueError(f"{spec!r} is not a TransactionHandler class")
     if inspect.isabstract(handler_class):
-        raise ValueError(f"{target!r} is abstract: it does not implement every handler method")
+        raise ValueError(f"{spec!r} is abstract: it does not implement every handler method")
     return handler_class()

@@ -21,7 +21,7 @@ from ..units import to_base
 Sample = tuple[str, int, int]
 Emit = Callable[[list[Sample]], Awaitable[None]]
 
-log = logging.getLogger("smartblocks.blockmeter.connectors")
+log = logging.getLogger(__name__)
 
 
 class Reader(Protocol):

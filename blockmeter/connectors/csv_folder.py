@@ -24,7 +24,7 @@ from smartblocks.ledger.toml_config import Params
 from ..units import UNITS, to_base
 from .base import Emit, Sample
 
-log = logging.getLogger("smartblocks.blockmeter.connectors.csv_folder")
+log = logging.getLogger(__name__)
 CHUNK = 2000
 
 

@@ -20,7 +20,7 @@ from smartblocks.ledger.toml_config import Params
 from ..units import UNITS
 from .base import SourceError, to_base_or_error
 
-log = logging.getLogger("smartblocks.blockmeter.connectors.opcua")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

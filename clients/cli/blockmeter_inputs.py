@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import csv
 import datetime
-import re
 from pathlib import Path
 
 from smartblocks.ledger.errors import UserError
-from smartblocks.ledger.keys import load_public_key
-
-_PUBLIC_KEY = re.compile(r"0[23][0-9a-f]{64}")
+from smartblocks.ledger.keys import is_public_key, load_public_key
 
 
 def parse_time(text: str) -> int:
@@ -86,7 +83,7 @@ def _is_int(text: str) -> bool:
 
 def public_key_arg(text: str) -> str:
     """A public key as 66 hex characters or a .pub file holding them."""
-    if _PUBLIC_KEY.fullmatch(text.strip()):
+    if is_public_key(text.strip()):
         return text.strip()
     if Path(text).expanduser().exists():
         return load_public_key(text)

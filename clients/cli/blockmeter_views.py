@@ -5,44 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
-from smartblocks.processors.blockmeter.periods import iso
+from smartblocks.processors.blockmeter import FAMILY
 from smartblocks.protos.blockmeter_pb2 import Rollup
-
-TIME_FIELDS = {"first_window_start", "last_window_end"}
 
 
 def record_dict(record: Message) -> dict[str, Any]:
-    """Every field, defaults included; enums by name."""
-    out: dict[str, Any] = {}
-    for field in record.DESCRIPTOR.fields:
-        value = getattr(record, field.name)
-        repeated = field.label == FieldDescriptor.LABEL_REPEATED
-        if field.type == FieldDescriptor.TYPE_MESSAGE:
-            out[field.name] = [record_dict(v) for v in value] if repeated else record_dict(value)
-        elif field.type == FieldDescriptor.TYPE_ENUM:
-            out[field.name] = (
-                field.enum_type.values_by_number[value].name
-                if (value in field.enum_type.values_by_number)
-                else value
-            )
-        elif field.type == FieldDescriptor.TYPE_BYTES:
-            out[field.name] = value.hex()
-        else:
-            out[field.name] = list(value) if repeated else value
-    return out
+    """Every field, defaults included; enums by name, times in ISO 8601 (ledger/messages.py)."""
+    return dict(FAMILY.show(record))
 
 
 def describe(record: Message) -> str:
-    """`field: value` lines, with times also in ISO form."""
+    """`field: value` lines."""
     lines = []
     for name, value in record_dict(record).items():
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value) or "-"
-        elif name in TIME_FIELDS and value:
-            value = f"{value} ({iso(value)})"
         lines.append(f"{name}: {value}")
     return "\n".join(lines)
 

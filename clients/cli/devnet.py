@@ -8,10 +8,11 @@ import logging
 import signal
 from pathlib import Path
 
+from smartblocks.ledger.endpoints import DEFAULT_COMPONENT, DEFAULT_REST_LISTEN, parse_host_port
 from smartblocks.ledger.errors import UserError
 
 DEFAULT_DATA_DIR = Path.home() / ".smartblocks" / "devnet"
-LOGGER = logging.getLogger("smartblocks.devnet")
+LOGGER = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,12 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--component",
-        default="tcp://127.0.0.1:4004",
+        default=DEFAULT_COMPONENT,
         help="component endpoint for processors and clients (default %(default)s)",
     )
     parser.add_argument(
         "--rest-api",
-        default="127.0.0.1:8008",
+        default=DEFAULT_REST_LISTEN,
         metavar="HOST:PORT",
         help="REST API address, or 'off' (default %(default)s)",
     )
@@ -61,10 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _rest_address(text: str) -> tuple[str, int] | None:
     if text == "off":
         return None
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise UserError(f"--rest-api must be HOST:PORT or 'off', got {text!r}")
-    return host, int(port)
+    try:
+        return parse_host_port(text)
+    except ValueError:
+        raise UserError(f"--rest-api must be HOST:PORT or 'off', got {text!r}") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import json
 
 from smartblocks.ledger.errors import UserError
 from smartblocks.processors.blockmeter import addressing, txn, units
-from smartblocks.processors.blockmeter.periods import day_name, day_number, iso
+from smartblocks.processors.kit.periods import day_name, day_number, iso
 from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, MeterKind, ReadingMode, Rollup
 
 from . import ledger_args

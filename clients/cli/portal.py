@@ -7,6 +7,8 @@ import asyncio
 import getpass
 import sys
 
+from smartblocks.clients.portal.config import DEFAULT_LISTEN
+from smartblocks.ledger.endpoints import DEFAULT_COMPONENT, DEFAULT_REST_API
 from smartblocks.ledger.errors import UserError
 
 
@@ -22,9 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--config", help="portal.toml with [portal] settings and [[users]]")
-    parser.add_argument("--listen", help="HOST:PORT to serve on (default 127.0.0.1:8080)")
-    parser.add_argument("--rest-api", help="Sawtooth REST API URL (default http://127.0.0.1:8008)")
-    parser.add_argument("--component", help="validator component endpoint (tcp://127.0.0.1:4004)")
+    parser.add_argument("--listen", help=f"HOST:PORT to serve on (default {DEFAULT_LISTEN})")
+    parser.add_argument("--rest-api", help=f"Sawtooth REST API URL (default {DEFAULT_REST_API})")
+    parser.add_argument(
+        "--component", help=f"validator component endpoint (default {DEFAULT_COMPONENT})"
+    )
     parser.add_argument("--data-dir", help="where the index lives (default data/portal)")
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="portal_command", metavar="ACTION")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from smartblocks.ledger.endpoints import DEFAULT_COMPONENT, check_component_url
 from smartblocks.ledger.errors import UserError
 from smartblocks.processors.families import FAMILIES, load_handler
 from smartblocks.processors.runtime import (
@@ -12,7 +13,6 @@ from smartblocks.processors.runtime import (
     ProcessorRuntime,
     RegistrationRefused,
 )
-from smartblocks.processors.runtime.connection import check_endpoint
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-C",
         "--connect",
-        default="tcp://127.0.0.1:4004",
+        default=DEFAULT_COMPONENT,
         help="validator component endpoint (default %(default)s)",
     )
     parser.add_argument(
@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        check_endpoint(args.connect)
+        check_component_url(args.connect)
         handlers = [load_handler(spec) for spec in args.families]
         runtime = ProcessorRuntime(args.connect, handlers, max_occupancy=args.max_occupancy)
     except ValueError as exc:

@@ -22,21 +22,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.endpoints import (
+    DEFAULT_COMPONENT,
+    DEFAULT_REST_API,
+    LOCALHOST,
+    parse_host_port,
+)
+from smartblocks.ledger.errors import ConfigError
 from smartblocks.ledger.toml_config import ParamError, Params, describe, load_toml
 
 from .auth import ROLES, User, check_hash_format
 
-
-class ConfigError(UserError):
-    pass
+DEFAULT_LISTEN = f"{LOCALHOST}:8080"
 
 
 @dataclass
 class PortalConfig:
-    listen: str = "127.0.0.1:8080"
-    rest_api: str = "http://127.0.0.1:8008"
-    component: str = "tcp://127.0.0.1:4004"
+    listen: str = DEFAULT_LISTEN
+    rest_api: str = DEFAULT_REST_API
+    component: str = DEFAULT_COMPONENT
     data_dir: str = "data/portal"
     session_hours: float = 8.0
     secure_cookies: bool = False
@@ -48,10 +52,11 @@ class PortalConfig:
 
 
 def parse_listen(listen: str) -> tuple[str, int]:
-    host, sep, port = listen.rpartition(":")
-    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
-        raise ConfigError(f"listen address {listen!r} must look like 127.0.0.1:8080")
-    return host or "127.0.0.1", int(port)
+    """(host, port) to serve on; an empty host is 127.0.0.1."""
+    try:
+        return parse_host_port(listen, default_host=LOCALHOST)
+    except ValueError:
+        raise ConfigError(f"listen address {listen!r} must look like {DEFAULT_LISTEN}") from None
 
 
 def load_config(path: Path | str) -> PortalConfig:

@@ -1,8 +1,8 @@
-"""Pluggable decoders: what a family's payloads and state records say, as JSON-ready dicts.
+"""Pluggable decoders: what a family's payloads and state records say, as JSON-ready data.
 
 A family registers its name, namespace, a payload decoder and a state decoder; anything without
 a decoder (or that fails to decode) is shown raw (hex and base64), never hidden. Our families
-plug in from `families.py`; another family is one `register` call.
+plug in from their descriptors (`families.py`); another family is one `register` call.
 """
 
 from __future__ import annotations
@@ -12,32 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from google.protobuf.json_format import MessageToDict
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import DecodeError
 
-PayloadDecoder = Callable[[bytes], dict[str, Any]]
+PayloadDecoder = Callable[[bytes], Any]
 # (address, value) -> (record type label, decoded record)
-StateDecoder = Callable[[str, bytes], tuple[str, dict[str, Any]]]
+StateDecoder = Callable[[str, bytes], tuple[str, Any]]
 
 
 def raw(data: bytes) -> dict[str, Any]:
     return {"size": len(data), "hex": data.hex(), "base64": base64.b64encode(data).decode()}
-
-
-def message_dict(message: Message, *, defaults: bool = False) -> dict[str, Any]:
-    """`defaults` keeps zero-valued fields (hour 0 of a rollup is a real bucket)."""
-    return MessageToDict(
-        message, preserving_proto_field_name=True, including_default_value_fields=defaults
-    )
-
-
-def protobuf_decoder(message_class: type[Message]) -> PayloadDecoder:
-    def decode(data: bytes) -> dict[str, Any]:
-        message = message_class()
-        message.ParseFromString(data)
-        return message_dict(message)
-
-    return decode
 
 
 @dataclass

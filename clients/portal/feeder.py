@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from smartblocks.ledger.backoff import Backoff
 from smartblocks.ledger.events import BlockEvents, EventFollower
 
 from .blocksource import BlockContents, BlockUnavailable
@@ -62,7 +63,7 @@ class IndexFeeder:
     async def _fetch(self, block: BlockEvents) -> BlockContents | None:
         """The block's contents, retrying while the REST API is unreachable; None when it
         answered 404 `gone_after` times in a row."""
-        delay = self._retry_initial
+        backoff = Backoff(self._retry_initial, self._retry_max)
         not_found = 0
         while True:
             try:
@@ -74,6 +75,7 @@ class IndexFeeder:
                 not_found = not_found + 1 if exc.status == 404 else 0
                 if not_found >= self._gone_after:
                     return None
+                delay = backoff.next()
                 LOG.warning(
                     "block #%d not available yet (%s); retrying in %.1fs",
                     block.block_num,
@@ -81,7 +83,6 @@ class IndexFeeder:
                     delay,
                 )
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, self._retry_max)
 
     def _summary(self, applied: Applied) -> dict[str, Any]:
         block = self.index.block(str(applied.block_num)) or {}

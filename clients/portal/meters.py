@@ -16,12 +16,18 @@ All values are integers in the meter's unit (mWh for energy); `t` is Unix second
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import itertools
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from .decoders import message_dict
+from google.protobuf.message import Message
+
+from smartblocks.ledger.messages import to_dict
+from smartblocks.processors.blockmeter import records
+from smartblocks.processors.blockmeter.addressing import RecordType, day_rollup_address
+from smartblocks.processors.kit.store import Ref
+from smartblocks.protos.blockmeter_pb2 import BlockMeterPayload, Meter, Site
+
 from .index import ChainIndex
 
 ZOOMS = {"day": (1, 3600), "week": (7, 3600), "month": (0, 86400)}  # (days, bucket seconds)
@@ -62,51 +68,40 @@ class StateMeterData:
 
     def __init__(self, index: ChainIndex) -> None:
         self.index = index
-        self.pb2 = importlib.import_module("smartblocks.protos.blockmeter_pb2")
-        self.addressing = importlib.import_module("smartblocks.processors.blockmeter.addressing")
 
-    def _decode(self, value: bytes, message_name: str) -> dict[str, Any]:
-        message = getattr(self.pb2, message_name)()
-        message.ParseFromString(value)
-        return _plain(message_dict(message, defaults=True))
-
-    def _records(self, record_type: Any, message_name: str) -> list[dict[str, Any]]:
+    def _records(self, record_type: RecordType, message_class: type[Message]) -> list[Any]:
         rows = self.index.current_records(record_type.prefix, limit=100_000)
-        return [self._decode(bytes(row["value"]), message_name) for row in rows]
+        return [to_dict(message_class.FromString(bytes(row["value"]))) for row in rows]
 
-    def _record(self, address: str, message_name: str) -> dict[str, Any] | None:
-        value = self.index.current_value(address)
-        return None if value is None else self._decode(value, message_name)
+    def _record(self, ref: Ref[Any]) -> dict[str, Any] | None:
+        value = self.index.current_value(ref.address)
+        return None if value is None else to_dict(ref.codec.decode(value))
 
     def sites(self) -> list[dict[str, Any]]:
-        return sorted(
-            self._records(self.addressing.RecordType.SITE, "Site"), key=lambda s: s["site_id"]
-        )
+        return sorted(self._records(RecordType.SITE, Site), key=lambda s: s["site_id"])
 
     def meters(self) -> list[dict[str, Any]]:
-        meters = self._records(self.addressing.RecordType.METER, "Meter")
+        meters = self._records(RecordType.METER, Meter)
         for meter in meters:
-            address = self.addressing.meter_head_address(meter["meter_id"])
-            meter["head"] = self._record(address, "MeterHead")
+            meter["head"] = self._record(records.head(meter["meter_id"]))
         return sorted(meters, key=lambda m: m["meter_id"])
 
     def day_rollup(self, meter_id: str, day: str) -> dict[str, Any] | None:
-        return self._record(self.addressing.day_rollup_address(meter_id, day), "Rollup")
+        return self._record(records.day_rollup(meter_id, day))
 
     def month_rollup(self, meter_id: str, month: str) -> dict[str, Any] | None:
-        return self._record(self.addressing.month_rollup_address(meter_id, month), "Rollup")
+        return self._record(records.month_rollup(meter_id, month))
 
     def intervals(self, meter: dict[str, Any], day: dt.date) -> list[tuple[int, int]] | None:
         """An INTERVAL meter's readings of one UTC day, from the payloads of the transactions
         that wrote its day rollup (the readings live in payloads, not in state)."""
         if meter.get("mode") != "INTERVAL":
             return None  # registers: the rollups already hold the differences
-        address = self.addressing.day_rollup_address(meter["meter_id"], day.isoformat())
+        address = day_rollup_address(meter["meter_id"], day.isoformat())
         start = _epoch(day)
         readings: dict[int, int] = {}
         for txn in self.index.transactions_writing(address, limit=100_000):
-            payload = self.pb2.BlockMeterPayload()
-            payload.ParseFromString(txn["payload"])
+            payload = BlockMeterPayload.FromString(txn["payload"])
             body = payload.record_readings
             if payload.WhichOneof("body") != "record_readings" or body.interval_s <= 0:
                 continue
@@ -115,24 +110,6 @@ class StateMeterData:
                 if start <= t < start + 86400:
                     readings[t] = value
         return sorted(readings.items())
-
-
-def _plain(record: dict[str, Any]) -> dict[str, Any]:
-    """json_format writes 64-bit integers as strings; the charts want numbers."""
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        if isinstance(value, str) and value.lstrip("-").isdigit() and key not in _TEXT_KEYS:
-            out[key] = int(value)
-        elif isinstance(value, list):
-            out[key] = [_plain(v) if isinstance(v, dict) else v for v in value]
-        elif isinstance(value, dict):
-            out[key] = _plain(value)
-        else:
-            out[key] = value
-    return out
-
-
-_TEXT_KEYS = {"meter_id", "site_id", "name", "bms_tag", "period", "timezone", "location"}
 
 
 # -- series --------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import urllib.parse
-
 import aiohttp
+
+from smartblocks.ledger.endpoints import parse_component_url
 
 from .supervisor import ReadyCheck, tcp_ready
 
@@ -41,7 +41,6 @@ async def processor_registered(rest_url: str, family: str) -> bool:
 def ready_check(spec: str) -> ReadyCheck:
     """tcp://HOST:PORT or an http(s) URL, as written in stack.toml."""
     if spec.startswith("tcp://"):
-        parsed = urllib.parse.urlsplit(spec)
-        host, port = parsed.hostname or "127.0.0.1", int(parsed.port or 0)
+        host, port = parse_component_url(spec)
         return lambda: tcp_ready(host, port)
     return lambda: http_ready(spec)

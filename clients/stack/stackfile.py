@@ -12,19 +12,20 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smartblocks.ledger.errors import UserError
+from smartblocks.ledger.endpoints import COMPONENT_PORT, REST_API_PORT, check_component_url
+from smartblocks.ledger.errors import ConfigError, UserError
 from smartblocks.ledger.toml_config import ParamError, Params, load_toml
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,23}$")
-READY = re.compile(r"^(tcp://[^:/\s]+:\d+|https?://[^/\s]+\S*)$")
+HTTP_READY = re.compile(r"^https?://[^/\s]+\S*$")
 
 
 @dataclass(frozen=True)
 class Ports:
     """Where the demo's services listen on 127.0.0.1."""
 
-    component: int = 4004
-    rest_api: int = 8008
+    component: int = COMPONENT_PORT
+    rest_api: int = REST_API_PORT
     portal: int = 8080
     agent_metrics: int = 9464
 
@@ -61,12 +62,8 @@ class StackFile:
     components: tuple[ComponentSpec, ...] = ()
 
 
-class StackFileError(UserError):
-    pass
-
-
 def load(path: str | Path) -> StackFile:
-    return load_toml(path, parse, StackFileError, what="stack file")
+    return load_toml(path, parse, ConfigError, what="stack file")
 
 
 def parse(doc: dict) -> StackFile:
@@ -119,7 +116,7 @@ def _component(table: Params) -> ComponentSpec:
     if not (isinstance(command, list) and command and all(isinstance(c, str) for c in command)):
         raise table.error("command", f"must be a list of strings (program, args), got {command!r}")
     ready = table.text("ready", None)
-    if ready is not None and not READY.match(ready):
+    if ready is not None and not _ready_spec(ready):
         raise table.error("ready", f"must be tcp://HOST:PORT or an http(s) URL, got {ready!r}")
     timeout = _seconds(table, "ready_timeout_s", 60.0, 0.1, 3600)
     oneshot = table.boolean("oneshot", False)
@@ -129,6 +126,17 @@ def _component(table: Params) -> ComponentSpec:
             raise ParamError((*table.prefix, "env", key), "must be a string")
     table.done()
     return ComponentSpec(name, tuple(command), ready, timeout, oneshot, dict(env))
+
+
+def _ready_spec(ready: str) -> bool:
+    """tcp://HOST:PORT (the port open) or an http(s) URL (answering below 500)."""
+    if ready.startswith("tcp://"):
+        try:
+            check_component_url(ready)
+        except ValueError:
+            return False
+        return True
+    return HTTP_READY.match(ready) is not None
 
 
 def _seconds(table: Params, key: str, default: float, low: float, high: float) -> float:

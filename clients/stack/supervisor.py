@@ -17,7 +17,9 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-log = logging.getLogger("smartblocks.up")
+from smartblocks.ledger.backoff import Backoff
+
+log = logging.getLogger(__name__)
 
 ReadyCheck = Callable[[], Awaitable[bool]]
 
@@ -121,7 +123,7 @@ class Supervisor:
         return pump.result()
 
     async def _keep_running(self, component: Component) -> None:
-        backoff = 1.0
+        backoff = Backoff(1.0, self.max_backoff)
         while not self._stopping.is_set():
             started = time.monotonic()
             proc = await self._spawn(component)
@@ -131,12 +133,12 @@ class Supervisor:
                 return
             # A component that ran a while before dying gets a fresh, short backoff.
             if time.monotonic() - started > 60:
-                backoff = 1.0
+                backoff.reset()
             self.restarts[component.name] += 1
-            self.emit(component.name, f"exited with code {code}; restarting in {backoff:.0f} s")
+            delay = backoff.next()
+            self.emit(component.name, f"exited with code {code}; restarting in {delay:.0f} s")
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), backoff)
-            backoff = min(backoff * 2, self.max_backoff)
+                await asyncio.wait_for(self._stopping.wait(), delay)
 
     async def _wait_ready(self, component: Component) -> None:
         if component.ready is None:

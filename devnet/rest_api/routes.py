@@ -24,8 +24,10 @@ from sawtooth_sdk.protobuf.block_pb2 import BlockHeader
 from sawtooth_sdk.protobuf.client_list_control_pb2 import ClientPagingControls
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
+from smartblocks.ledger.errors import ValidatorTimeout, ValidatorUnavailable
+from smartblocks.ledger.validator import ValidatorClient
+
 from . import errors, params, render, status_extras
-from .connection import ValidatorConnection, ValidatorTimeout, ValidatorUnavailable
 
 LOGGER = logging.getLogger(__name__)
 
@@ -80,7 +82,7 @@ def _respond_to_ids(request: web.Request, data: list[Any]) -> web.Response:
 
 
 class Routes:
-    def __init__(self, connection: ValidatorConnection, timeout: float) -> None:
+    def __init__(self, connection: ValidatorClient, timeout: float) -> None:
         self.connection = connection
         self.timeout = timeout
 

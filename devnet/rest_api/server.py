@@ -6,8 +6,9 @@ import logging
 
 from aiohttp import web
 
+from smartblocks.ledger.validator import ValidatorClient
+
 from . import errors
-from .connection import ValidatorConnection
 from .routes import Routes
 
 LOGGER = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ LOGGER = logging.getLogger(__name__)
 # Sawtooth's defaults: how long a request waits for the validator, and the largest body.
 DEFAULT_TIMEOUT = 300.0
 MAX_BODY = 10 * 1024 * 1024
-CONNECTION_KEY = web.AppKey("validator_connection", ValidatorConnection)
+CONNECTION_KEY = web.AppKey("validator_connection", ValidatorClient)
 
 
 @web.middleware
@@ -43,7 +44,7 @@ def create_app(
     The connection opens when the app starts and closes on cleanup.
     """
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_json_errors])
-    connection = ValidatorConnection(component_url, connect_grace=connect_grace)
+    connection = ValidatorClient(component_url, name="rest-api", connect_grace=connect_grace)
     app[CONNECTION_KEY] = connection
     Routes(connection, timeout).add_to(app)
 
@@ -51,7 +52,7 @@ def create_app(
         await connection.open()
 
     async def close_connection(_app: web.Application) -> None:
-        await connection.close()
+        await connection.close("the REST API is shutting down")
 
     app.on_startup.append(open_connection)
     app.on_cleanup.append(close_connection)

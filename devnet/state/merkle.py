@@ -181,10 +181,9 @@ def _rebuild_leaf_subtree(
 ) -> str | None:
     """A one-leaf subtree after batch[lo:hi]: rebuilt from its leaves, old and new."""
     path = batch.addresses[lo][: depth * TOKEN_SIZE]
-    if isinstance(record, Chain):
-        old_address, old_value = path + record.suffix, record.value
-    else:  # a leaf stored as a plain Sawtooth node
-        old_address, old_value = path, record.value
+    old_value: bytes | None = record.value
+    # A chain holds its leaf's remaining address; a plain Sawtooth leaf node sits at `path`.
+    old_address = path + record.suffix if isinstance(record, Chain) else path
     merged: dict[str, bytes | None] = {}
     if old_value is not None:
         merged[old_address] = old_value

@@ -1,41 +1,42 @@
-"""One function per action: `(body, signer, state) -> None`. Each checks every rule before it
-writes anything (writes are buffered by the state until the handler flushes them anyway)."""
+"""One function per action: `(body, signer, store) -> None`. Each checks every rule before it
+writes anything (writes are buffered by the store until the handler flushes them anyway)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
+from smartblocks.processors.kit.handler import Action as ActionFn
+from smartblocks.processors.kit.payload import short_key
+from smartblocks.processors.kit.periods import day_name
+from smartblocks.processors.kit.store import RecordStore, Ref
 from smartblocks.protos.blockmeter_pb2 import (
     Authorities,
+    BindKey,
     BlockMeterPayload,
+    CreateSite,
     Meter,
     MeterHead,
     ReadingMode,
+    RecordReadings,
+    RegisterMeter,
+    RetireMeter,
+    RevokeKey,
     Rollup,
+    SetAuthorities,
     Site,
 )
 
-from . import limits, rollups, rules, units
-from .periods import day_name, window_end, window_periods
-from .rules import short_key
-from .state import (
-    BlockMeterState,
-    Ref,
-    day_rollup_ref,
-    head_ref,
-    meter_ref,
-    month_rollup_ref,
-)
+from . import limits, records, rollups, rules, units
+from .events import READINGS_RECORDED
+from .periods import window_end, window_periods
 
 Action = BlockMeterPayload.Action
-READINGS_RECORDED = "blockmeter/readings-recorded"
 
 
-def require_authority(signer: str, state: BlockMeterState, doing: str) -> None:
-    authorities = state.authorities()
+def require_authority(signer: str, store: RecordStore, doing: str) -> None:
+    authorities = store.get(records.authorities())
     if authorities is None:
         raise InvalidTransaction(
             f"{doing}: no metering authorities are set yet (bootstrap them with set authorities)"
@@ -44,18 +45,19 @@ def require_authority(signer: str, state: BlockMeterState, doing: str) -> None:
         raise InvalidTransaction(f"{doing}: signer {short_key(signer)} is not an authority")
 
 
-def set_authorities(body: Any, signer: str, state: BlockMeterState) -> None:
+def set_authorities(body: SetAuthorities, signer: str, store: RecordStore) -> None:
     # The first call bootstraps the authorities (whoever sends it); later calls need one of them.
-    if state.authorities() is not None:
-        require_authority(signer, state, "set authorities")
-    state.put_authorities(Authorities(public_keys=sorted(body.public_keys)))
+    if store.get(records.authorities()) is not None:
+        require_authority(signer, store, "set authorities")
+    store.put(records.authorities(), Authorities(public_keys=sorted(body.public_keys)))
 
 
-def create_site(body: Any, signer: str, state: BlockMeterState) -> None:
-    require_authority(signer, state, f"create site {body.site_id}")
-    if state.site(body.site_id) is not None:
+def create_site(body: CreateSite, signer: str, store: RecordStore) -> None:
+    require_authority(signer, store, f"create site {body.site_id}")
+    if store.get(records.site(body.site_id)) is not None:
         raise InvalidTransaction(f"site {body.site_id} already exists")
-    state.put_site(
+    store.put(
+        records.site(body.site_id),
         Site(
             site_id=body.site_id,
             owner_public_key=body.owner_public_key,
@@ -64,7 +66,7 @@ def create_site(body: Any, signer: str, state: BlockMeterState) -> None:
             timezone=body.timezone,
             location=body.location,
             created_by=signer,
-        )
+        ),
     )
 
 
@@ -93,34 +95,34 @@ REGISTERED_FIELDS = [
 ]
 
 
-def register_meter(body: Any, signer: str, state: BlockMeterState) -> None:
+def register_meter(body: RegisterMeter, signer: str, store: RecordStore) -> None:
     doing = f"register meter {body.meter_id}"
-    site = state.site(body.site_id)
+    site = store.get(records.site(body.site_id))
     if site is None:
         raise InvalidTransaction(f"{doing}: site {body.site_id} does not exist")
     require_owner(signer, site, doing)
-    if state.meter(body.meter_id) is not None:
+    if store.get(records.meter(body.meter_id)) is not None:
         raise InvalidTransaction(f"meter {body.meter_id} already exists")
     meter = Meter()
     for field in REGISTERED_FIELDS:
         setattr(meter, field, getattr(body, field))
-    state.put_meter(meter)
+    store.put(records.meter(meter.meter_id), meter)
 
 
-def owned_meter(meter_id: str, signer: str, state: BlockMeterState, doing: str) -> Meter:
-    meter = state.meter(meter_id)
+def owned_meter(meter_id: str, signer: str, store: RecordStore, doing: str) -> Meter:
+    meter = store.get(records.meter(meter_id))
     if meter is None:
         raise InvalidTransaction(f"{doing}: meter {meter_id} does not exist")
-    site = state.site(meter.site_id)
+    site = store.get(records.site(meter.site_id))
     if site is None:  # sites are never deleted; a meter always has its site
         raise InvalidTransaction(f"{doing}: site {meter.site_id} of meter {meter_id} is missing")
     require_owner(signer, site, doing)
     return meter
 
 
-def bind_key(body: Any, signer: str, state: BlockMeterState) -> None:
+def bind_key(body: BindKey, signer: str, store: RecordStore) -> None:
     doing = f"bind key to meter {body.meter_id}"
-    meter = owned_meter(body.meter_id, signer, state, doing)
+    meter = owned_meter(body.meter_id, signer, store, doing)
     if meter.retired:
         raise InvalidTransaction(f"{doing}: meter {body.meter_id} is retired")
     keys = list(meter.device_keys)
@@ -133,46 +135,46 @@ def bind_key(body: Any, signer: str, state: BlockMeterState) -> None:
             f"{doing}: meter {body.meter_id} already has {len(keys)} keys, the limit"
         )
     meter.device_keys[:] = sorted([*keys, body.public_key])
-    state.put_meter(meter)
+    store.put(records.meter(meter.meter_id), meter)
 
 
-def revoke_key(body: Any, signer: str, state: BlockMeterState) -> None:
+def revoke_key(body: RevokeKey, signer: str, store: RecordStore) -> None:
     doing = f"revoke key from meter {body.meter_id}"
-    meter = owned_meter(body.meter_id, signer, state, doing)
+    meter = owned_meter(body.meter_id, signer, store, doing)
     if body.public_key not in meter.device_keys:
         raise InvalidTransaction(
             f"{doing}: key {short_key(body.public_key)} is not bound to meter {body.meter_id}"
         )
     meter.device_keys[:] = [k for k in meter.device_keys if k != body.public_key]
-    state.put_meter(meter)
+    store.put(records.meter(meter.meter_id), meter)
 
 
-def retire_meter(body: Any, signer: str, state: BlockMeterState) -> None:
+def retire_meter(body: RetireMeter, signer: str, store: RecordStore) -> None:
     doing = f"retire meter {body.meter_id}"
-    meter = owned_meter(body.meter_id, signer, state, doing)
+    meter = owned_meter(body.meter_id, signer, store, doing)
     if meter.retired:
         raise InvalidTransaction(f"{doing}: meter {body.meter_id} is already retired")
     meter.retired = True
-    state.put_meter(meter)
+    store.put(records.meter(meter.meter_id), meter)
 
 
-def readings_addresses(body: Any) -> list[Ref]:
+def readings_refs(body: RecordReadings) -> list[Ref[Any]]:
     """Everything record readings reads, for one state request."""
     meter_id = body.meter_id
     days, months = window_periods(body.window_start, body.interval_s, len(body.values))
     return [
-        meter_ref(meter_id),
-        head_ref(meter_id),
-        *[day_rollup_ref(meter_id, d) for d in days],
-        *[month_rollup_ref(meter_id, m) for m in months],
+        records.meter(meter_id),
+        records.head(meter_id),
+        *[records.day_rollup(meter_id, d) for d in days],
+        *[records.month_rollup(meter_id, m) for m in months],
     ]
 
 
-def record_readings(body: Any, signer: str, state: BlockMeterState) -> None:
+def record_readings(body: RecordReadings, signer: str, store: RecordStore) -> None:
     meter_id, start, interval = body.meter_id, body.window_start, body.interval_s
     values, quality = list(body.values), list(body.quality)
-    state.load(readings_addresses(body))
-    meter = state.meter(meter_id)
+    store.load(readings_refs(body))
+    meter = store.get(records.meter(meter_id))
     if meter is None:
         raise InvalidTransaction(f"meter {meter_id} does not exist")
     if meter.retired:
@@ -184,7 +186,7 @@ def record_readings(body: Any, signer: str, state: BlockMeterState) -> None:
             f"meter {meter_id}: interval {interval} s differs from the meter's nominal interval "
             f"{meter.nominal_interval_s} s"
         )
-    head = state.head(meter_id)
+    head = store.get(records.head(meter_id))
     gap = rules.gap_before(meter_id, head.last_window_end if head else None, start)
     symbol = units.UNIT_SYMBOLS.get(meter.unit, "")
     low, high = meter.plausible_min, meter.plausible_max
@@ -221,13 +223,13 @@ def record_readings(body: Any, signer: str, state: BlockMeterState) -> None:
     # A gap is counted once, in the day and the month where it ends (the window's start).
     for i, (day_number, buckets) in enumerate(rollups.by_day(hours).items()):
         day = day_name(day_number)
-        rollup = _rollup(state.day_rollup(meter_id, day), meter_id, day)
+        rollup = _rollup(store.get(records.day_rollup(meter_id, day)), meter_id, day)
         rollups.merge_into(rollup, buckets, gap_seconds=gap if i == 0 else 0)
-        state.put_day_rollup(rollup)
+        store.put(records.day_rollup(meter_id, day), rollup)
     for i, (month, buckets) in enumerate(rollups.by_month(hours).items()):
-        rollup = _rollup(state.month_rollup(meter_id, month), meter_id, month)
+        rollup = _rollup(store.get(records.month_rollup(meter_id, month)), meter_id, month)
         rollups.merge_into(rollup, buckets, gap_seconds=gap if i == 0 else 0)
-        state.put_month_rollup(rollup)
+        store.put(records.month_rollup(meter_id, month), rollup)
 
     if head is None:
         head = MeterHead(meter_id=meter_id, first_window_start=start)
@@ -238,8 +240,8 @@ def record_readings(body: Any, signer: str, state: BlockMeterState) -> None:
     head.gap_count += 1 if gap else 0
     head.gap_seconds += gap
     head.flagged_count += flagged
-    state.put_head(head)
-    state.emit(
+    store.put(records.head(meter_id), head)
+    store.emit(
         READINGS_RECORDED,
         [
             ("meter_id", meter_id),
@@ -254,7 +256,7 @@ def _rollup(existing: Rollup | None, meter_id: str, period: str) -> Rollup:
     return existing if existing is not None else Rollup(meter_id=meter_id, period=period)
 
 
-ACTIONS: dict[int, Callable[[Any, str, BlockMeterState], None]] = {
+ACTIONS: dict[int, ActionFn] = {
     Action.SET_AUTHORITIES: set_authorities,
     Action.CREATE_SITE: create_site,
     Action.REGISTER_METER: register_meter,

@@ -1,20 +1,15 @@
-"""Where every BlockMeter record lives in global state; the only module that computes addresses.
-
-address = namespace (6 hex: sha512("blockmeter")[:6]) + record type (2 hex)
-          + the first 62 hex of sha512 of the record's key parts joined by "/".
-
-Ids may not contain "/" (payload.py checks), so the joined key is unambiguous.
-"""
+"""Where every BlockMeter record lives in global state; the only module that computes its
+addresses (layout in kit/addressing.py and docs/addressing.md)."""
 
 from __future__ import annotations
 
 import enum
-import hashlib
+
+from smartblocks.processors.kit.addressing import infix_of, make_address, namespace
 
 FAMILY_NAME = "blockmeter"
 FAMILY_VERSION = "1.0"
-NAMESPACE = hashlib.sha512(FAMILY_NAME.encode()).hexdigest()[:6]
-ADDRESS_LENGTH = 70
+NAMESPACE = namespace(FAMILY_NAME)
 
 
 class RecordType(enum.Enum):
@@ -31,44 +26,36 @@ class RecordType(enum.Enum):
         return NAMESPACE + self.value
 
 
-def _address(record_type: RecordType, *key_parts: str) -> str:
-    digest = hashlib.sha512("/".join(key_parts).encode()).hexdigest()[:62]
-    return record_type.prefix + digest
-
-
 def authorities_address() -> str:
-    return _address(RecordType.AUTHORITIES, "authorities")
+    return make_address(NAMESPACE, RecordType.AUTHORITIES.value, "authorities")
 
 
 def site_address(site_id: str) -> str:
-    return _address(RecordType.SITE, site_id)
+    return make_address(NAMESPACE, RecordType.SITE.value, site_id)
 
 
 def meter_address(meter_id: str) -> str:
-    return _address(RecordType.METER, meter_id)
+    return make_address(NAMESPACE, RecordType.METER.value, meter_id)
 
 
 def meter_head_address(meter_id: str) -> str:
-    return _address(RecordType.METER_HEAD, meter_id)
+    return make_address(NAMESPACE, RecordType.METER_HEAD.value, meter_id)
 
 
 def day_rollup_address(meter_id: str, day: str) -> str:
     """`day` as "YYYY-MM-DD" (UTC)."""
-    return _address(RecordType.DAY_ROLLUP, meter_id, day)
+    return make_address(NAMESPACE, RecordType.DAY_ROLLUP.value, meter_id, day)
 
 
 def month_rollup_address(meter_id: str, month: str) -> str:
     """`month` as "YYYY-MM" (UTC)."""
-    return _address(RecordType.MONTH_ROLLUP, meter_id, month)
+    return make_address(NAMESPACE, RecordType.MONTH_ROLLUP.value, meter_id, month)
 
 
 def record_type(address: str) -> RecordType | None:
     """The type of a BlockMeter address; None for another family's or a malformed address."""
-    if len(address) != ADDRESS_LENGTH or not address.startswith(NAMESPACE):
-        return None
-    if any(c not in "0123456789abcdef" for c in address):
-        return None
+    infix = infix_of(address, NAMESPACE)
     try:
-        return RecordType(address[6:8])
+        return None if infix is None else RecordType(infix)
     except ValueError:
         return None

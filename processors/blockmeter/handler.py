@@ -1,33 +1,19 @@
-"""BlockMeterHandler: decode the payload, pick the action, apply it, write the result."""
+"""BlockMeterHandler: the kit's handler skeleton with BlockMeter's payload and actions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sawtooth_sdk.processor.handler import TransactionHandler
+from smartblocks.processors.kit.handler import FamilyHandler
 
 from . import addressing, payload
 from .actions import ACTIONS
-from .state import BlockMeterState
 
 
-class BlockMeterHandler(TransactionHandler):
-    @property
-    def family_name(self) -> str:
-        return addressing.FAMILY_NAME
+class BlockMeterHandler(FamilyHandler):
+    family = addressing.FAMILY_NAME
+    versions = (addressing.FAMILY_VERSION,)
+    actions = ACTIONS
 
-    @property
-    def family_versions(self) -> list[str]:
-        return [addressing.FAMILY_VERSION]
-
-    @property
-    def namespaces(self) -> list[str]:
-        return [addressing.NAMESPACE]
-
-    def apply(self, transaction: Any, context: Any) -> None:
-        """`transaction` is a TpProcessRequest (header: TransactionHeader, payload: bytes)."""
-        header = transaction.header
-        action, body = payload.decode(transaction.payload)
-        state = BlockMeterState(context, header.inputs, header.outputs)
-        ACTIONS[action](body, header.signer_public_key, state)
-        state.flush()
+    def decode(self, data: bytes) -> tuple[int, Any]:
+        return payload.decode(data)

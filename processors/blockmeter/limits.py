@@ -5,6 +5,9 @@ They bound the work and the state one transaction can cause, so a validator's ap
 block's size stay predictable whatever a client sends.
 """
 
+from smartblocks.processors.kit.arithmetic import INT64_MAX, INT64_MIN
+from smartblocks.processors.kit.payload import MAX_ID_LENGTH, MAX_TEXT_LENGTH
+
 MAX_PAYLOAD_BYTES = 256 * 1024
 # 10,000 values: an hour of 1 s data with room to spare, or 104 days of 15 min data.
 MAX_VALUES = 10_000
@@ -14,9 +17,19 @@ MAX_INTERVAL_S = 86_400
 MAX_WINDOW_S = 62 * 86_400
 # 9999-12-31T23:59:59Z: every window must end by then, so every date has four digits.
 MAX_TIMESTAMP = 253_402_300_799
-MAX_ID_LENGTH = 64
-MAX_TEXT_LENGTH = 256
 MAX_AUTHORITIES = 32
 MAX_DEVICE_KEYS = 16
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
+
+__all__ = [
+    "INT64_MAX",
+    "INT64_MIN",
+    "MAX_AUTHORITIES",
+    "MAX_DEVICE_KEYS",
+    "MAX_ID_LENGTH",
+    "MAX_INTERVAL_S",
+    "MAX_PAYLOAD_BYTES",
+    "MAX_TEXT_LENGTH",
+    "MAX_TIMESTAMP",
+    "MAX_VALUES",
+    "MAX_WINDOW_S",
+]

@@ -12,98 +12,43 @@ from typing import Any
 
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
-from smartblocks.protos.blockmeter_pb2 import BlockMeterPayload, ReadingMode
+from smartblocks.processors.kit import payload as kit
+from smartblocks.processors.kit.payload import check_id, check_public_key, check_text
+from smartblocks.protos.blockmeter_pb2 import (
+    BindKey,
+    BlockMeterPayload,
+    CreateSite,
+    ReadingMode,
+    RecordReadings,
+    RegisterMeter,
+    RetireMeter,
+    RevokeKey,
+    SetAuthorities,
+)
 
 from . import limits, units
 from .periods import window_end
 
 Action = BlockMeterPayload.Action
 
-# Action -> the oneof field that must carry its body.
-BODY_FIELDS: dict[int, str] = {
-    Action.SET_AUTHORITIES: "set_authorities",
-    Action.CREATE_SITE: "create_site",
-    Action.REGISTER_METER: "register_meter",
-    Action.BIND_KEY: "bind_key",
-    Action.REVOKE_KEY: "revoke_key",
-    Action.RETIRE_METER: "retire_meter",
-    Action.RECORD_READINGS: "record_readings",
-}
-
-# The characters of site and meter ids (the edge agent checks its config with them too).
-ID_CHARACTERS = "[A-Za-z0-9._:-]"
-_ID = re.compile(ID_CHARACTERS + "+")
-_PUBLIC_KEY = re.compile(r"0[23][0-9a-f]{64}")
-# An IANA zone name shape ("Europe/Berlin", "UTC", "Etc/GMT+1"); never looked up: see periods.py.
+# An IANA zone name shape ("Europe/Berlin", "UTC", "Etc/GMT+1"); never looked up: rollups are UTC.
 _TIMEZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
 
 
 def action_name(action: int) -> str:
-    return Action.Name(action).lower().replace("_", " ")
+    return kit.action_name(BlockMeterPayload, action)
 
 
 def decode(data: bytes) -> tuple[int, Any]:
     """The action and its checked body message."""
-    if len(data) > limits.MAX_PAYLOAD_BYTES:
-        raise InvalidTransaction(
-            f"payload is {len(data)} bytes; the limit is {limits.MAX_PAYLOAD_BYTES}"
-        )
-    envelope = BlockMeterPayload()
-    try:
-        envelope.ParseFromString(data)
-    # The pure-Python decoder raises DecodeError, but also other errors on some malformed input.
-    except Exception as exc:
-        raise InvalidTransaction(f"payload is not a BlockMeterPayload: {exc}") from None
-    action = envelope.action
-    field = BODY_FIELDS.get(action)
-    if field is None:
-        raise InvalidTransaction(f"unknown action {action}")
-    carried = envelope.WhichOneof("body")
-    if carried != field:
-        raise InvalidTransaction(
-            f"action {action_name(action)} needs body {field}, payload carries {carried}"
-        )
-    body = getattr(envelope, field)
-    CHECKS[action](body)
-    return action, body
-
-
-# ---------------------------------------------------------------------------------------------
-# Field checks
-
-
-def check_id(what: str, value: str) -> None:
-    if not value:
-        raise InvalidTransaction(f"{what} is empty")
-    if len(value) > limits.MAX_ID_LENGTH or not _ID.fullmatch(value):
-        raise InvalidTransaction(
-            f"{what} {value[:80]!r} is not 1..{limits.MAX_ID_LENGTH} characters of "
-            "A-Z a-z 0-9 . _ : -"
-        )
-
-
-def check_public_key(what: str, value: str) -> None:
-    if not _PUBLIC_KEY.fullmatch(value):
-        raise InvalidTransaction(
-            f"{what} {value[:80]!r} is not a compressed secp256k1 public key (66 lowercase hex)"
-        )
-
-
-def check_text(what: str, value: str, *, required: bool = False) -> None:
-    if required and not value.strip():
-        raise InvalidTransaction(f"{what} is empty")
-    if len(value) > limits.MAX_TEXT_LENGTH:
-        raise InvalidTransaction(
-            f"{what} is {len(value)} characters; the limit is {limits.MAX_TEXT_LENGTH}"
-        )
+    return kit.decode_envelope(data, BlockMeterPayload, CHECKS, max_bytes=limits.MAX_PAYLOAD_BYTES)
 
 
 def check_interval(what: str, value: int) -> None:
-    if not 1 <= value <= limits.MAX_INTERVAL_S:
-        raise InvalidTransaction(f"{what} {value} s is not within 1..{limits.MAX_INTERVAL_S} s")
+    kit.check_range(what, value, 1, limits.MAX_INTERVAL_S, "s")
 
 
-def check_set_authorities(body: Any) -> None:
+def check_set_authorities(body: SetAuthorities) -> None:
     keys = list(body.public_keys)
     if not keys:
         raise InvalidTransaction("set authorities: the list of authority keys is empty")
@@ -117,7 +62,7 @@ def check_set_authorities(body: Any) -> None:
         raise InvalidTransaction("set authorities: a key is listed twice")
 
 
-def check_create_site(body: Any) -> None:
+def check_create_site(body: CreateSite) -> None:
     check_id("site id", body.site_id)
     check_public_key(f"site {body.site_id}: owner key", body.owner_public_key)
     check_text(f"site {body.site_id}: name", body.name, required=True)
@@ -129,7 +74,7 @@ def check_create_site(body: Any) -> None:
         )
 
 
-def check_register_meter(body: Any) -> None:
+def check_register_meter(body: RegisterMeter) -> None:
     meter = f"meter {body.meter_id}"
     check_id("meter id", body.meter_id)
     check_id(f"{meter}: site id", body.site_id)
@@ -179,16 +124,16 @@ def check_register_meter(body: Any) -> None:
         raise InvalidTransaction(f"{meter}: unknown reading mode {body.mode}")
 
 
-def check_key_change(body: Any) -> None:
+def check_key_change(body: BindKey | RevokeKey) -> None:
     check_id("meter id", body.meter_id)
     check_public_key(f"meter {body.meter_id}: device key", body.public_key)
 
 
-def check_retire_meter(body: Any) -> None:
+def check_retire_meter(body: RetireMeter) -> None:
     check_id("meter id", body.meter_id)
 
 
-def check_record_readings(body: Any) -> None:
+def check_record_readings(body: RecordReadings) -> None:
     meter = f"meter {body.meter_id}"
     check_id("meter id", body.meter_id)
     check_interval(f"{meter}: interval", body.interval_s)
@@ -219,12 +164,12 @@ def check_record_readings(body: Any) -> None:
         raise InvalidTransaction(f"{meter}: window ends at {end}, after 9999-12-31")
 
 
-CHECKS: dict[int, Callable[[Any], None]] = {
-    Action.SET_AUTHORITIES: check_set_authorities,
-    Action.CREATE_SITE: check_create_site,
-    Action.REGISTER_METER: check_register_meter,
-    Action.BIND_KEY: check_key_change,
-    Action.REVOKE_KEY: check_key_change,
-    Action.RETIRE_METER: check_retire_meter,
-    Action.RECORD_READINGS: check_record_readings,
+CHECKS: dict[int, tuple[str, Callable[[Any], None]]] = {
+    Action.SET_AUTHORITIES: ("set_authorities", check_set_authorities),
+    Action.CREATE_SITE: ("create_site", check_create_site),
+    Action.REGISTER_METER: ("register_meter", check_register_meter),
+    Action.BIND_KEY: ("bind_key", check_key_change),
+    Action.REVOKE_KEY: ("revoke_key", check_key_change),
+    Action.RETIRE_METER: ("retire_meter", check_retire_meter),
+    Action.RECORD_READINGS: ("record_readings", check_record_readings),
 }

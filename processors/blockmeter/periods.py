@@ -1,35 +1,12 @@
-"""UTC days and months of reading windows, and timestamps as text for messages.
+"""The UTC days and months a reading window touches (calendar periods: kit/periods.py).
 
-Rollup periods are UTC days and months, never the site's local time: zoneinfo/tzdata versions
-differ between validators, and a rule that read them could make two validators disagree. Local
-days for sites at whole-hour offsets are composed from the hourly sums of the UTC day rollups;
-the site's timezone is for display only. Everything here is integer arithmetic on Unix seconds.
+Rollup periods are UTC days and months, never the site's local time (see kit/periods.py); local
+days for sites at whole-hour offsets are composed from the hourly sums of the UTC day rollups.
 """
 
 from __future__ import annotations
 
-import datetime
-
-SECONDS_PER_HOUR = 3_600
-SECONDS_PER_DAY = 86_400
-_EPOCH = datetime.date(1970, 1, 1)
-
-
-def day_date(day_number: int) -> datetime.date:
-    """The date of a day counted from 1970-01-01."""
-    return _EPOCH + datetime.timedelta(days=day_number)
-
-
-def day_name(day_number: int) -> str:
-    return day_date(day_number).isoformat()
-
-
-def month_name(day_number: int) -> str:
-    return day_date(day_number).isoformat()[:7]
-
-
-def day_number(date: datetime.date) -> int:
-    return (date - _EPOCH).days
+from smartblocks.processors.kit.periods import SECONDS_PER_DAY, day_name
 
 
 def window_end(window_start: int, interval_s: int, count: int) -> int:
@@ -52,11 +29,3 @@ def window_periods(window_start: int, interval_s: int, count: int) -> tuple[list
     days = [day_name(d) for d in window_days(window_start, interval_s, count)]
     months = sorted({d[:7] for d in days})
     return days, months
-
-
-def iso(timestamp: int) -> str:
-    """Unix seconds as "2026-03-01T12:15Z" (seconds shown only when not zero)."""
-    moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=timestamp)
-    if moment.second:
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return moment.strftime("%Y-%m-%dT%H:%MZ")

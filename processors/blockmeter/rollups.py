@@ -14,10 +14,15 @@ from dataclasses import dataclass
 
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
+from smartblocks.processors.kit.periods import (
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    day_date,
+    month_name,
+)
 from smartblocks.protos.blockmeter_pb2 import Bucket, Rollup
 
 from . import limits
-from .periods import SECONDS_PER_DAY, SECONDS_PER_HOUR, day_date, month_name
 
 
 @dataclass

@@ -9,11 +9,7 @@ from collections.abc import Sequence
 
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
-from .periods import SECONDS_PER_HOUR, iso
-
-
-def short_key(public_key: str) -> str:
-    return public_key[:10] + ".."
+from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
 
 
 def gap_before(meter_id: str, recorded_until: int | None, window_start: int) -> int:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.ledger.keys import Signer
-from smartblocks.ledger.transactions import make_transaction
+from smartblocks.processors.kit.builder import Builder, enum_value
 from smartblocks.protos.blockmeter_pb2 import (
     BindKey,
     BlockMeterPayload,
@@ -34,32 +34,8 @@ from .periods import window_end, window_periods
 Action = BlockMeterPayload.Action
 
 
-def _transaction(
-    signer: Signer,
-    payload: BlockMeterPayload,
-    inputs: Sequence[str],
-    outputs: Sequence[str],
-    *,
-    nonce: str | None = None,
-    batcher_public_key: str | None = None,
-) -> Transaction:
-    return make_transaction(
-        signer,
-        addr.FAMILY_NAME,
-        addr.FAMILY_VERSION,
-        payload.SerializeToString(),
-        inputs,
-        outputs,
-        nonce=nonce,
-        batcher_public_key=batcher_public_key,
-    )
-
-
-def _enum_value(enum_type: object, value: int | str) -> int:
-    """An enum given by number or by name (case-insensitive, "-" for "_")."""
-    if isinstance(value, int):
-        return value
-    return enum_type.Value(value.upper().replace("-", "_"))  # type: ignore[attr-defined]
+BUILDER = Builder(addr.FAMILY_NAME, addr.FAMILY_VERSION)
+_transaction = BUILDER.transaction
 
 
 def set_authorities(
@@ -129,9 +105,9 @@ def register_meter(
         register_meter=RegisterMeter(
             meter_id=meter_id,
             site_id=site_id,
-            kind=_enum_value(MeterKind, kind),  # type: ignore[arg-type]
-            unit=_enum_value(Unit, unit),  # type: ignore[arg-type]
-            mode=_enum_value(ReadingMode, mode),  # type: ignore[arg-type]
+            kind=enum_value(MeterKind, kind),
+            unit=enum_value(Unit, unit),
+            mode=enum_value(ReadingMode, mode),
             rollover=rollover,
             initial_register=initial_register,
             nominal_interval_s=nominal_interval_s,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
+from smartblocks.processors.kit.addressing import make_address, namespace
 
 FAMILY_NAME = "kv"
 FAMILY_VERSION = "1.0"
-NAMESPACE = hashlib.sha512(FAMILY_NAME.encode()).hexdigest()[:6]
+NAMESPACE = namespace(FAMILY_NAME)
 VALUE_TYPE = "00"
 
 
 def value_address(name: str) -> str:
-    return NAMESPACE + VALUE_TYPE + hashlib.sha512(name.encode()).hexdigest()[:62]
+    return make_address(NAMESPACE, VALUE_TYPE, name)

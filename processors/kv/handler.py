@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import cbor2
-from sawtooth_sdk.processor.context import Context
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
-from sawtooth_sdk.processor.handler import TransactionHandler
-from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest
 
-from .addressing import FAMILY_NAME, FAMILY_VERSION, NAMESPACE, value_address
-from .payload import MAX_VALUE, KvPayload, PayloadError, decode
+from smartblocks.processors.kit.handler import FamilyHandler
+from smartblocks.processors.kit.store import RecordStore
 
-
-def _read(context: Context, address: str) -> int | None:
-    entries = context.get_state([address])
-    if not entries or not entries[0].data:
-        return None
-    return int(cbor2.loads(entries[0].data))
+from . import records
+from .addressing import FAMILY_NAME, FAMILY_VERSION
+from .payload import MAX_VALUE, KvPayload, PayloadError
+from .payload import decode as decode_payload
 
 
-def _set(payload: KvPayload, current: int | None) -> int:
-    return payload.value
+def _set(payload: KvPayload, signer: str, store: RecordStore) -> None:
+    store.put(records.value(payload.name), payload.value)
 
 
-def _inc(payload: KvPayload, current: int | None) -> int:
+def _inc(payload: KvPayload, signer: str, store: RecordStore) -> None:
+    current = store.get(records.value(payload.name))
     if current is None:
         raise InvalidTransaction(f"kv inc: no value named {payload.name!r} to increment")
     total = current + payload.value
@@ -31,30 +26,17 @@ def _inc(payload: KvPayload, current: int | None) -> int:
         raise InvalidTransaction(
             f"kv inc: {payload.name!r} would become {total}, above the maximum {MAX_VALUE}"
         )
-    return total
+    store.put(records.value(payload.name), total)
 
 
-ACTIONS = {"set": _set, "inc": _inc}
+class KvHandler(FamilyHandler):
+    family = FAMILY_NAME
+    versions = (FAMILY_VERSION,)
+    actions = {"set": _set, "inc": _inc}
 
-
-class KvHandler(TransactionHandler):
-    @property
-    def family_name(self) -> str:
-        return FAMILY_NAME
-
-    @property
-    def family_versions(self) -> list[str]:
-        return [FAMILY_VERSION]
-
-    @property
-    def namespaces(self) -> list[str]:
-        return [NAMESPACE]
-
-    def apply(self, transaction: TpProcessRequest, context: Context) -> None:
+    def decode(self, data: bytes) -> tuple[str, KvPayload]:
         try:
-            payload = decode(transaction.payload)
+            payload = decode_payload(data)
         except PayloadError as exc:
             raise InvalidTransaction(f"kv: {exc}") from None
-        address = value_address(payload.name)
-        new_value = ACTIONS[payload.verb](payload, _read(context, address))
-        context.set_state({address: cbor2.dumps(new_value)})
+        return payload.verb, payload

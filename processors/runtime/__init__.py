@@ -4,15 +4,15 @@
 `sawtooth_sdk.processor.handler.TransactionHandler`; see docs/processor-runtime.md.
 """
 
+from smartblocks.ledger.backoff import Backoff
 from smartblocks.processors.runtime.errors import (
     ConnectionLost,
     RegistrationRefused,
     StateCallTimeout,
-    ValidatorUnavailable,
+    ValidatorCallFailed,
 )
 from smartblocks.processors.runtime.runtime import (
     DEFAULT_MAX_OCCUPANCY,
-    Backoff,
     ProcessorRuntime,
     Timeouts,
 )
@@ -25,5 +25,5 @@ __all__ = [
     "RegistrationRefused",
     "StateCallTimeout",
     "Timeouts",
-    "ValidatorUnavailable",
+    "ValidatorCallFailed",
 ]

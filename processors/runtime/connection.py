@@ -16,7 +16,6 @@ import contextlib
 import itertools
 import logging
 import os
-import re
 from collections.abc import Callable
 
 import zmq
@@ -27,8 +26,6 @@ from smartblocks.processors.runtime.errors import ConnectionLost
 
 LOG = logging.getLogger(__name__)
 
-ENDPOINT = re.compile(r"tcp://(?P<host>[^\s:/]+|\[[0-9A-Fa-f:.]+\]):(?P<port>\d{1,5})")
-
 # libzmq's own heartbeat notices a validator that vanished without closing TCP (a cable pulled,
 # a VM frozen): without it such a connection would look alive forever.
 HEARTBEAT_INTERVAL_MS = 5_000
@@ -38,19 +35,6 @@ _MONITORED = zmq.EVENT_CONNECTED | zmq.EVENT_CONNECT_RETRIED | zmq.EVENT_DISCONN
 _Outgoing = tuple[str, bytes, "concurrent.futures.Future[Message] | None"]
 _ids = itertools.count(1)
 _id_prefix = os.urandom(4).hex()
-
-
-def check_endpoint(endpoint: str) -> str:
-    """The endpoint unchanged if it reads tcp://HOST:PORT, else ValueError saying why."""
-    match = ENDPOINT.fullmatch(endpoint)
-    if not match:
-        raise ValueError(
-            f"validator endpoint {endpoint!r} is not of the form tcp://HOST:PORT "
-            "(e.g. tcp://127.0.0.1:4004)"
-        )
-    if not 1 <= int(match["port"]) <= 65535:
-        raise ValueError(f"validator endpoint {endpoint!r}: port must be 1..65535")
-    return endpoint
 
 
 def new_correlation_id() -> str:

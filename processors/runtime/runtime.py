@@ -13,7 +13,7 @@ import functools
 import logging
 import signal
 import threading
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 
 import zmq
@@ -28,7 +28,9 @@ from sawtooth_sdk.protobuf.processor_pb2 import (
 )
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from smartblocks.processors.runtime.connection import Connection, check_endpoint
+from smartblocks.ledger.backoff import Backoff
+from smartblocks.ledger.endpoints import check_component_url
+from smartblocks.processors.runtime.connection import Connection
 from smartblocks.processors.runtime.errors import ConnectionLost, RegistrationRefused
 from smartblocks.processors.runtime.handlers import PROTOCOL_VERSION, HandlerTable
 from smartblocks.processors.runtime.outcome import process
@@ -40,20 +42,6 @@ LOG = logging.getLogger(__name__)
 # The validator's own default when a processor sends max_occupancy 0.
 DEFAULT_MAX_OCCUPANCY = 10
 PING_RESPONSE = PingResponse().SerializeToString()
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Waits between connection attempts: doubling from `first`, never above `cap` seconds."""
-
-    first: float = 0.5
-    cap: float = 30.0
-
-    def delays(self) -> Iterator[float]:
-        delay = self.first
-        while True:
-            yield delay
-            delay = min(delay * 2, self.cap)
 
 
 @dataclass(frozen=True)
@@ -81,10 +69,11 @@ class ProcessorRuntime:
     ) -> None:
         if max_occupancy < 1:
             raise ValueError(f"max occupancy must be at least 1, not {max_occupancy}")
-        self.endpoint = check_endpoint(endpoint)
+        self.endpoint = check_component_url(endpoint)
         self.handlers = HandlerTable(handlers)
         self.max_occupancy = max_occupancy
-        self.backoff = backoff or Backoff()
+        # Waits between connection attempts: doubling from 0.5 s, never above 30 s.
+        self.backoff = backoff or Backoff(0.5, 30.0)
         self.timeouts = timeouts or Timeouts()
         self.registered = threading.Event()  # set while registered, for callers who must wait
         self._stop_requested = threading.Event()
@@ -115,13 +104,13 @@ class ProcessorRuntime:
         # Each (family, version) registration may hold max_occupancy requests at the validator.
         self._pool = WorkerPool(self.max_occupancy * len(self.handlers))
         try:
-            delays = self.backoff.delays()
+            self.backoff.reset()
             while not self._stopping.is_set():
                 if await self._one_session(context):
-                    delays = self.backoff.delays()
+                    self.backoff.reset()
                 if self._stopping.is_set():
                     break
-                delay = next(delays)
+                delay = self.backoff.next()
                 LOG.warning("reconnecting to %s in %g s", self.endpoint, delay)
                 await self._wait(timeout=delay)
         finally:

@@ -16,7 +16,7 @@ from smartblocks.processors.runtime.connection import Connection
 from smartblocks.processors.runtime.errors import (
     ConnectionLost,
     StateCallTimeout,
-    ValidatorUnavailable,
+    ValidatorCallFailed,
 )
 
 
@@ -26,7 +26,7 @@ class RequestStream:
     def __init__(self, connection: Connection, timeout: float) -> None:
         self.connection = connection
         self.timeout = timeout
-        self.fault: ValidatorUnavailable | None = None
+        self.fault: ValidatorCallFailed | None = None
 
     def send(self, message_type: int, content: bytes) -> PendingReply:
         correlation_id, future = self.connection.request(message_type, content)
@@ -55,7 +55,7 @@ class PendingReply:
         except concurrent.futures.TimeoutError:
             self._stream.connection.forget(self.correlation_id)
             name = Message.MessageType.Name(self.message_type)
-            fault: ValidatorUnavailable = StateCallTimeout(
+            fault: ValidatorCallFailed = StateCallTimeout(
                 f"the validator did not answer {name} within {limit:g} s"
             )
         except ConnectionLost as lost:

@@ -46,6 +46,10 @@ class FakeLedger:
     # Like a Sawtooth 1.2 validator (its completer's batch cache): a batch id seen before is
     # dropped on POST, so an INVALID batch resent under the same id stays INVALID.
     drop_seen_batches: bool = False
+    # Like a Sawtooth 1.2 validator (its candidate block): a batch holding a transaction already
+    # on the chain is dropped without a status of its own: it stays PENDING. (Else, like the
+    # devnet: INVALID, "transaction ... is already in block 1".)
+    drop_replayed_transactions: bool = False
     seen_batches: list[str] = field(default_factory=list)
     txn_ids_posted: list[list[str]] = field(default_factory=list)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -54,6 +58,7 @@ class FakeLedger:
     committed_txns: set[str] = field(default_factory=set)
     heads: dict[str, int] = field(default_factory=dict)
     posts: int = 0
+    transaction_gets: int = 0
     batches_received: int = 0
     url: str = ""
 
@@ -71,6 +76,10 @@ class FakeLedger:
             batch = self.queue.pop(0)
             records, failure = [], None
             heads = dict(self.heads)
+            if self.drop_replayed_transactions and any(
+                t.header_signature in self.committed_txns for t in batch.transactions
+            ):
+                continue  # PENDING for good
             for txn in batch.transactions:
                 body = BlockMeterPayload.FromString(txn.payload).record_readings
                 message = None
@@ -158,6 +167,17 @@ class FakeLedger:
         data = [self.statuses.get(i, {"id": i, **unknown}) for i in ids]
         return web.json_response({"data": data, "link": str(request.url)})
 
+    async def transaction(self, request: web.Request) -> web.Response:
+        """GET /transactions/{id}: found when committed (only the id is filled in)."""
+        self.transaction_gets += 1
+        if (fault := self._fault(request)) is not None:
+            return fault
+        txn_id = request.match_info["transaction_id"]
+        if txn_id not in self.committed_txns:
+            error = {"code": 72, "title": "Transaction Not Found", "message": "not found"}
+            return web.json_response({"error": error}, status=404)
+        return web.json_response({"data": {"header_signature": txn_id}, "link": str(request.url)})
+
 
 @pytest.fixture
 async def fake_ledger() -> AsyncIterator[FakeLedger]:
@@ -166,6 +186,7 @@ async def fake_ledger() -> AsyncIterator[FakeLedger]:
     app.router.add_post("/batches", ledger.post_batches)
     app.router.add_get("/batch_statuses", ledger.batch_statuses)
     app.router.add_post("/batch_statuses", ledger.batch_statuses)
+    app.router.add_get("/transactions/{transaction_id}", ledger.transaction)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

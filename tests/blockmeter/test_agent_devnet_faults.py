@@ -14,7 +14,7 @@ from smartblocks.blockmeter import config
 from smartblocks.blockmeter.agent import Agent
 from smartblocks.blockmeter.cli import main
 from smartblocks.blockmeter.connectors.modbus import MAPS
-from smartblocks.blockmeter.submitter import Backoff
+from smartblocks.ledger.backoff import Backoff
 from tests.blockmeter.devnet_site import (
     Counter,
     agent_header,
@@ -31,7 +31,7 @@ from tests.blockmeter.helpers import start_device
 from tests.integration.blockmeter_fixtures import BlockMeterLedger, blockmeter
 
 __all__ = ["blockmeter"]
-FAST_BACKOFF = dict(backoff=Backoff(base=0.05, cap=0.5), status_wait=0.2)
+FAST_BACKOFF = dict(backoff=Backoff(0.05, 0.5, jitter=True), status_wait=0.2)
 
 
 async def until(check: object, what: str, timeout: float = 60) -> None:

@@ -1,5 +1,6 @@
 """The submitter against a fake Sawtooth REST API over real HTTP: every window reaches the
-ledger exactly once through 429, 503, dropped connections, failover, INVALID and lost batches."""
+ledger exactly once through 429, 503, dropped connections, failover, INVALID and lost batches;
+and against the devnet, a window the ledger already holds."""
 
 from __future__ import annotations
 
@@ -9,20 +10,24 @@ from typing import Any
 
 from smartblocks.blockmeter.metrics import Metrics
 from smartblocks.blockmeter.spool import Spool
-from smartblocks.blockmeter.submitter import Backoff, Submitter, build_record_readings
+from smartblocks.blockmeter.submitter import Submitter, build_record_readings
+from smartblocks.ledger.backoff import Backoff
 from smartblocks.ledger.keys import Signer
 from tests.blockmeter.helpers import FakeLedger, fill_windows, free_port
+from tests.integration.blockmeter_fixtures import BlockMeterLedger, blockmeter
+
+__all__ = ["blockmeter"]  # the fixture, imported for pytest
 
 
 def make_submitter(spool: Spool, signer: Signer, urls: list[str], **options: Any) -> Submitter:
     options.setdefault("max_windows_per_batch", 2)
+    options.setdefault("status_wait", 0)
     return Submitter(
         spool,
         signer,
         urls,
         metrics=Metrics(),
-        backoff=Backoff(base=0.01, cap=0.05),
-        status_wait=0,
+        backoff=Backoff(0.01, 0.05, jitter=True),
         **options,
     )
 
@@ -261,3 +266,61 @@ async def test_a_window_the_ledger_already_holds_counts_as_committed(
     assert [w.state for w in spool.windows("m-a")] == ["committed", "committed"]
     assert [r.start for r in fake_ledger.committed] == [second]
     assert not spool.windows("m-a", "invalid")
+
+
+async def test_a_window_a_sawtooth_validator_keeps_pending_is_found_on_the_chain(
+    fake_ledger: FakeLedger, spool: Spool, signer: Signer
+) -> None:
+    """A Sawtooth 1.2 validator drops a batch holding a transaction already on the chain and
+    reports it PENDING for good. Before resending it, the submitter finds that window's
+    transaction on the chain (GET /transactions/{id}): the window is committed, the other goes
+    out again in a new batch."""
+    fake_ledger.drop_replayed_transactions = True
+    first, second = fill_windows(spool, "m-a", 2)
+    (window, _) = spool.ready_windows(2)["m-a"]
+    fake_ledger.committed_txns.add(build_record_readings(signer, window).header_signature)
+    fake_ledger.heads["m-a"] = first + 300
+    submitter = make_submitter(spool, signer, [fake_ledger.url], resend_pending_after=0)
+    await drive(submitter, nothing_pending(spool))
+    assert [w.state for w in spool.windows("m-a")] == ["committed", "committed"]
+    assert [r.start for r in fake_ledger.committed] == [second]
+    assert not spool.windows("m-a", "invalid")
+    first_batch, second_batch = fake_ledger.seen_batches
+    assert first_batch != second_batch
+    assert fake_ledger.statuses[first_batch]["status"] == "PENDING"  # never anything else
+
+
+async def test_a_rejected_window_not_on_the_chain_stays_quarantined(
+    fake_ledger: FakeLedger, spool: Spool, signer: Signer
+) -> None:
+    """The chain check only ever marks windows committed that the chain holds."""
+    fill_windows(spool, "m-a", 1)
+    fake_ledger.judge = lambda body: "meter m-a: already in block, says a confused validator"
+    submitter = make_submitter(spool, signer, [fake_ledger.url])
+    await drive(submitter, lambda: bool(spool.windows("m-a", "invalid")))
+    assert fake_ledger.transaction_gets == 1
+    assert not fake_ledger.committed and not spool.windows("m-a", "committed")
+
+
+def test_a_window_already_on_the_devnet_counts_as_committed(
+    blockmeter: BlockMeterLedger, spool: Spool
+) -> None:
+    """The devnet answers INVALID ("transaction ... is already in block N") for a batch holding a
+    transaction on the chain. The submitter asks the REST API for the batch's transactions: the
+    one on the chain marks its window committed, the other window goes out in a new batch."""
+    meter = blockmeter.new_meter("dup", nominal_interval_s=60)
+    first, second = fill_windows(spool, meter.meter_id, 2, value=lambda ts: 1000)
+    (window, _) = spool.ready_windows(2)[meter.meter_id]
+    # The first window reached the ledger in a batch the spool does not know (e.g. sent by an
+    # earlier installation of the gateway).
+    blockmeter.submit(meter.device, build_record_readings(meter.device, window))
+    submitter = make_submitter(spool, meter.device, [blockmeter.url], status_wait=0.5)
+    asyncio.run(drive(submitter, nothing_pending(spool)))
+    assert [w.state for w in spool.windows(meter.meter_id)] == ["committed", "committed"]
+    assert not spool.windows(meter.meter_id, "invalid")
+    head = blockmeter.head(meter.meter_id)
+    assert (head.window_count, head.first_window_start, head.last_window_end) == (
+        2,
+        first,
+        second + 300,
+    )

@@ -23,8 +23,8 @@ from smartblocks.blockmeter import cli as blockmeter_cli
 from smartblocks.blockmeter import config as agent_config
 from smartblocks.clients.cli import main as smartblocks_cli
 from smartblocks.clients.portal.config import load_config as load_portal_config
+from smartblocks.ledger.endpoints import check_component_url
 from smartblocks.processors.families import FAMILIES
-from smartblocks.processors.runtime.connection import check_endpoint
 
 REPO = Path(__file__).resolve().parents[2]
 DOCKER = REPO / "docker"
@@ -233,7 +233,7 @@ def test_commands_are_console_scripts_our_clis_accept() -> None:
             pytest.fail(f"{name}: `{script}` rejects {service['command']} (see stderr)")
         assert getattr(args, "func", None), f"{name}: {service['command']} runs nothing"
         if service["command"][0] == "tp":
-            check_endpoint(args.connect)
+            check_component_url(args.connect)
 
 
 def test_mounted_configs_load_and_point_at_the_network() -> None:

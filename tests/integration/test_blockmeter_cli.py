@@ -79,7 +79,7 @@ def test_documented_flow(blockmeter: BlockMeterLedger, capsys, tmp_path) -> None
     shown = json.loads(capsys.readouterr().out)
     assert shown["meter"]["site_id"] == site
     assert shown["meter"]["device_keys"] == [load_public_key(f"{gateway}.pub")]
-    assert shown["head"]["last_window_end"] == 1772371800  # 2026-03-01T13:30Z
+    assert shown["head"]["last_window_end"] == "2026-03-01T13:30:00Z"
     assert (shown["head"]["window_count"], shown["head"]["value_count"]) == (2, 6)
     assert cli("meter", "list", "--site", site, "--json") == 0
     assert [m["meter_id"] for m in json.loads(capsys.readouterr().out)] == [meter]

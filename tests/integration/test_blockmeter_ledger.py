@@ -19,6 +19,7 @@ from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient, run
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
+from smartblocks.processors.blockmeter.events import READINGS_RECORDED
 from tests.integration.blockmeter_expect import (
     Window,
     as_tuples,
@@ -28,8 +29,6 @@ from tests.integration.blockmeter_expect import (
 from tests.integration.blockmeter_fixtures import BlockMeterLedger, MeterSetup, blockmeter
 
 __all__ = ["blockmeter"]  # the fixture, imported for pytest
-
-READINGS_RECORDED = "blockmeter/readings-recorded"
 
 
 def at(text: str) -> int:

@@ -4,7 +4,14 @@ import pytest
 
 from smartblocks.clients.cli.main import main
 from smartblocks.ledger.errors import KeyFileError
-from smartblocks.ledger.keys import Signer, load_public_key, load_signer, verify
+from smartblocks.ledger.keys import (
+    PUBLIC_KEY_PATTERN,
+    Signer,
+    is_public_key,
+    load_public_key,
+    load_signer,
+    verify,
+)
 
 
 def test_keygen_writes_sawtooth_format(tmp_path, capsys):
@@ -62,3 +69,17 @@ def test_missing_key_file(tmp_path):
 
 def test_random_signers_differ():
     assert Signer.generate().public_key != Signer.generate().public_key
+
+
+def test_is_public_key_is_sawtooths_compressed_form():
+    key = Signer.generate().public_key
+    assert is_public_key(key) and PUBLIC_KEY_PATTERN.fullmatch(key)
+    for text in (key.upper(), "04" + key[2:], key[:-1], key + "0", f" {key}", "", "02" + "g" * 64):
+        assert not is_public_key(text), text
+
+
+def test_a_public_key_file_must_hold_one(tmp_path):
+    path = tmp_path / "x.pub"
+    path.write_text("04" + "ab" * 32 + "\n")
+    with pytest.raises(KeyFileError, match="not a compressed secp256k1 public key"):
+        load_public_key(path)

@@ -170,6 +170,12 @@ def envelope(status: int, code: int, title: str, message: str) -> web.Response:
     return web.json_response(body, status=status)
 
 
+async def test_transaction_committed_asks_the_chain(validator, client):
+    on_chain = validator.blocks[1].batches[0].transactions[0].header_signature
+    assert await client.transaction_committed(on_chain)
+    assert not await client.transaction_committed("ab" * 64)  # 404: not on the chain
+
+
 async def test_queue_full_and_validator_gone_envelopes(tiny_server):
     url = await tiny_server(envelope(429, 31, "Unable to Accept Batches", "queue full"))
     async with RestClient(url) as client:

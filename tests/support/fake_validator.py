@@ -41,11 +41,11 @@ from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, Transacti
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from smartblocks.devnet.rest_api import start_rest_api
+from smartblocks.ledger.events import NULL_BLOCK_ID
 from smartblocks.ledger.keys import Signer, verify
 from smartblocks.ledger.transactions import make_batch, make_transaction
 
 NAMESPACE = hashlib.sha512(b"intkey").hexdigest()[:6]
-NULL_BLOCK_ID = "0000000000000000"
 BatchStatus = client_batch_submit_pb2.ClientBatchStatus
 _ID = re.compile(r"[0-9a-f]{128}")
 _ADDRESS = re.compile(r"(?:[0-9a-f]{2}){0,35}")

@@ -6,10 +6,15 @@ import asyncio
 import dataclasses
 import threading
 
-from smartblocks.processors.runtime import Backoff, ProcessorRuntime, Timeouts
+from smartblocks.ledger.backoff import Backoff
+from smartblocks.processors.runtime import ProcessorRuntime, Timeouts
 
-QUICK_BACKOFF = Backoff(first=0.05, cap=0.2)
 QUICK_TIMEOUTS = Timeouts(connect=2.0, register=2.0, state=2.0, unregister=2.0, drain=2.0)
+
+
+def quick_backoff() -> Backoff:
+    """Reconnect waits doubling from 0.05 s to 0.2 s; one per runtime (a Backoff counts)."""
+    return Backoff(0.05, 0.2)
 
 
 def quick_timeouts(**changes: float) -> Timeouts:

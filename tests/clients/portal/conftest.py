@@ -31,10 +31,10 @@ from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, StateChangeList
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
+from smartblocks.ledger.backoff import Backoff
+from smartblocks.ledger.events import BLOCK_COMMIT, NULL_BLOCK_ID, STATE_DELTA
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.transactions import make_batch, make_transaction
-
-NULL_BLOCK_ID = "0000000000000000"
 
 
 def free_port() -> int:
@@ -57,7 +57,7 @@ class FakeBlock:
         return hashlib.sha256(self.block_id.encode()).hexdigest()
 
     def event_list(self) -> EventList:
-        commit = Event(event_type="sawtooth/block-commit")
+        commit = Event(event_type=BLOCK_COMMIT)
         for key, value in (
             ("block_id", self.block_id),
             ("block_num", str(self.block_num)),
@@ -66,7 +66,7 @@ class FakeBlock:
         ):
             commit.attributes.add(key=key, value=value)
         changes = StateChangeList()
-        delta = Event(event_type="sawtooth/state-delta")
+        delta = Event(event_type=STATE_DELTA)
         for address, value in self.state_changes:
             changes.state_changes.add(
                 address=address,
@@ -581,7 +581,7 @@ async def portal(tmp_path, chain, validator, rest_api) -> AsyncIterator[RunningP
         users=users,
     )
     service = PortalService(config)
-    service.follower._backoff_initial = 0.05
+    service.follower.backoff = Backoff(0.05, 5.0)
     running = RunningPortal(service, chain)
     await service.start()
     running.url = service.url

@@ -84,7 +84,7 @@ async def test_address_history_is_every_change_newest_first(
     record = default_registry().state(
         meter_head_address("main"), index.current_value(meter_head_address("main"))
     )
-    assert record["type"] == "meter_head" and record["decoded"]["window_count"] == "10"
+    assert record["type"] == "meter_head" and record["decoded"]["window_count"] == 10
     index.close()
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from smartblocks.clients.stack import stackfile
-from smartblocks.clients.stack.stackfile import Ports, StackFileError
+from smartblocks.clients.stack.stackfile import Ports
+from smartblocks.ledger.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -66,7 +67,7 @@ def test_defaults_without_a_file_section() -> None:
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(StackFileError, match=message):
+    with pytest.raises(ConfigError, match=message):
         stackfile.load(write(tmp_path, text))
 
 

@@ -1,12 +1,6 @@
 import calendar
 
-from smartblocks.processors.blockmeter.periods import iso, window_days, window_periods
-
-
-def test_iso_shows_seconds_only_when_needed():
-    assert iso(calendar.timegm((2026, 3, 1, 12, 15, 0))) == "2026-03-01T12:15Z"
-    assert iso(calendar.timegm((2026, 3, 1, 12, 15, 7))) == "2026-03-01T12:15:07Z"
-    assert iso(0) == "1970-01-01T00:00Z"
+from smartblocks.processors.blockmeter.periods import window_days, window_periods
 
 
 def test_window_periods_follow_each_values_start():

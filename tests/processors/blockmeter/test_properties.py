@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smartblocks.processors.blockmeter import addressing
-from smartblocks.processors.blockmeter.periods import day_name
 from smartblocks.processors.blockmeter.rules import register_deltas
+from smartblocks.processors.kit.periods import day_name
 from smartblocks.protos.blockmeter_pb2 import MeterHead, Rollup
 
 T0 = calendar.timegm((2026, 1, 30, 21, 7, 0))

@@ -8,28 +8,25 @@ import cbor2
 import pytest
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest
-from sawtooth_sdk.protobuf.state_context_pb2 import TpStateEntry
+from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 
 from smartblocks.processors.families import FAMILIES, load_handler
 from smartblocks.processors.kv.addressing import NAMESPACE, value_address
 from smartblocks.processors.kv.handler import KvHandler
 from smartblocks.processors.kv.payload import KvPayload, PayloadError, decode
-
-
-class FakeContext:
-    def __init__(self) -> None:
-        self.state: dict[str, bytes] = {}
-
-    def get_state(self, addresses: list[str]) -> list[TpStateEntry]:
-        return [TpStateEntry(address=a, data=self.state[a]) for a in addresses if a in self.state]
-
-    def set_state(self, entries: dict[str, bytes]) -> list[str]:
-        self.state.update(entries)
-        return list(entries)
+from tests.support.contexts import FakeContext
 
 
 def apply(context: FakeContext, payload: bytes) -> None:
-    KvHandler().apply(TpProcessRequest(payload=payload), context)  # type: ignore[arg-type]
+    """As the validator sends it: the transaction declares the value's address."""
+    try:
+        content = cbor2.loads(payload)
+    except Exception:
+        content = None  # garbage: the handler rejects it before touching state
+    name = content.get("Name") if isinstance(content, dict) else None
+    address = value_address(name) if isinstance(name, str) else NAMESPACE
+    header = TransactionHeader(inputs=[address], outputs=[address])
+    KvHandler().apply(TpProcessRequest(header=header, payload=payload), context)
 
 
 def test_addressing() -> None:
@@ -39,7 +36,7 @@ def test_addressing() -> None:
 
 
 def test_registered_family() -> None:
-    assert FAMILIES["kv"] == "smartblocks.processors.kv.handler:KvHandler"
+    assert FAMILIES["kv"].handler is KvHandler and FAMILIES["kv"].namespace == NAMESPACE
     assert isinstance(load_handler("kv"), KvHandler)
 
 

@@ -9,7 +9,7 @@ from sawtooth_sdk.processor.handler import TransactionHandler
 
 from smartblocks.processors.runtime import ProcessorRuntime
 from tests.support.runtime_handlers import EchoHandler, OpsHandler
-from tests.support.runtime_thread import QUICK_BACKOFF, QUICK_TIMEOUTS, RuntimeThread
+from tests.support.runtime_thread import QUICK_TIMEOUTS, RuntimeThread, quick_backoff
 from tests.support.validator_stub import ValidatorStub
 
 
@@ -30,7 +30,7 @@ async def start_runtime() -> AsyncIterator[StartRuntime]:
     started: list[RuntimeThread] = []
 
     def start(endpoint: str, *handlers: TransactionHandler, **options: object) -> RuntimeThread:
-        options = {"backoff": QUICK_BACKOFF, "timeouts": QUICK_TIMEOUTS, **options}
+        options = {"backoff": quick_backoff(), "timeouts": QUICK_TIMEOUTS, **options}
         runtime = ProcessorRuntime(
             endpoint,
             list(handlers) or [OpsHandler(), EchoHandler()],

@@ -1,8 +1,8 @@
-"""The runtime's parts without sockets: backoff, endpoints, handler table, outcomes."""
+"""The runtime's parts without sockets: handler table, outcomes, streams, workers (its
+backoff and endpoint check are the shared core's: tests/ledger)."""
 
 from __future__ import annotations
 
-import itertools
 import threading
 
 import pytest
@@ -10,32 +10,12 @@ from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest, TpProcessRespo
 from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 
 from smartblocks.processors.families import load_handler
-from smartblocks.processors.runtime import Backoff, ProcessorRuntime
-from smartblocks.processors.runtime.connection import check_endpoint
+from smartblocks.processors.runtime import ProcessorRuntime
 from smartblocks.processors.runtime.errors import ConnectionLost
 from smartblocks.processors.runtime.handlers import HandlerTable
 from smartblocks.processors.runtime.outcome import process
 from smartblocks.processors.runtime.workers import WorkerPool
 from tests.support.runtime_handlers import EchoHandler, OpsHandler
-
-
-def test_backoff_doubles_up_to_its_cap():
-    assert list(itertools.islice(Backoff(0.5, 3.0).delays(), 5)) == [0.5, 1.0, 2.0, 3.0, 3.0]
-
-
-@pytest.mark.parametrize(
-    "endpoint", ["tcp://127.0.0.1:4004", "tcp://validator:4004", "tcp://[::1]:1"]
-)
-def test_endpoints_accepted(endpoint):
-    assert check_endpoint(endpoint) == endpoint
-
-
-@pytest.mark.parametrize(
-    "endpoint", ["127.0.0.1:4004", "tcp://host", "tcp://host:0", "tcp://host:70000", "http://h:1"]
-)
-def test_endpoints_refused(endpoint):
-    with pytest.raises(ValueError, match="validator endpoint"):
-        check_endpoint(endpoint)
 
 
 def test_one_family_version_cannot_have_two_handlers():
