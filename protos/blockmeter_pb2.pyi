@@ -60,7 +60,7 @@ INTERVAL: ReadingMode
 CUMULATIVE: ReadingMode
 
 class BlockMeterPayload(_message.Message):
-    __slots__ = ("action", "set_authorities", "create_site", "register_meter", "bind_key", "revoke_key", "retire_meter", "record_readings")
+    __slots__ = ("action", "set_authorities", "create_site", "register_meter", "bind_key", "revoke_key", "retire_meter", "record_readings", "update_meter")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         ACTION_UNSET: _ClassVar[BlockMeterPayload.Action]
@@ -71,6 +71,7 @@ class BlockMeterPayload(_message.Message):
         REVOKE_KEY: _ClassVar[BlockMeterPayload.Action]
         RETIRE_METER: _ClassVar[BlockMeterPayload.Action]
         RECORD_READINGS: _ClassVar[BlockMeterPayload.Action]
+        UPDATE_METER: _ClassVar[BlockMeterPayload.Action]
     ACTION_UNSET: BlockMeterPayload.Action
     SET_AUTHORITIES: BlockMeterPayload.Action
     CREATE_SITE: BlockMeterPayload.Action
@@ -79,6 +80,7 @@ class BlockMeterPayload(_message.Message):
     REVOKE_KEY: BlockMeterPayload.Action
     RETIRE_METER: BlockMeterPayload.Action
     RECORD_READINGS: BlockMeterPayload.Action
+    UPDATE_METER: BlockMeterPayload.Action
     ACTION_FIELD_NUMBER: _ClassVar[int]
     SET_AUTHORITIES_FIELD_NUMBER: _ClassVar[int]
     CREATE_SITE_FIELD_NUMBER: _ClassVar[int]
@@ -87,6 +89,7 @@ class BlockMeterPayload(_message.Message):
     REVOKE_KEY_FIELD_NUMBER: _ClassVar[int]
     RETIRE_METER_FIELD_NUMBER: _ClassVar[int]
     RECORD_READINGS_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_METER_FIELD_NUMBER: _ClassVar[int]
     action: BlockMeterPayload.Action
     set_authorities: SetAuthorities
     create_site: CreateSite
@@ -95,7 +98,8 @@ class BlockMeterPayload(_message.Message):
     revoke_key: RevokeKey
     retire_meter: RetireMeter
     record_readings: RecordReadings
-    def __init__(self, action: _Optional[_Union[BlockMeterPayload.Action, str]] = ..., set_authorities: _Optional[_Union[SetAuthorities, _Mapping]] = ..., create_site: _Optional[_Union[CreateSite, _Mapping]] = ..., register_meter: _Optional[_Union[RegisterMeter, _Mapping]] = ..., bind_key: _Optional[_Union[BindKey, _Mapping]] = ..., revoke_key: _Optional[_Union[RevokeKey, _Mapping]] = ..., retire_meter: _Optional[_Union[RetireMeter, _Mapping]] = ..., record_readings: _Optional[_Union[RecordReadings, _Mapping]] = ...) -> None: ...
+    update_meter: UpdateMeter
+    def __init__(self, action: _Optional[_Union[BlockMeterPayload.Action, str]] = ..., set_authorities: _Optional[_Union[SetAuthorities, _Mapping]] = ..., create_site: _Optional[_Union[CreateSite, _Mapping]] = ..., register_meter: _Optional[_Union[RegisterMeter, _Mapping]] = ..., bind_key: _Optional[_Union[BindKey, _Mapping]] = ..., revoke_key: _Optional[_Union[RevokeKey, _Mapping]] = ..., retire_meter: _Optional[_Union[RetireMeter, _Mapping]] = ..., record_readings: _Optional[_Union[RecordReadings, _Mapping]] = ..., update_meter: _Optional[_Union[UpdateMeter, _Mapping]] = ...) -> None: ...
 
 class SetAuthorities(_message.Message):
     __slots__ = ("public_keys",)
@@ -169,6 +173,18 @@ class RetireMeter(_message.Message):
     meter_id: str
     def __init__(self, meter_id: _Optional[str] = ...) -> None: ...
 
+class UpdateMeter(_message.Message):
+    __slots__ = ("meter_id", "plausible_min", "plausible_max", "initial_register")
+    METER_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAUSIBLE_MIN_FIELD_NUMBER: _ClassVar[int]
+    PLAUSIBLE_MAX_FIELD_NUMBER: _ClassVar[int]
+    INITIAL_REGISTER_FIELD_NUMBER: _ClassVar[int]
+    meter_id: str
+    plausible_min: int
+    plausible_max: int
+    initial_register: int
+    def __init__(self, meter_id: _Optional[str] = ..., plausible_min: _Optional[int] = ..., plausible_max: _Optional[int] = ..., initial_register: _Optional[int] = ...) -> None: ...
+
 class RecordReadings(_message.Message):
     __slots__ = ("meter_id", "window_start", "interval_s", "values", "quality", "raw_digest")
     METER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -210,7 +226,7 @@ class Site(_message.Message):
     def __init__(self, site_id: _Optional[str] = ..., owner_public_key: _Optional[str] = ..., name: _Optional[str] = ..., floor_area_m2: _Optional[int] = ..., timezone: _Optional[str] = ..., location: _Optional[str] = ..., created_by: _Optional[str] = ...) -> None: ...
 
 class Meter(_message.Message):
-    __slots__ = ("meter_id", "site_id", "kind", "unit", "mode", "rollover", "initial_register", "nominal_interval_s", "plausible_min", "plausible_max", "name", "bms_tag", "device_keys", "retired")
+    __slots__ = ("meter_id", "site_id", "kind", "unit", "mode", "rollover", "initial_register", "nominal_interval_s", "plausible_min", "plausible_max", "name", "bms_tag", "device_keys", "retired", "revision")
     METER_ID_FIELD_NUMBER: _ClassVar[int]
     SITE_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -225,6 +241,7 @@ class Meter(_message.Message):
     BMS_TAG_FIELD_NUMBER: _ClassVar[int]
     DEVICE_KEYS_FIELD_NUMBER: _ClassVar[int]
     RETIRED_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
     meter_id: str
     site_id: str
     kind: MeterKind
@@ -239,10 +256,11 @@ class Meter(_message.Message):
     bms_tag: str
     device_keys: _containers.RepeatedScalarFieldContainer[str]
     retired: bool
-    def __init__(self, meter_id: _Optional[str] = ..., site_id: _Optional[str] = ..., kind: _Optional[_Union[MeterKind, str]] = ..., unit: _Optional[_Union[Unit, str]] = ..., mode: _Optional[_Union[ReadingMode, str]] = ..., rollover: _Optional[int] = ..., initial_register: _Optional[int] = ..., nominal_interval_s: _Optional[int] = ..., plausible_min: _Optional[int] = ..., plausible_max: _Optional[int] = ..., name: _Optional[str] = ..., bms_tag: _Optional[str] = ..., device_keys: _Optional[_Iterable[str]] = ..., retired: bool = ...) -> None: ...
+    revision: int
+    def __init__(self, meter_id: _Optional[str] = ..., site_id: _Optional[str] = ..., kind: _Optional[_Union[MeterKind, str]] = ..., unit: _Optional[_Union[Unit, str]] = ..., mode: _Optional[_Union[ReadingMode, str]] = ..., rollover: _Optional[int] = ..., initial_register: _Optional[int] = ..., nominal_interval_s: _Optional[int] = ..., plausible_min: _Optional[int] = ..., plausible_max: _Optional[int] = ..., name: _Optional[str] = ..., bms_tag: _Optional[str] = ..., device_keys: _Optional[_Iterable[str]] = ..., retired: bool = ..., revision: _Optional[int] = ...) -> None: ...
 
 class MeterHead(_message.Message):
-    __slots__ = ("meter_id", "first_window_start", "last_window_end", "last_register", "window_count", "value_count", "gap_count", "gap_seconds", "flagged_count")
+    __slots__ = ("meter_id", "first_window_start", "last_window_end", "last_register", "window_count", "value_count", "gap_count", "gap_seconds", "flagged_count", "rebase_count")
     METER_ID_FIELD_NUMBER: _ClassVar[int]
     FIRST_WINDOW_START_FIELD_NUMBER: _ClassVar[int]
     LAST_WINDOW_END_FIELD_NUMBER: _ClassVar[int]
@@ -252,6 +270,7 @@ class MeterHead(_message.Message):
     GAP_COUNT_FIELD_NUMBER: _ClassVar[int]
     GAP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     FLAGGED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REBASE_COUNT_FIELD_NUMBER: _ClassVar[int]
     meter_id: str
     first_window_start: int
     last_window_end: int
@@ -261,7 +280,8 @@ class MeterHead(_message.Message):
     gap_count: int
     gap_seconds: int
     flagged_count: int
-    def __init__(self, meter_id: _Optional[str] = ..., first_window_start: _Optional[int] = ..., last_window_end: _Optional[int] = ..., last_register: _Optional[int] = ..., window_count: _Optional[int] = ..., value_count: _Optional[int] = ..., gap_count: _Optional[int] = ..., gap_seconds: _Optional[int] = ..., flagged_count: _Optional[int] = ...) -> None: ...
+    rebase_count: int
+    def __init__(self, meter_id: _Optional[str] = ..., first_window_start: _Optional[int] = ..., last_window_end: _Optional[int] = ..., last_register: _Optional[int] = ..., window_count: _Optional[int] = ..., value_count: _Optional[int] = ..., gap_count: _Optional[int] = ..., gap_seconds: _Optional[int] = ..., flagged_count: _Optional[int] = ..., rebase_count: _Optional[int] = ...) -> None: ...
 
 class Bucket(_message.Message):
     __slots__ = ("index", "sum", "count", "min", "max", "flagged_count")

@@ -69,6 +69,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_ledger_options(retire)
     retire.set_defaults(func=run_retire)
 
+    update = commands.add_parser(
+        "update",
+        help="widen a meter's plausible range, or correct its initial register (owner key)",
+        description="Bounds may only widen, so readings already accepted stay plausible; the "
+        "initial register of a CUMULATIVE meter may change only before its first reading.",
+        epilog="example: smartblocks meter update main --max 600000000 --key owner.priv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    update.add_argument("meter_id", metavar="METER")
+    update.add_argument("--min", type=int, default=None, help="new plausible minimum (lower)")
+    update.add_argument("--max", type=int, default=None, help="new plausible maximum (higher)")
+    update.add_argument("--initial-register", type=int, default=None, metavar="N")
+    add_ledger_options(update)
+    update.set_defaults(func=run_update)
+
     show = commands.add_parser("show", help="show a meter and its head")
     show.add_argument("meter_id", metavar="METER")
     show.add_argument("--json", action="store_true", help="print JSON")
@@ -182,6 +197,26 @@ def run_retire(args: argparse.Namespace) -> int:
         args, signer, [txn.retire_meter(signer, meter_id=args.meter_id, site_id=meter.site_id)]
     )
     print(f"meter {args.meter_id} retired")
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    if args.min is None and args.max is None and args.initial_register is None:
+        raise UserError("nothing to update: give --min, --max and/or --initial-register")
+    signer = signer_of(args)
+    meter = fetch_meter(args, args.meter_id)
+    transaction = txn.update_meter(
+        signer,
+        meter_id=args.meter_id,
+        site_id=meter.site_id,
+        plausible_min=meter.plausible_min if args.min is None else args.min,
+        plausible_max=meter.plausible_max if args.max is None else args.max,
+        initial_register=(
+            meter.initial_register if args.initial_register is None else args.initial_register
+        ),
+    )
+    ledger_args.submit(args, signer, [transaction])
+    print(f"meter {args.meter_id} updated")
     return 0
 
 

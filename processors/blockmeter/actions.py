@@ -9,7 +9,7 @@ from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
 from smartblocks.processors.kit.handler import Action as ActionFn
 from smartblocks.processors.kit.payload import short_key
-from smartblocks.processors.kit.periods import day_name
+from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, day_name
 from smartblocks.processors.kit.store import RecordStore, Ref
 from smartblocks.protos.blockmeter_pb2 import (
     Authorities,
@@ -26,10 +26,11 @@ from smartblocks.protos.blockmeter_pb2 import (
     Rollup,
     SetAuthorities,
     Site,
+    UpdateMeter,
 )
 
 from . import limits, records, rollups, rules, units
-from .events import READINGS_RECORDED
+from .events import METER_UPDATED, READINGS_RECORDED
 from .periods import window_end, window_periods
 
 Action = BlockMeterPayload.Action
@@ -158,6 +159,53 @@ def retire_meter(body: RetireMeter, signer: str, store: RecordStore) -> None:
     store.put(records.meter(meter.meter_id), meter)
 
 
+def update_meter(body: UpdateMeter, signer: str, store: RecordStore) -> None:
+    """Widen the plausibility bounds (readings already accepted stay plausible) and, before the
+    first reading, correct the initial register. The transaction is the audit record; the
+    meter's revision counts the updates and an event names the change."""
+    doing = f"update meter {body.meter_id}"
+    meter = owned_meter(body.meter_id, signer, store, doing)
+    if meter.retired:
+        raise InvalidTransaction(f"{doing}: meter {body.meter_id} is retired")
+    if body.plausible_min > meter.plausible_min or body.plausible_max < meter.plausible_max:
+        raise InvalidTransaction(
+            f"{doing}: bounds may only widen: {body.plausible_min}..{body.plausible_max} does "
+            f"not contain the current {meter.plausible_min}..{meter.plausible_max}"
+        )
+    if body.initial_register != meter.initial_register:
+        if meter.mode != ReadingMode.CUMULATIVE:
+            raise InvalidTransaction(f"{doing}: only a CUMULATIVE meter has an initial register")
+        if store.get(records.head(body.meter_id)) is not None:
+            raise InvalidTransaction(
+                f"{doing}: the initial register cannot change after the first reading"
+            )
+        if body.initial_register >= meter.rollover:
+            raise InvalidTransaction(
+                f"{doing}: initial register {body.initial_register} is not below the rollover "
+                f"{meter.rollover}"
+            )
+    wraps_in_one_interval = (
+        meter.rollover * SECONDS_PER_HOUR <= body.plausible_max * meter.nominal_interval_s
+    )
+    if meter.mode == ReadingMode.CUMULATIVE and wraps_in_one_interval:
+        raise InvalidTransaction(
+            f"{doing}: plausible max {body.plausible_max} would let a full rollover "
+            f"({meter.rollover}) pass within one interval"
+        )
+    meter.plausible_min, meter.plausible_max = body.plausible_min, body.plausible_max
+    meter.initial_register = body.initial_register
+    meter.revision += 1
+    store.put(records.meter(meter.meter_id), meter)
+    store.emit(
+        METER_UPDATED,
+        [
+            ("meter_id", meter.meter_id),
+            ("site_id", meter.site_id),
+            ("revision", str(meter.revision)),
+        ],
+    )
+
+
 def readings_refs(body: RecordReadings) -> list[Ref[Any]]:
     """Everything record readings reads, for one state request."""
     meter_id = body.meter_id
@@ -192,22 +240,32 @@ def record_readings(body: RecordReadings, signer: str, store: RecordStore) -> No
     low, high = meter.plausible_min, meter.plausible_max
 
     last_register = 0
+    rebased = False
     if meter.mode == ReadingMode.CUMULATIVE:
         previous = head.last_register if head else meter.initial_register
         rules.check_registers(meter_id, values, meter.rollover)
         quantities = rules.register_deltas(previous, values, meter.rollover)
-        # After a gap the first delta counted over the gap as well as its own interval.
+        # After a gap the first delta counts over the gap as well as its own interval, up to
+        # the gap credit. After a longer gap the first value sets the register anew: what the
+        # register counted over such a gap is not counted (a 56-year "gap" could otherwise
+        # carry any jump), and the slot is marked missing.
+        rebased = gap > limits.MAX_GAP_CREDIT_S
+        if rebased:
+            quantities[0] = 0
+            quality = quality or [0] * len(values)
+            quality[0] |= units.QUALITY_MISSING
+        checked = 1 if rebased else 0
         rules.check_quantities(
             meter_id,
-            start,
+            start + checked * interval,
             interval,
-            quantities,
+            quantities[checked:],
             low,
             high,
             symbol,
-            first_elapsed_s=gap + interval,
-            registers=values,
-            previous_register=previous,
+            first_elapsed_s=None if rebased else gap + interval,
+            registers=values[checked:],
+            previous_register=values[0] if rebased else previous,
         )
         last_register = values[-1]
     elif units.is_quantity(meter.unit):
@@ -240,6 +298,7 @@ def record_readings(body: RecordReadings, signer: str, store: RecordStore) -> No
     head.gap_count += 1 if gap else 0
     head.gap_seconds += gap
     head.flagged_count += flagged
+    head.rebase_count += 1 if rebased else 0
     store.put(records.head(meter_id), head)
     store.emit(
         READINGS_RECORDED,
@@ -264,4 +323,5 @@ ACTIONS: dict[int, ActionFn] = {
     Action.REVOKE_KEY: revoke_key,
     Action.RETIRE_METER: retire_meter,
     Action.RECORD_READINGS: record_readings,
+    Action.UPDATE_METER: update_meter,
 }

@@ -15,6 +15,10 @@ MAX_INTERVAL_S = 86_400
 # A window may cover at most 62 UTC days, so one transaction touches at most 63 day rollups
 # and 4 month rollups.
 MAX_WINDOW_S = 62 * 86_400
+# A register's first value after a gap may count what it measured over the gap, checked against
+# the plausibility bound over the gap, for gaps up to a week (an outage of the gateway, a
+# weekend without network). After a longer gap the value sets the register anew, uncounted.
+MAX_GAP_CREDIT_S = 7 * 86_400
 # 9999-12-31T23:59:59Z: every window must end by then, so every date has four digits.
 MAX_TIMESTAMP = 253_402_300_799
 MAX_AUTHORITIES = 32
@@ -25,6 +29,7 @@ __all__ = [
     "INT64_MIN",
     "MAX_AUTHORITIES",
     "MAX_DEVICE_KEYS",
+    "MAX_GAP_CREDIT_S",
     "MAX_ID_LENGTH",
     "MAX_INTERVAL_S",
     "MAX_PAYLOAD_BYTES",

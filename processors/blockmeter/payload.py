@@ -14,6 +14,7 @@ from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
 from smartblocks.processors.kit import payload as kit
 from smartblocks.processors.kit.payload import check_id, check_public_key, check_text
+from smartblocks.processors.kit.periods import SECONDS_PER_HOUR
 from smartblocks.protos.blockmeter_pb2 import (
     BindKey,
     BlockMeterPayload,
@@ -24,6 +25,7 @@ from smartblocks.protos.blockmeter_pb2 import (
     RetireMeter,
     RevokeKey,
     SetAuthorities,
+    UpdateMeter,
 )
 
 from . import limits, units
@@ -115,6 +117,13 @@ def check_register_meter(body: RegisterMeter) -> None:
                 f"{meter}: initial register {body.initial_register} is not below the rollover "
                 f"{body.rollover}"
             )
+        # Otherwise a register stepping backwards could pass as a plausible wrap.
+        if body.rollover * SECONDS_PER_HOUR <= body.plausible_max * body.nominal_interval_s:
+            raise InvalidTransaction(
+                f"{meter}: rollover {body.rollover} is not above the plausible max over one "
+                f"interval ({body.plausible_max} per hour x {body.nominal_interval_s} s): a "
+                "register stepping backwards would pass as a wrap"
+            )
         if body.plausible_min < 0 or body.plausible_max <= 0:
             raise InvalidTransaction(
                 f"{meter}: a register cannot run backwards: plausible min {body.plausible_min} "
@@ -122,6 +131,15 @@ def check_register_meter(body: RegisterMeter) -> None:
             )
     else:
         raise InvalidTransaction(f"{meter}: unknown reading mode {body.mode}")
+
+
+def check_update_meter(body: UpdateMeter) -> None:
+    check_id("meter id", body.meter_id)
+    if body.plausible_min > body.plausible_max:
+        raise InvalidTransaction(
+            f"meter {body.meter_id}: plausible min {body.plausible_min} exceeds plausible max "
+            f"{body.plausible_max}"
+        )
 
 
 def check_key_change(body: BindKey | RevokeKey) -> None:
@@ -172,4 +190,5 @@ CHECKS: dict[int, tuple[str, Callable[[Any], None]]] = {
     Action.REVOKE_KEY: ("revoke_key", check_key_change),
     Action.RETIRE_METER: ("retire_meter", check_retire_meter),
     Action.RECORD_READINGS: ("record_readings", check_record_readings),
+    Action.UPDATE_METER: ("update_meter", check_update_meter),
 }

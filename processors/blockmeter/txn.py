@@ -25,6 +25,7 @@ from smartblocks.protos.blockmeter_pb2 import (
     RevokeKey,
     SetAuthorities,
     Unit,
+    UpdateMeter,
 )
 
 from . import addressing as addr
@@ -180,6 +181,37 @@ def retire_meter(
         action=Action.RETIRE_METER, retire_meter=RetireMeter(meter_id=meter_id)
     )
     return _meter_change(signer, payload, meter_id, site_id, batcher_public_key)
+
+
+def update_meter(
+    signer: Signer,
+    *,
+    meter_id: str,
+    site_id: str,
+    plausible_min: int,
+    plausible_max: int,
+    initial_register: int,
+    batcher_public_key: str | None = None,
+) -> Transaction:
+    """The new bounds and initial register in full (the CLI fills them from the meter)."""
+    payload = BlockMeterPayload(
+        action=Action.UPDATE_METER,
+        update_meter=UpdateMeter(
+            meter_id=meter_id,
+            plausible_min=plausible_min,
+            plausible_max=plausible_max,
+            initial_register=initial_register,
+        ),
+    )
+    # The head is read to refuse a new initial register after the first reading.
+    meter = addr.meter_address(meter_id)
+    return _transaction(
+        signer,
+        payload,
+        [meter, addr.site_address(site_id), addr.meter_head_address(meter_id)],
+        [meter],
+        batcher_public_key=batcher_public_key,
+    )
 
 
 def readings_addresses(

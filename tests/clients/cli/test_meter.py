@@ -189,6 +189,12 @@ def test_cli_flow(cli, capsys, tmp_path):
     assert run("site", "show", "town-hall") == 0
     assert "timezone: Europe/Berlin" in capsys.readouterr().out
     assert run("meter", "revoke-key", "main", keys["gateway"][1], "--key", owner) == 0
+    assert run("meter", "update", "main", "--max", "400", "--key", owner) == 1
+    assert "bounds may only widen" in capsys.readouterr().err
+    assert run("meter", "update", "main", "--max", "600000000", "--key", owner) == 0
+    assert "meter main updated" in capsys.readouterr().out
+    assert run("meter", "show", "main", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["meter"]["plausible_max"] == 600_000_000
     assert run("meter", "retire", "main", "--key", owner) == 0
     assert run("meter", "show", "nope") == 1
     assert "meter nope does not exist" in capsys.readouterr().err

@@ -169,8 +169,13 @@ def test_only_the_site_owner_registers_meters(world):
             "initial register 100 is not below the rollover 100",
         ),
         (
-            dict(mode="CUMULATIVE", rollover=100, plausible_min=-1),
+            dict(mode="CUMULATIVE", rollover=100, plausible_min=-1, plausible_max=10),
             "a register cannot run backwards",
+        ),
+        (
+            # 400 per hour is 100 per 15 min: a whole rollover would pass as one interval.
+            dict(mode="CUMULATIVE", rollover=100, plausible_max=400),
+            "rollover 100 is not above the plausible max over one interval",
         ),
         (
             dict(kind="TEMPERATURE", unit="MILLIDEGREE_CELSIUS", mode="CUMULATIVE", rollover=9),
@@ -421,6 +426,67 @@ def test_cumulative_delta_after_a_gap_counts_the_gap_time(world):
     world.record("g-1", T0 + 900 + 4 * 3600, [5_500])
     day = read(world, addressing.day_rollup_address("g-1", "2026-03-01"), Rollup)
     assert day.sum == 6_500 and (day.gap_count, day.gap_seconds) == (1, 14_400)
+
+
+def test_a_gap_longer_than_the_credit_sets_the_register_anew(world):
+    # F2: a first window in 1970 and a real one in 2026 carried any jump through as "gap".
+    cumulative(world, initial_register=0, rollover=10**15)
+    world.record("g-1", 0, [100])
+    world.record("g-1", T0, [492_324_000_000, 492_324_001_000])
+    head = read(world, addressing.meter_head_address("g-1"), MeterHead)
+    assert head.rebase_count == 1 and head.last_register == 492_324_001_000
+    day = read(world, addressing.day_rollup_address("g-1", "2026-03-01"), Rollup)
+    # The first value only sets the register (marked missing); the next delta is counted.
+    assert (day.sum, day.count, day.flagged_count) == (1_000, 2, 1)
+
+
+def test_a_gap_within_the_credit_is_still_bounded_by_it(world):
+    cumulative(world, initial_register=0, rollover=10**9)
+    world.record("g-1", T0, [100])
+    week = 7 * 86_400
+    # 8 L/h over the week's credit plus the interval is the most the first delta may count.
+    most = 8_000 * (week + 900) // 3600
+    rejects(
+        world,
+        _readings(world, meter_id="g-1", start=T0 + 900 + week, values=[100 + most + 1]),
+        "outside the plausible",
+    )
+    world.record("g-1", T0 + 900 + week, [100 + most])
+    head = read(world, addressing.meter_head_address("g-1"), MeterHead)
+    assert head.rebase_count == 0
+
+
+def test_meter_update_only_widens_and_is_audited(world):
+    cumulative(world)
+    update = dict(meter_id="g-1", site_id="s-1", plausible_min=0, initial_register=99_000)
+    rejects(
+        world,
+        txn.update_meter(world.owner, plausible_max=7_999, **update),
+        "bounds may only widen: 0..7999 does not contain the current 0..8000",
+    )
+    rejects(
+        world,
+        txn.update_meter(world.device, plausible_max=9_000, **update),
+        "is not the owner of site s-1",
+    )
+    world.ledger.apply(txn.update_meter(world.owner, plausible_max=9_000, **update))
+    meter = read(world, addressing.meter_address("g-1"), Meter)
+    assert (meter.plausible_max, meter.revision) == (9_000, 1)
+    assert world.ledger.events[-1][0] == "blockmeter/meter-updated"
+    # The initial register may be corrected only before the first reading.
+    fixed = dict(update, initial_register=98_000)
+    world.ledger.apply(txn.update_meter(world.owner, plausible_max=9_000, **fixed))
+    world.record("g-1", T0, [98_500])
+    rejects(
+        world,
+        txn.update_meter(world.owner, plausible_max=9_000, **dict(fixed, initial_register=1)),
+        "the initial register cannot change after the first reading",
+    )
+    rejects(
+        world,
+        txn.update_meter(world.owner, plausible_max=400_000_000, **fixed),
+        "would let a full rollover (100000) pass within one interval",
+    )
 
 
 def test_rollups_accumulate_over_windows(world):
