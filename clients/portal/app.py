@@ -1,13 +1,18 @@
 """The portal's HTTP side: login, the JSON API, live events and the static front-end.
 
 Every /api route except /api/login needs a session cookie; /api/admin/* needs the admin role.
-The pages are static files (no build step) that call the JSON API; docs/portal.md lists it.
+A state-changing request (any method but GET, HEAD and OPTIONS) from a browser must come from the
+portal's own origin. The pages are static files (no build step) that call the JSON API;
+docs/portal.md lists it, with the login throttling policy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import ipaddress
 import json
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +20,16 @@ from typing import Any
 
 from aiohttp import web
 
-from .auth import LoginLimiter, Session, SessionStore, verify_password
-from .config import PortalConfig
+from .auth import (
+    MAX_NAME,
+    MAX_PASSWORD,
+    LoginThrottle,
+    PasswordVerifier,
+    Session,
+    SessionStore,
+    VerifierBusy,
+)
+from .config import PortalConfig, parse_origin
 from .decoders import FamilyRegistry
 from .index import ChainIndex
 from .live import LiveHub
@@ -25,6 +38,10 @@ from .meters import MeterData, dashboard, last_day, series
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "sb_session"
 MAX_PAGE = 200
+MAX_BODY = 16 * 1024  # bytes of a request body; the API's only bodies are login's two strings
+INT64_MAX = 2**63 - 1  # SQLite's integers
+# The ledger's days: BlockMeter readings start at or after 1970 and end by 9999-12-31.
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(9999, 12, 31)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -39,7 +56,8 @@ class Portal:
     hub: LiveHub
     meters: MeterData | None = None
     sessions: SessionStore = field(default_factory=SessionStore)
-    login_limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    verifier: PasswordVerifier = field(default_factory=PasswordVerifier)
     status: Callable[[], dict[str, Any]] = lambda: {}
 
 
@@ -49,7 +67,10 @@ SESSION_KEY = web.RequestKey("session", Session)
 
 def make_app(portal: Portal) -> web.Application:
     portal.sessions.ttl_s = portal.config.session_hours * 3600
-    app = web.Application(middlewares=[_security_headers, _errors, _authorise])
+    app = web.Application(
+        middlewares=[_security_headers, _errors, _same_origin, _authorise],
+        client_max_size=MAX_BODY,
+    )
     app[PORTAL_KEY] = portal
     r = app.router
     r.add_post("/api/login", login)
@@ -72,11 +93,16 @@ def make_app(portal: Portal) -> web.Application:
     r.add_get("/", index_page)
     r.add_static("/static", STATIC)
     app.on_shutdown.append(_close_streams)
+    app.on_cleanup.append(_close_verifier)
     return app
 
 
 async def _close_streams(app: web.Application) -> None:
     app[PORTAL_KEY].hub.close()
+
+
+async def _close_verifier(app: web.Application) -> None:
+    app[PORTAL_KEY].verifier.close()
 
 
 def _portal(request: web.Request) -> Portal:
@@ -112,11 +138,84 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except web.HTTPException as exc:
+        if request.path.startswith("/api/") and exc.status == 413:
+            return _error(413, f"request bodies are at most {MAX_BODY} bytes")
         if request.path.startswith("/api/") and exc.status >= 400:
             return _error(exc.status, exc.reason)
         raise
     except ValueError as exc:
         return _error(400, str(exc))
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@web.middleware
+async def _same_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuse state-changing requests that a browser sent from another site (CSRF).
+
+    Browsers name the page's origin in `Origin` on every POST; it must be one of the configured
+    `origins`, or else the portal's own (the Host header, http, or https too with secure
+    cookies). Without `Origin`, a `Sec-Fetch-Site` other than same-origin or none is refused.
+    Clients that send neither (curl, scripts) are not browsers acting for a victim.
+    """
+    if request.method in SAFE_METHODS:
+        return await handler(request)
+    origin = request.headers.get("Origin")
+    if origin is None:
+        site = request.headers.get("Sec-Fetch-Site")
+        if site not in (None, "same-origin", "none"):
+            return _error(403, f"cross-site request refused (Sec-Fetch-Site: {site[:32]})")
+    elif not _own_origin(request, origin):
+        return _error(403, f"requests from origin {origin[:100]!r} are refused")
+    return await handler(request)
+
+
+def _own_origin(request: web.Request, origin: str) -> bool:
+    try:
+        origin = parse_origin(origin)
+    except ValueError:
+        return False  # "null" (sandboxed or opaque) and anything malformed
+    config = _portal(request).config
+    if config.origins:
+        return origin in config.origins
+    schemes = {request.scheme, "https"} if config.secure_cookies else {request.scheme}
+    own = set()
+    for scheme in schemes:
+        with contextlib.suppress(ValueError):  # a Host header no browser would send
+            own.add(parse_origin(f"{scheme}://{request.host}"))
+    return origin in own
+
+
+def client_address(request: web.Request) -> str:
+    """Who is asking, for throttling: the peer's IP address, or the last address in
+    X-Forwarded-For that is not a trusted proxy's when the peer is one. IPv6 clients count by
+    their /64 network, since one host usually holds the whole of it."""
+    trusted = [ipaddress.ip_network(n) for n in _portal(request).config.trusted_proxies]
+    address = _ip(request.remote)
+    if address is not None and trusted:
+        hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
+        for hop in reversed([h.strip() for h in hops if h.strip()]):
+            if not any(address in net for net in trusted):
+                break
+            forwarded = _ip(hop)
+            if forwarded is None:
+                break  # a garbled header: count the request against the proxy
+            address = forwarded
+    if address is None:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address((text or "").split("%")[0])
+    except ValueError:
+        return None
 
 
 @web.middleware
@@ -136,21 +235,39 @@ async def _authorise(request: web.Request, handler: Handler) -> web.StreamRespon
 
 
 async def login(request: web.Request) -> web.Response:
+    """Check a password: throttled per client (LoginThrottle), hashed off the event loop with
+    bounded concurrency (PasswordVerifier); docs/portal.md has the policy."""
     portal = _portal(request)
+    if request.content_type != "application/json":
+        return _error(
+            415, 'send Content-Type: application/json with {"user": ..., "password": ...}'
+        )
     try:
         body = await request.json()
-        name, password = str(body["user"]), str(body["password"])
-    except (json.JSONDecodeError, KeyError, TypeError):
+        name, password = body["user"], body["password"]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
         return _error(400, 'send JSON {"user": ..., "password": ...}')
-    if portal.login_limiter.blocked(name):
-        return _error(429, "too many failed logins for this user; try again in a few minutes")
+    if not isinstance(name, str) or not isinstance(password, str):
+        return _error(400, "user and password must be strings")
+    if not 0 < len(name) <= MAX_NAME or len(password) > MAX_PASSWORD:
+        return _error(
+            400, f"user names have 1 to {MAX_NAME} characters, passwords at most {MAX_PASSWORD}"
+        )
+    client = client_address(request)
+    wait = portal.login_throttle.retry_after(client, name)
+    if wait > 0:
+        return _too_many(429, "too many failed logins from this address; try again later", wait)
     user = portal.config.users.get(name)
     # Hash even for unknown users so timing does not reveal which names exist.
     stored = user.password_hash if user else _DUMMY_HASH
-    if not verify_password(password, stored) or user is None:
-        portal.login_limiter.failed(name)
+    try:
+        correct = await portal.verifier.verify(client, password, stored)
+    except VerifierBusy as exc:
+        return _too_many(429 if exc.per_client else 503, f"{exc}; try again shortly", 1)
+    if not correct or user is None:
+        portal.login_throttle.failed(client, name)
         return _error(401, "unknown user or wrong password")
-    portal.login_limiter.succeeded(name)
+    portal.login_throttle.succeeded(client, name)
     session = portal.sessions.create(user)
     response = web.json_response({"user": user.name, "role": user.role})
     response.set_cookie(
@@ -161,6 +278,12 @@ async def login(request: web.Request) -> web.Response:
         secure=portal.config.secure_cookies,
         path="/",
     )
+    return response
+
+
+def _too_many(status: int, message: str, wait_s: float) -> web.Response:
+    response = _error(status, message)
+    response.headers["Retry-After"] = str(max(1, math.ceil(wait_s)))
     return response
 
 
@@ -215,12 +338,18 @@ async def live(request: web.Request) -> web.StreamResponse:
 
 
 def _int_param(request: web.Request, name: str, default: int | None) -> int | None:
+    """A query parameter in 0..INT64_MAX (what SQLite stores); ValueError (400) otherwise."""
     value = request.query.get(name)
     if value is None or value == "":
         return default
-    if not value.isdigit():
-        raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
+    if not (value.isascii() and value.isdigit() and len(value) <= 19) or int(value) > INT64_MAX:
+        raise ValueError(f"{name} must be an integer from 0 to {INT64_MAX}, not {_shown(value)}")
     return int(value)
+
+
+def _shown(value: str) -> str:
+    """A client's value for an error message, cut short."""
+    return repr(value) if len(value) <= 40 else repr(value[:40]) + "..."
 
 
 async def list_blocks(request: web.Request) -> web.Response:
@@ -368,13 +497,19 @@ async def list_meters(request: web.Request) -> web.Response:
 
 
 def _day_param(request: web.Request, name: str) -> dt.date | None:
+    """A YYYY-MM-DD query parameter within the ledger's days; ValueError (400) otherwise."""
     value = request.query.get(name)
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"{name} must be a date YYYY-MM-DD from {FIRST_DAY} to {LAST_DAY}, not {_shown(value)}"
+        )
+    return day
 
 
 async def meter_series(request: web.Request) -> web.Response:

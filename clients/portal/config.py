@@ -7,6 +7,8 @@
     data_dir = "data/portal"
     session_hours = 8
     secure_cookies = false      # true behind HTTPS
+    origins = []                # the addresses browsers use, e.g. ["https://portal.example.org"]
+    trusted_proxies = []        # reverse proxies whose X-Forwarded-For names the client
 
     [[users]]
     name = "auditor"
@@ -18,9 +20,11 @@ Errors name the file, the line and the key, like the agent's config (the same `P
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from smartblocks.ledger.endpoints import (
     DEFAULT_COMPONENT,
@@ -31,7 +35,7 @@ from smartblocks.ledger.endpoints import (
 from smartblocks.ledger.errors import ConfigError
 from smartblocks.ledger.toml_config import ParamError, Params, describe, load_toml
 
-from .auth import ROLES, User, check_hash_format
+from .auth import MAX_NAME, ROLES, User, check_hash_format
 
 DEFAULT_LISTEN = f"{LOCALHOST}:8080"
 
@@ -44,6 +48,11 @@ class PortalConfig:
     data_dir: str = "data/portal"
     session_hours: float = 8.0
     secure_cookies: bool = False
+    # Origins (scheme://host[:port]) a state-changing request may come from; empty: the
+    # portal's own, as the request's Host header names it.
+    origins: list[str] = field(default_factory=list)
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For header names the client.
+    trusted_proxies: list[str] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
 
     @property
@@ -82,6 +91,8 @@ def parse(doc: dict[str, Any]) -> PortalConfig:
         data_dir=table.text("data_dir", defaults.data_dir),
         session_hours=_hours(table, "session_hours", defaults.session_hours),
         secure_cookies=table.boolean("secure_cookies", defaults.secure_cookies),
+        origins=_list(table, "origins", parse_origin),
+        trusted_proxies=_list(table, "trusted_proxies", _network),
     )
     table.done(list_known=True)
     try:
@@ -104,9 +115,52 @@ def _hours(table: Params, key: str, default: float) -> float:
     return value
 
 
+def _list(table: Params, key: str, check: Any) -> list[str]:
+    """A list of strings (empty by default), each normalised by `check` (ValueError: why not)."""
+    value = table.value(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise table.error(key, f"must be a list of strings, got {value!r}")
+    try:
+        return [check(v) for v in value]
+    except ValueError as exc:
+        raise table.error(key, str(exc)) from None
+
+
+def parse_origin(text: str) -> str:
+    """`scheme://host[:port]` as browsers send it in an Origin header (default port left out)."""
+    try:
+        parts = urlsplit(text.strip())
+        port = parts.port
+    except ValueError:
+        parts, port = urlsplit(""), None
+    scheme, host = parts.scheme.lower(), parts.hostname
+    if (
+        scheme not in ("http", "https")
+        or not host
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ValueError(f"{text!r} is not an origin like https://portal.example.org[:port]")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != {"http": 80, "https": 443}[scheme]:
+        netloc += f":{port}"
+    return f"{scheme}://{netloc}"
+
+
+def _network(text: str) -> str:
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an IP address or network") from None
+
+
 def _user(entry: Params) -> User:
     """One [[users]] entry; keys other than these three are ignored."""
     name = entry.text("name")
+    if len(name) > MAX_NAME:
+        raise entry.error("name", f"is longer than {MAX_NAME} characters")
     role = entry.text("role", choices=ROLES)
     password = entry.text("password")
     try:

@@ -269,10 +269,12 @@ class ChainIndex:
         return [_block_row(r) for r in rows]
 
     def block(self, block_id_or_num: str) -> dict[str, Any] | None:
-        if block_id_or_num.isdigit() and len(block_id_or_num) < 20:
-            row = self.db.execute(
-                "SELECT * FROM blocks WHERE block_num = ?", (int(block_id_or_num),)
-            ).fetchone()
+        """By block id, or by number (ASCII digits; numbers past SQLite's integers match none)."""
+        if block_id_or_num.isascii() and block_id_or_num.isdigit() and len(block_id_or_num) < 20:
+            num = int(block_id_or_num)
+            if num >= 2**63:
+                return None
+            row = self.db.execute("SELECT * FROM blocks WHERE block_num = ?", (num,)).fetchone()
         else:
             row = self.db.execute(
                 "SELECT * FROM blocks WHERE block_id = ?", (block_id_or_num,)

@@ -15,6 +15,7 @@ All values are integers in the meter's unit (mWh for energy); `t` is Unix second
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import itertools
 from collections.abc import Iterable
@@ -120,10 +121,11 @@ def window(zoom: str, end_day: dt.date) -> tuple[dt.date, dt.date]:
     if zoom not in ZOOMS:
         raise ValueError(f"zoom must be one of {', '.join(ZOOMS)}, not {zoom!r}")
     if zoom == "month":
-        first = end_day.replace(day=1)
-        next_month = (first + dt.timedelta(days=32)).replace(day=1)
-        return first, next_month - dt.timedelta(days=1)
+        days_in_month = calendar.monthrange(end_day.year, end_day.month)[1]
+        return end_day.replace(day=1), end_day.replace(day=days_in_month)
     days = ZOOMS[zoom][0]
+    if end_day.toordinal() < days:
+        raise ValueError(f"a {zoom} ending {end_day} starts before the year 1")
     return end_day - dt.timedelta(days=days - 1), end_day
 
 
@@ -147,20 +149,19 @@ def series(data: MeterData, meter: dict[str, Any], zoom: str, end_day: dt.date) 
         points = [{"t": t, "value": v, "count": 1, "min": v, "max": v} for t, v in readings]
     else:
         rollups = []
-        day = first
-        while day <= last:
+        for ordinal in range(first.toordinal(), last.toordinal() + 1):  # up to 9999-12-31
+            day = dt.date.fromordinal(ordinal)
             rollup = data.day_rollup(meter["meter_id"], day.isoformat())
             if rollup:
                 rollups.append(rollup)
                 for bucket in rollup.get("buckets", []):
                     t = _epoch(day) + 3600 * bucket.get("index", 0)
                     points.append(_point(t, bucket, how))
-            day += dt.timedelta(days=1)
     return {
         "meter": _meter_summary(meter),
         "zoom": zoom,
         "start": _epoch(first),
-        "end": _epoch(last + dt.timedelta(days=1)),
+        "end": _epoch(last) + 86400,  # last + 1 day is past date.max for 9999-12-31
         "bucket_s": bucket_s,
         "resolution": resolution,
         "unit": meter.get("unit", "UNIT_UNSET"),

@@ -178,3 +178,43 @@ async def test_admin_page_only_for_admins(page, portal, building):
     await page.wait_for_selector("text=Portal status")
     assert "connected" in await page.inner_text("dl.kv")
     await shot(page, "admin")
+
+
+ATTACKER_PAGE = """<!doctype html>
+<form id="f" method="POST" action="{portal}/api/login" enctype="text/plain">
+<input type="hidden" name='{{"user": "auditor", "password": "auditor-pass-1", "x": "' value='"}}'>
+</form>
+<script>document.getElementById("f").submit();</script>
+"""
+
+
+async def test_another_site_cannot_log_the_browser_in(page, portal):
+    """Login CSRF: a page on another site posts a text/plain form whose body is JSON with the
+    attacker's credentials. The portal refuses it, so the victim is not logged into the attacker's
+    account (and the portal's own pages still log in, as the other tests show)."""
+    from aiohttp import web
+
+    app = web.Application()
+    html = ATTACKER_PAGE.format(portal=portal.url)
+
+    async def attacker(request: web.Request) -> web.Response:
+        return web.Response(text=html, content_type="text/html")
+
+    app.router.add_get("/", attacker)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.2", 0)  # another IP address: another site
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with page.expect_response(f"{portal.url}/api/login") as answer:
+            await page.goto(f"http://127.0.0.2:{port}/")
+        response = await answer.value
+        assert response.status == 403
+        await shot(page, "csrf-refused")
+        cookies = await page.context.cookies(portal.url)
+        assert not [c for c in cookies if c["name"] == "sb_session"]
+        await page.goto(portal.url + "/")
+        await page.wait_for_selector("#login-form")
+    finally:
+        await runner.cleanup()
