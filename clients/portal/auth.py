@@ -122,7 +122,7 @@ MAX_PASSWORD = 1024
 
 
 @dataclass(frozen=True)
-class Backoff:
+class DelaySchedule:
     """`free` failures cost nothing; each further one doubles the wait, from `first_s` up to
     `max_s`."""
 
@@ -147,7 +147,7 @@ class LoginThrottle:
     """Slows password guessing per client, never per user name alone.
 
     Failed logins are counted per (client, user name) and per client. Past a few free failures
-    each further one makes that client wait twice as long before its next try (`Backoff`). A
+    each further one makes that client wait twice as long before its next try (`DelaySchedule`). A
     stranger can therefore only slow down themselves: the real user, from their own address,
     still logs in. A correct password clears its (client, name) count, not the client's.
 
@@ -159,8 +159,8 @@ class LoginThrottle:
     def __init__(
         self,
         *,
-        per_name: Backoff = Backoff(free=3, first_s=1.0, max_s=300.0),
-        per_client: Backoff = Backoff(free=20, first_s=1.0, max_s=900.0),
+        per_name: DelaySchedule = DelaySchedule(free=3, first_s=1.0, max_s=300.0),
+        per_client: DelaySchedule = DelaySchedule(free=20, first_s=1.0, max_s=900.0),
         forget_s: float = 3600.0,
         max_entries: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
@@ -179,7 +179,7 @@ class LoginThrottle:
         self._expire(self.clock())
         return len(self._entries)
 
-    def _keys(self, client: str, name: str) -> tuple[tuple[tuple[str, ...], Backoff], ...]:
+    def _keys(self, client: str, name: str) -> tuple[tuple[tuple[str, ...], DelaySchedule], ...]:
         return ((("client", client), self.per_client), (("name", client, name), self.per_name))
 
     def retry_after(self, client: str, name: str) -> float:
