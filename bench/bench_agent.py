@@ -221,19 +221,21 @@ async def measure_devnet_drain(meters: int, windows_per_meter: int) -> dict[str,
     from bench.bench_blockmeter_devnet import register_meters
     from bench.stack import DevnetStack
     from smartblocks.ledger.rest import RestClient
-    from smartblocks.ledger.transactions import make_batch
-    from smartblocks.processors.blockmeter import addressing, txn
+    from smartblocks.processors.blockmeter import addressing
+    from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
     from smartblocks.protos.blockmeter_pb2 import MeterHead
 
     authority, gateway = Signer.generate(), Signer.generate()
     ids = [f"d{m:03d}" for m in range(meters)]
     with (
         tempfile.TemporaryDirectory(prefix="bench-agent-drain-") as tmp,
-        DevnetStack(Path(tmp) / "stack", ["blockmeter"]) as node,
+        DevnetStack(
+            Path(tmp) / "stack",
+            ["blockmeter"],
+            settings=[f"{AUTHORITIES_SETTING}={authority.public_key}"],
+        ) as node,
     ):
         async with RestClient(node.rest_url, timeout=120) as client:
-            bootstrap = txn.set_authorities(authority, public_keys=[authority.public_key])
-            await client.submit_and_wait([make_batch(authority, [bootstrap])])
             await register_meters(client, authority, {m: gateway for m in ids})
             spool = Spool(Path(tmp) / "spool.sqlite")
             total = fill_backlog(spool, ids, windows_per_meter)

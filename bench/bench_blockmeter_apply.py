@@ -22,6 +22,8 @@ from bench import harness
 from smartblocks.ledger.keys import Signer
 from smartblocks.processors.blockmeter import txn
 from smartblocks.processors.blockmeter.handler import BlockMeterHandler
+from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+from tests.support.ledger import LATER, Ledger
 
 INTERVAL_S = 60
 START = calendar.timegm((2026, 1, 1, 0, 0, 0))
@@ -58,8 +60,11 @@ def request(transaction: Transaction) -> TpProcessRequest:
 def setup(meter_id: str) -> tuple[BlockMeterHandler, DictContext, Signer]:
     handler, context = BlockMeterHandler(), DictContext()
     authority, device = Signer.generate(), Signer.generate()
+    # What genesis and the BlockInfo injector leave in state: the authorities and ledger time.
+    seed = Ledger(ledger_time=LATER)
+    seed.set_setting(AUTHORITIES_SETTING, authority.public_key)
+    context.state.update(seed.state)
     for transaction in [
-        txn.set_authorities(authority, public_keys=[authority.public_key]),
         txn.create_site(
             authority, site_id="s", owner_public_key=authority.public_key, name="bench"
         ),

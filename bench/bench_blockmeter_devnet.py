@@ -31,6 +31,7 @@ from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import txn
+from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
 
 INTERVAL_S = 60
 START = calendar.timegm((2026, 1, 1, 0, 0, 0))
@@ -198,11 +199,9 @@ async def measure(
 
 async def run_all(quick: bool, data_dir: Path) -> list[dict[str, Any]]:
     authority = Signer.generate()
-    bootstrap = txn.set_authorities(authority, public_keys=[authority.public_key])
     figures: list[dict[str, Any]] = []
-    with DevnetStack(data_dir, ["blockmeter"]) as node:
-        async with RestClient(node.rest_url) as client:
-            await client.submit_and_wait([make_batch(authority, [bootstrap])])
+    settings = [f"{AUTHORITIES_SETTING}={authority.public_key}"]
+    with DevnetStack(data_dir, ["blockmeter"], settings=settings) as node:
         for size, plan in (QUICK if quick else FULL).items():
             figures += await measure(node, authority, size, plan)
     return figures

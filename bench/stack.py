@@ -17,9 +17,17 @@ from tests.integration.processes import DevnetServer, Processor, wait_registered
 class DevnetStack:
     """`smartblocks devnet` plus one `smartblocks tp FAMILY` per family; a context manager."""
 
-    def __init__(self, folder: Path, families: Sequence[str], tp_args: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        families: Sequence[str],
+        tp_args: Sequence[str] = (),
+        settings: Sequence[str] = (),
+    ) -> None:
+        """`settings`: genesis settings as KEY=VALUE (`smartblocks devnet --setting`)."""
         folder.mkdir(parents=True, exist_ok=True)
-        self.devnet = DevnetServer(folder / "devnet")
+        setting_args = [arg for setting in settings for arg in ("--setting", setting)]
+        self.devnet = DevnetServer(folder / "devnet", *setting_args)
         self.processors = {f: Processor(f, folder / f"tp-{f}.log", *tp_args) for f in families}
 
     def __enter__(self) -> DevnetStack:

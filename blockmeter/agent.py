@@ -27,7 +27,7 @@ from .config import Config, MeterConfig
 from .connectors.base import Clock, PollingReader, Reader, Sample
 from .metrics import Metrics, serve
 from .simulator import Building
-from .spool import Spool
+from .spool import Spool, describe_conflict
 from .submitter import Submitter
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,13 @@ class Agent:
         if result.late:
             self.metrics.inc("blockmeter_readings_dropped_total", result.late, reason="late")
             log.warning("%d late samples dropped: their windows were already closed", result.late)
+        for conflict in result.conflicts:
+            self.metrics.inc(
+                "blockmeter_readings_conflicts_total",
+                meter=conflict.meter,
+                outcome=conflict.outcome,
+            )
+            log.warning("meter %s: %s", conflict.meter, describe_conflict(conflict))
         for _, future in work:
             if not future.done():
                 future.set_result(None)

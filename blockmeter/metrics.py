@@ -10,6 +10,11 @@ HELP = {
     "blockmeter_readings_sampled_total": ("counter", "Readings taken from meters."),
     "blockmeter_readings_spooled_total": ("counter", "Readings durably stored in the spool."),
     "blockmeter_readings_dropped_total": ("counter", "Readings not stored, by reason."),
+    "blockmeter_readings_conflicts_total": (
+        "counter",
+        "Readings that arrived again with another value, by meter and outcome "
+        "(replaced: window open, the later value is used; kept: window frozen).",
+    ),
     "blockmeter_windows_closed_total": ("counter", "Windows frozen, empty ones included."),
     "blockmeter_windows_committed_total": ("counter", "Windows committed on the ledger."),
     "blockmeter_readings_committed_total": ("counter", "Readings in committed windows."),

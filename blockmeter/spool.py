@@ -6,6 +6,7 @@ start time, with a state machine:
 
     (samples) -> closed -> submitted(batch) -> committed
                                             -> invalid(message) -> closed  (requeue)
+                                                                -> discarded  (quarantine discard)
 
 A reading taken at time t is the meter's value at the end of the interval that ends at the last
 grid boundary at or before t (BlockMeter's convention: `values[i]` is the reading at
@@ -15,7 +16,16 @@ flagged QUALITY_MISSING and, not to invent anything, repeats the meter's last re
 "previous": registers and rates) or is 0 (fill "zero": interval quantities). A window without
 any sample is `empty` and never submitted: the ledger records a gap. A sample for a window
 already closed is `late` and dropped (a `duplicate` when it repeats the frozen value). A meter
-with an invalid window is quarantined: its later windows wait.
+with an invalid window is quarantined: its later windows wait, until the window is requeued or
+discarded (its row stays, state `discarded`, with an audit row: who, when, why).
+
+A slot holds one reading: the one taken nearest its start (a reading taken later in the same
+slot is a `duplicate`, unused). The same reading, (meter, time taken), arriving again with
+another value is a conflict (a BMS re-export, a corrected row): while its window is open the
+value that arrived last replaces the earlier one; once the window is frozen (closed: it may be
+in a signed batch at any moment, and a window always yields the same transaction) the frozen
+value stays. Either way the conflict is recorded in `conflicts` (shown by `blockmeter status`)
+and returned to the caller, never dropped silently.
 """
 
 from __future__ import annotations
@@ -24,8 +34,9 @@ import fcntl
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO
@@ -50,6 +61,7 @@ CREATE TABLE IF NOT EXISTS samples (
     meter TEXT NOT NULL,
     ts INTEGER NOT NULL,           -- start of the sample's interval slot, unix seconds
     value INTEGER NOT NULL,
+    taken INTEGER,                 -- when the reading was taken, unix seconds
     PRIMARY KEY (meter, ts)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS windows (
@@ -59,10 +71,11 @@ CREATE TABLE IF NOT EXISTS windows (
     vals TEXT NOT NULL,            -- JSON list of integers, one per slot
     quality TEXT NOT NULL,         -- JSON list of flags, one per slot
     missing INTEGER NOT NULL,
-    state TEXT NOT NULL,           -- empty | closed | submitted | committed | invalid
+    state TEXT NOT NULL,           -- empty | closed | submitted | committed | invalid | discarded
     batch_id TEXT,
     txn_id TEXT,
     message TEXT,
+    taken TEXT,                    -- JSON list: when each slot's reading was taken (null: none)
     PRIMARY KEY (meter, start)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS windows_by_state ON windows (state, meter, start);
@@ -73,7 +86,31 @@ CREATE TABLE IF NOT EXISTS batches (
     submitted_at REAL NOT NULL,
     attempts INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS conflicts (
+    meter TEXT NOT NULL,
+    taken INTEGER NOT NULL,        -- the reading's time, unix seconds
+    old INTEGER NOT NULL,          -- the value the spool held for it
+    new INTEGER NOT NULL,          -- the value that arrived again
+    outcome TEXT NOT NULL,         -- replaced (window open: `new` is used) | kept (frozen: `old`)
+    window_state TEXT NOT NULL,    -- open, or the frozen window's state at the time
+    first_at REAL NOT NULL,
+    last_at REAL NOT NULL,
+    times INTEGER NOT NULL,        -- how often it arrived (a source read again repeats it)
+    PRIMARY KEY (meter, taken, old, new)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS discards (
+    meter TEXT NOT NULL,
+    start INTEGER NOT NULL,        -- the discarded window (its row stays in windows)
+    discarded_at REAL NOT NULL,
+    discarded_by TEXT NOT NULL,    -- the user who ran `blockmeter quarantine discard`
+    reason TEXT,                   -- as given with --reason
+    message TEXT,                  -- why the ledger had refused the window
+    PRIMARY KEY (meter, start)
+) WITHOUT ROWID;
 """
+WINDOW_COLUMNS = (
+    "meter, start, interval_s, vals, quality, missing, state, batch_id, txn_id, message"
+)
 
 
 @dataclass(frozen=True)
@@ -105,11 +142,42 @@ class Requeued:
     rescaled_samples: int = 0
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A reading (meter, time taken) that arrived again with another value."""
+
+    meter: str
+    taken: int
+    old: int  # the value the spool held
+    new: int  # the value that arrived
+    outcome: str  # replaced (its window was open: `new` is used) | kept (frozen: `old` stays)
+    window_state: str  # open, or the frozen window's state
+
+
+@dataclass(frozen=True)
+class _Frozen:
+    """What add_samples needs of a frozen window."""
+
+    start: int
+    interval_s: int
+    values: list[int]
+    quality: list[int]
+    taken: list[int | None] | None  # None: frozen before reading times were kept
+    state: str
+
+    @classmethod
+    def of(cls, row: tuple[int, int, str, str, str | None, str]) -> _Frozen:
+        start, interval_s, vals, quality, taken, state = row
+        times = None if taken is None else json.loads(taken)
+        return cls(start, interval_s, json.loads(vals), json.loads(quality), times, state)
+
+
 @dataclass
 class AddResult:
     added: int = 0
     duplicate: int = 0
     late: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)  # new ones; repeats only recorded
 
 
 class Spool:
@@ -121,6 +189,7 @@ class Spool:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA busy_timeout=5000")
         self.db.executescript(SCHEMA)
+        self._migrate()
         self._meters: dict[str, tuple[int, int]] = {}  # meter -> (interval_s, window_s)
         self._fills: dict[str, str] = {}
         for meter, interval_s, window_s, fill in self.db.execute(
@@ -129,6 +198,23 @@ class Spool:
             self._meters[meter] = (interval_s, window_s)
             self._fills[meter] = fill
         self._lock: IO[str] | None = None
+
+    def _migrate(self) -> None:
+        """Spools written before readings kept their time: their open samples count as taken at
+        their slot's end (the grid boundary pollers read at); frozen windows keep NULL."""
+        samples = {row[1] for row in self.db.execute("PRAGMA table_info(samples)")}
+        windows = {row[1] for row in self.db.execute("PRAGMA table_info(windows)")}
+        if "taken" in samples and "taken" in windows:
+            return
+        with self._transaction():
+            if "taken" not in samples:
+                self.db.execute("ALTER TABLE samples ADD COLUMN taken INTEGER")
+                self.db.execute(
+                    "UPDATE samples SET taken = ts + "
+                    "(SELECT interval_s FROM meters WHERE meters.meter = samples.meter)"
+                )
+            if "taken" not in windows:
+                self.db.execute("ALTER TABLE windows ADD COLUMN taken TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -173,43 +259,102 @@ class Spool:
     # -- samples --------------------------------------------------------------------------
 
     def add_samples(self, samples: Iterable[tuple[str, int, int]]) -> AddResult:
-        """Store (meter, reading time in unix seconds, base-unit value) samples durably; the
-        first sample of a slot wins, so re-reading a source adds nothing twice."""
+        """Store (meter, reading time in unix seconds, base-unit value) samples durably. A slot
+        keeps the reading taken nearest its start, so re-reading a source adds nothing twice;
+        the same reading with another value is a conflict (module docstring), recorded."""
         result = AddResult()
+        now = time.time()
+        windows: dict[tuple[str, int], _Frozen | None] = {}  # parsed once per call
         with self._transaction():
             closed = dict(self.db.execute("SELECT meter, closed_until FROM meters").fetchall())
-            for meter, ts, value in samples:
+            for meter, taken, raw in samples:
+                value = int(raw)
                 interval_s, window_s = self._meters[meter]
-                slot = ts - ts % interval_s - interval_s
+                slot = taken - taken % interval_s - interval_s
                 until = closed[meter]
                 if until is not None and slot < until:
-                    if self._frozen_value(meter, slot, window_s) == value:
-                        result.duplicate += 1
-                    else:
-                        result.late += 1
+                    frozen = self._frozen_window(windows, meter, slot - slot % window_s)
+                    self._add_frozen(result, frozen, meter, slot, taken, value, now)
                     continue
-                cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO samples (meter, ts, value) VALUES (?, ?, ?)",
-                    (meter, slot, int(value)),
-                )
-                if cursor.rowcount:
+                if self.db.execute(
+                    "INSERT OR IGNORE INTO samples (meter, ts, value, taken) VALUES (?, ?, ?, ?)",
+                    (meter, slot, value, taken),
+                ).rowcount:
                     result.added += 1
+                    continue
+                old, old_taken = self.db.execute(
+                    "SELECT value, COALESCE(taken, ts + ?) FROM samples WHERE meter = ? AND ts = ?",
+                    (interval_s, meter, slot),
+                ).fetchone()
+                if taken > old_taken or (taken == old_taken and value == old):
+                    result.duplicate += 1  # the same reading, or one taken later in the slot
+                    continue
+                self.db.execute(
+                    "UPDATE samples SET value = ?, taken = ? WHERE meter = ? AND ts = ?",
+                    (value, taken, meter, slot),
+                )
+                if taken < old_taken:
+                    result.added += 1  # nearer the slot's start: it is the slot's reading
                 else:
-                    result.duplicate += 1
+                    self._conflict(
+                        result, Conflict(meter, taken, old, value, "replaced", "open"), now
+                    )
         return result
 
-    def _frozen_value(self, meter: str, slot: int, window_s: int) -> int | None:
-        start = slot - slot % window_s
-        row = self.db.execute(
-            "SELECT interval_s, vals, quality FROM windows WHERE meter = ? AND start = ?",
-            (meter, start),
-        ).fetchone()
-        if row is None:
-            return None
-        index = (slot - start) // row[0]
-        if json.loads(row[2])[index] & QUALITY_MISSING:
-            return None
-        return int(json.loads(row[1])[index])
+    def _frozen_window(
+        self, cache: dict[tuple[str, int], _Frozen | None], meter: str, start: int
+    ) -> _Frozen | None:
+        if (meter, start) not in cache:
+            row = self.db.execute(
+                "SELECT start, interval_s, vals, quality, taken, state FROM windows "
+                "WHERE meter = ? AND start = ?",
+                (meter, start),
+            ).fetchone()
+            cache[(meter, start)] = None if row is None else _Frozen.of(row)
+        return cache[(meter, start)]
+
+    def _add_frozen(
+        self,
+        result: AddResult,
+        window: _Frozen | None,
+        meter: str,
+        slot: int,
+        taken: int,
+        value: int,
+        now: float,
+    ) -> None:
+        """A reading for a slot whose window is frozen: a duplicate, late, or a conflict."""
+        if window is None:  # before the meter's first window
+            result.late += 1
+            return
+        index = (slot - window.start) // window.interval_s
+        if window.quality[index] & QUALITY_MISSING:
+            result.late += 1  # the window went without it
+            return
+        frozen = window.values[index]
+        frozen_taken = window.taken[index] if window.taken is not None else None
+        if value == frozen or (frozen_taken is not None and taken > frozen_taken):
+            result.duplicate += 1
+        elif frozen_taken is None or taken < frozen_taken:
+            result.late += 1  # frozen before reading times were kept, or it came too late
+        else:
+            self._conflict(result, Conflict(meter, taken, frozen, value, "kept", window.state), now)
+
+    def _conflict(self, result: AddResult, conflict: Conflict, at: float) -> None:
+        """Record a conflict; a new one is also returned (a repeat only counts `times`)."""
+        key = (conflict.meter, conflict.taken, conflict.old, conflict.new)
+        if self.db.execute(
+            "UPDATE conflicts SET last_at = ?, times = times + 1, outcome = ?, window_state = ? "
+            "WHERE meter = ? AND taken = ? AND old = ? AND new = ?",
+            (at, conflict.outcome, conflict.window_state, *key),
+        ).rowcount:
+            return
+        self.db.execute(
+            "INSERT INTO conflicts (meter, taken, old, new, outcome, window_state, first_at, "
+            "last_at, times) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (*key, conflict.outcome, conflict.window_state, at, at),
+        )
+        result.conflicts.append(conflict)
 
     def open_samples(self, meter: str) -> list[tuple[int, int]]:
         return self.db.execute(
@@ -250,29 +395,32 @@ class Spool:
     ) -> int | None:
         """Write the window record; return the meter's last reading after it."""
         slots = window_s // interval_s
-        found: dict[int, int] = {
-            (ts - start) // interval_s: value
-            for ts, value in self.db.execute(
-                "SELECT ts, value FROM samples WHERE meter = ? AND ts >= ? AND ts < ?",
+        found: dict[int, tuple[int, int]] = {
+            (ts - start) // interval_s: (value, ts + interval_s if taken is None else taken)
+            for ts, value, taken in self.db.execute(
+                "SELECT ts, value, taken FROM samples WHERE meter = ? AND ts >= ? AND ts < ?",
                 (meter, start, start + window_s),
             )
         }
         values: list[int] = []
         quality: list[int] = []
+        times: list[int | None] = []
         if found and last is None:
-            last = found[min(found)]  # leading gap of a meter's first window
+            last = found[min(found)][0]  # leading gap of a meter's first window
         for index in range(slots):
             if index in found:
-                last = found[index]
+                last, taken = found[index]
                 values.append(last)
                 quality.append(QUALITY_OK)
+                times.append(taken)
             else:
                 fill = 0 if self._fills[meter] == "zero" or last is None else last
                 values.append(fill)
                 quality.append(QUALITY_MISSING)
+                times.append(None)
         self.db.execute(
-            "INSERT INTO windows (meter, start, interval_s, vals, quality, missing, state) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO windows (meter, start, interval_s, vals, quality, missing, state, taken) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 meter,
                 start,
@@ -281,6 +429,7 @@ class Spool:
                 _json(quality),
                 slots - len(found),
                 "closed" if found else "empty",
+                _json(times),
             ),
         )
         self.db.execute(
@@ -305,7 +454,8 @@ class Spool:
             if meter in blocked:
                 continue
             rows = self.db.execute(
-                "SELECT * FROM windows WHERE meter = ? AND state = 'closed' ORDER BY start LIMIT ?",
+                f"SELECT {WINDOW_COLUMNS} FROM windows WHERE meter = ? AND state = 'closed' "
+                "ORDER BY start LIMIT ?",
                 (meter, limit_per_meter),
             ).fetchall()
             if rows:
@@ -354,7 +504,7 @@ class Spool:
 
     def batch_windows(self, batch_id: str) -> list[Window]:
         rows = self.db.execute(
-            "SELECT * FROM windows WHERE batch_id = ? ORDER BY start", (batch_id,)
+            f"SELECT {WINDOW_COLUMNS} FROM windows WHERE batch_id = ? ORDER BY start", (batch_id,)
         ).fetchall()
         return [_window(row) for row in rows]
 
@@ -473,6 +623,68 @@ class Spool:
             )
         return result
 
+    # -- quarantine -----------------------------------------------------------------------
+
+    def quarantined(self) -> list[Window]:
+        """The windows the ledger refused, each holding up its meter until requeued or
+        discarded."""
+        return [
+            _window(row)
+            for row in self.db.execute(
+                f"SELECT {WINDOW_COLUMNS} FROM windows WHERE state = 'invalid' "
+                "ORDER BY meter, start"
+            )
+        ]
+
+    def discard(
+        self, windows: Iterable[tuple[str, int]] | None, by: str, reason: str | None
+    ) -> list[Window]:
+        """Give up quarantined windows (`None`: all of them), all or nothing: a window that is
+        not quarantined refuses the call. A discarded window keeps its row (state `discarded`,
+        its values, the ledger's message) and gets an audit row in `discards` (who, when, why);
+        its meter's later windows go on, and the ledger records a gap in its place."""
+        with self._transaction():
+            if windows is None:
+                chosen = self.quarantined()
+                if not chosen:
+                    raise UserError(f"no quarantined windows in spool {self.path}")
+            else:
+                chosen, problems = [], []
+                for meter, start in dict.fromkeys(windows):
+                    row = self.db.execute(
+                        f"SELECT {WINDOW_COLUMNS} FROM windows WHERE meter = ? AND start = ?",
+                        (meter, start),
+                    ).fetchone()
+                    if row is None:
+                        problems.append(f"{window_id(meter, start)}: no such window")
+                    elif row[6] != "invalid":
+                        problems.append(
+                            f"{window_id(meter, start)}: not quarantined (it is {row[6]})"
+                        )
+                    else:
+                        chosen.append(_window(row))
+                if problems:
+                    raise UserError("; ".join(problems) + "; nothing discarded")
+            at = time.time()
+            for window in chosen:
+                self.db.execute(
+                    "UPDATE windows SET state = 'discarded' WHERE meter = ? AND start = ?",
+                    (window.meter, window.start),
+                )
+                self.db.execute(
+                    "INSERT INTO discards (meter, start, discarded_at, discarded_by, reason, "
+                    "message) VALUES (?, ?, ?, ?, ?, ?)",
+                    (window.meter, window.start, at, by, reason, window.message),
+                )
+            for meter in {w.meter for w in chosen}:
+                # The meter's error was the refusal; it stays in the audit row.
+                self.db.execute(
+                    "UPDATE meters SET last_error = NULL WHERE meter = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM windows WHERE meter = ? AND state = 'invalid')",
+                    (meter, meter),
+                )
+        return chosen
+
     def lock(self) -> None:
         """Claim the spool for this process (a running agent, a rescale); refused while another
         process holds it. Released by `close()` or when the process dies."""
@@ -489,15 +701,40 @@ class Spool:
     # -- reporting ------------------------------------------------------------------------
 
     def windows(self, meter: str, state: str | None = None) -> list[Window]:
-        query = "SELECT * FROM windows WHERE meter = ?"
+        query = f"SELECT {WINDOW_COLUMNS} FROM windows WHERE meter = ?"
         args: tuple[object, ...] = (meter,)
         if state is not None:
             query += " AND state = ?"
             args += (state,)
         return [_window(row) for row in self.db.execute(query + " ORDER BY start", args)]
 
+    def conflicts(self, meter: str, limit: int | None = None) -> list[dict[str, object]]:
+        """The meter's recorded conflicts, the most recent first."""
+        rows = self.db.execute(
+            "SELECT taken, old, new, outcome, window_state, first_at, last_at, times "
+            "FROM conflicts WHERE meter = ? ORDER BY last_at DESC, taken DESC LIMIT ?",
+            (meter, -1 if limit is None else limit),
+        )
+        keys = ("taken", "old", "new", "outcome", "window_state", "first_at", "last_at", "times")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def discards(self, meter: str) -> list[dict[str, object]]:
+        """The audit rows of the meter's discarded windows, the most recent first."""
+        rows = self.db.execute(
+            "SELECT start, discarded_at, discarded_by, reason, message FROM discards "
+            "WHERE meter = ? ORDER BY discarded_at DESC, start DESC",
+            (meter,),
+        )
+        keys = ("window_start", "discarded_at", "discarded_by", "reason", "message")
+        return [
+            {"window": window_id(meter, row[0]), **dict(zip(keys, row, strict=True))}
+            for row in rows
+        ]
+
     def status(self) -> list[dict[str, object]]:
-        """Per meter: open samples, windows by state, last committed window, last error."""
+        """Per meter: open samples, windows by state, last committed window, last error;
+        conflicts (count, how many kept a frozen value, the 10 most recent) and discarded
+        windows (count, audit rows)."""
         out = []
         for meter, closed_until, last_error in self.db.execute(
             "SELECT meter, closed_until, last_error FROM meters ORDER BY meter"
@@ -513,6 +750,11 @@ class Spool:
             (last_committed,) = self.db.execute(
                 "SELECT MAX(start) FROM windows WHERE meter = ? AND state = 'committed'", (meter,)
             ).fetchone()
+            conflicts, kept = self.db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(outcome = 'kept'), 0) FROM conflicts "
+                "WHERE meter = ?",
+                (meter,),
+            ).fetchone()
             out.append(
                 {
                     "meter": meter,
@@ -525,6 +767,11 @@ class Spool:
                     "empty": counts.get("empty", 0),
                     "last_committed_window": last_committed,
                     "last_error": last_error,
+                    "conflicts": conflicts,
+                    "conflicts_kept": kept,
+                    "recent_conflicts": self.conflicts(meter, 10),
+                    "discarded": counts.get("discarded", 0),
+                    "discards": self.discards(meter),
                 }
             )
         return out
@@ -535,7 +782,49 @@ class Spool:
         ).fetchone()[0]
 
 
-def _json(values: list[int]) -> str:
+def utc(ts: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def describe_conflict(conflict: Conflict) -> str:
+    """One line for the log: which reading, both values, which one the window holds."""
+    what = (
+        f"the reading of {utc(conflict.taken)} arrived again with another value: "
+        f"{conflict.old}, now {conflict.new}"
+    )
+    if conflict.outcome == "replaced":
+        return f"{what}; its window is open: {conflict.new} is used"
+    return (
+        f"{what}; its window is {conflict.window_state}: {conflict.old} stays "
+        "(`blockmeter status` lists it)"
+    )
+
+
+def window_id(meter: str, start: int) -> str:
+    """How commands name a window: METER@START (UTC), e.g. site.gas@2026-01-05T00:15:00Z."""
+    return f"{meter}@{utc(start)}"
+
+
+def parse_window_id(text: str) -> tuple[str, int]:
+    """METER@START, START in ISO 8601 (naive means UTC) or unix seconds: (meter, start)."""
+    meter, at, when = text.rpartition("@")
+    try:
+        if not at or not meter:
+            raise ValueError
+        if when.isdigit():
+            return meter, int(when)
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        raise UserError(
+            f"{text!r} is not a window id: METER@START, as `blockmeter quarantine list` "
+            "prints it (e.g. site.gas@2026-01-05T00:15:00Z)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return meter, int(moment.timestamp())
+
+
+def _json(values: Sequence[int | None]) -> str:
     """The compact JSON the windows table stores its lists in."""
     return json.dumps(values, separators=(",", ":"))
 

@@ -9,7 +9,8 @@ The rules that make every window reach the ledger exactly once:
 - COMMITTED marks the windows done. INVALID quarantines the window the validator named, with
   its message; the batch's other windows go back to be resent (in a new batch, with a new batch
   id: a validator ignores a batch id it has seen); the meter's later windows wait for
-  `blockmeter requeue`. PENDING is polled again; UNKNOWN (the validator lost it) is resent.
+  `blockmeter requeue` (or `blockmeter quarantine discard`). PENDING is polled again; UNKNOWN
+  (the validator lost it) is resent.
 - A window whose transaction is already on the chain (sent in an earlier batch the spool no
   longer knows) is done. Validators say so differently: the devnet answers INVALID ("already in
   block"), a Sawtooth 1.2 validator drops such a batch silently and reports it PENDING for good.
@@ -41,7 +42,7 @@ from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter.txn import record_readings
 
 from .metrics import Metrics
-from .spool import InFlight, Spool, Window
+from .spool import InFlight, Spool, Window, window_id
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -291,11 +292,13 @@ class Submitter:
             self.metrics.inc("blockmeter_windows_invalid_total", meter=window.meter)
             log.error(
                 "meter %s: window %d rejected: %s; its later windows wait. Fix the cause, then "
-                "run `blockmeter requeue %s`",
+                "run `blockmeter requeue %s` (or give the window up: "
+                "`blockmeter quarantine discard %s`)",
                 window.meter,
                 window.start,
                 messages.get(window.txn_id or "", fallback),
                 window.meter,
+                window_id(window.meter, window.start),
             )
 
     def _needs_resend(self, batch: InFlight) -> bool:

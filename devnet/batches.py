@@ -32,6 +32,7 @@ class Txn:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     dependencies: tuple[str, ...]
+    signer: str = ""  # signer_public_key: the on-chain validation rules' `local` looks at it
 
 
 @dataclass(slots=True)
@@ -122,6 +123,7 @@ def check_batch(raw: bytes) -> PendingBatch:
                 inputs=tuple(header.inputs),
                 outputs=tuple(header.outputs),
                 dependencies=tuple(header.dependencies),
+                signer=header.signer_public_key,
             )
         )
     return PendingBatch(id=batch_id, raw=raw, signer=signer, txns=txns, problem=problem)

@@ -68,6 +68,16 @@ class Ledger:
     def statuses(self, batch_ids: Sequence[str]) -> list[ClientBatchStatus]:
         return [self.status(b) for b in batch_ids]
 
+    def expire_waiting(self) -> list[str]:
+        """Batches that waited too long for a processor or a dependency become INVALID, with
+        what they waited for as the reason; their ids."""
+        expired = self.queue.expired()
+        if expired:
+            self.store.record_invalid(expired)  # before removal: never UNKNOWN in between
+            self.queue.remove(batch_id for batch_id, _ in expired)
+            self.notify()
+        return [batch_id for batch_id, _ in expired]
+
     def notify(self) -> None:
         """Wake everyone waiting for a status change."""
         if self._changed is not None and not self._changed.done():

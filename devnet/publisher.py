@@ -3,6 +3,13 @@ them, commit a block of the valid ones. No empty blocks.
 
 Unlike Sawtooth, a batch whose family has no registered processor does not stall the chain:
 it stays PENDING, the batches that can run are published, and `missing` says what it waits for.
+
+As in Sawtooth 1.2, the batch injectors named by the on-chain setting
+sawtooth.validator.batch_injectors put their batches first in each block (injector.py), and the
+on-chain block validation rules (validation_rules.py) decide which batches a block may hold. The
+block_info injector's batch needs a block_info processor: without one no block is published
+(Sawtooth's publisher waits too; a block without it would end the chain of BlockInfo records).
+A block whose only valid batches are injected ones is not published (as in Sawtooth).
 """
 
 from __future__ import annotations
@@ -18,15 +25,27 @@ from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, Transacti
 
 from smartblocks.ledger.keys import Signer
 
-from .batches import PendingBatch
+from . import validation_rules
+from .batches import PendingBatch, check_batch
 from .chainstore import BlockRecord, ChainStore, NewBatch
+from .context import Reader
 from .events import block_events
 from .executor import Executor
 from .genesis import DEVMODE_CONSENSUS, seal
+from .injector import (
+    BLOCK_INFO,
+    BLOCK_INFO_FAMILY,
+    KNOWN_INJECTORS,
+    BlockInfoInjector,
+    injector_names,
+    read_setting,
+)
 from .ledger import Ledger
+from .pending import Wait, absent_families, unmet_dependency
 from .processors import FamilyKey, ProcessorRegistry
 from .scheduler import BlockOutcome, BlockScheduler, InvalidTxn
 from .subscriptions import EventHub
+from .validation_rules import Rule, Txn
 
 LOGGER = logging.getLogger(__name__)
 
@@ -36,6 +55,10 @@ class PublishingRules:
     min_wait: float = 0.0
     max_wait: float = 0.1
     max_batches_per_block: int = 100
+
+
+class BlockRefused(Exception):
+    """The block would break the on-chain validation rules: nothing is committed."""
 
 
 def invalid_status(batch_id: str, txn_id: str, message: str, extended_data: bytes = b"") -> bytes:
@@ -91,6 +114,8 @@ class Publisher:
         # Families that pending batches need and no processor serves: family -> batch count.
         self.missing: dict[FamilyKey, int] = {}
         self.blocks_published = 0
+        self.block_info = BlockInfoInjector(signer)
+        self._unknown_injectors: set[str] = set()
 
     def wake(self) -> None:
         self._wake.set()
@@ -111,6 +136,9 @@ class Publisher:
             if ready:
                 try:
                     await self._publish(ready)
+                except BlockRefused as exc:
+                    LOGGER.error("block not published: %s; trying again in a second", exc)
+                    await asyncio.sleep(1.0)
                 except Exception:
                     # Nothing was committed (one SQLite transaction); the batches stay queued.
                     LOGGER.exception("publishing a block failed; trying again in a second")
@@ -120,19 +148,47 @@ class Publisher:
 
     # -- choosing batches --------------------------------------------------------------------
 
+    def _injectors(self, read: Reader) -> list[str]:
+        """The known injectors the setting at the head enables, in its order; an unknown name
+        is logged once and skipped (Sawtooth's publisher fails on it and publishes nothing)."""
+        names = injector_names(read)
+        for name in sorted(set(names) - set(KNOWN_INJECTORS) - self._unknown_injectors):
+            self._unknown_injectors.add(name)
+            LOGGER.warning(
+                "unknown batch injector %r in setting sawtooth.validator.batch_injectors "
+                "(known: %s); ignored",
+                name,
+                ", ".join(KNOWN_INJECTORS),
+            )
+        return [name for name in names if name in KNOWN_INJECTORS]
+
     def _select(self) -> list[PendingBatch]:
+        """The queued batches for the next block, in order; the injected batches go before."""
         store = self._ledger.store
+        read = self._ledger.read_head
+        injecting = self._injectors(read)
+        if injecting and not self._registry.has(BLOCK_INFO_FAMILY):
+            # The injected batch runs first in every block: everything waits for its processor.
+            self._note_missing({BLOCK_INFO_FAMILY: len(self._ledger.queue)}, injector=True)
+            return []
+        rules = validation_rules.parse(read_setting(read, validation_rules.SETTING))
+        validator_key = self._signer.public_key
+        injected = [Txn(BLOCK_INFO, validator_key) for _ in injecting]
+        block_txns = list(injected)  # the block so far, for the rules
         chosen: list[PendingBatch] = []
         chosen_txns: set[str] = set()
-        missing: dict[FamilyKey, int] = {}
+        queue = self._ledger.queue
+        queue.unpark_served(self._registry.has)  # waiting batches whose processor registered
         newly_invalid: list[tuple[str, bytes]] = []
+        # Injected batches count towards the limit, but the first queued batch always goes in
+        # with them (Sawtooth injects as it adds a candidate block's first batch).
+        limit = max(1, self.rules.max_batches_per_block - len(injecting))
         for batch in self._ledger.queue.in_order():
-            if len(chosen) >= self.rules.max_batches_per_block:
+            if len(chosen) >= limit:
                 break
-            absent = [f for f in sorted(batch.families) if not self._registry.has(f)]
-            if absent:
-                for family in absent:
-                    missing[family] = missing.get(family, 0) + 1
+            wait = absent_families(batch, self._registry.has)
+            if wait is not None:
+                queue.wait(batch, wait)  # not looked at again until a processor registers
                 continue
             replayed = replay_status(store, batch)
             if replayed is not None:
@@ -141,15 +197,40 @@ class Publisher:
             ids = [t.id for t in batch.txns]
             if chosen_txns.intersection(ids):
                 continue  # the same transaction in an earlier batch: decide after that one
-            if not self._dependencies_met(batch, chosen_txns):
+            wait = self._unmet_dependency(batch, chosen_txns)
+            if wait is not None:
+                queue.wait(batch, wait)  # looked at again when a batch holding it leaves the queue
                 continue
+            own = [Txn(t.family, t.signer) for t in batch.txns]
+            if rules:
+                broken = validation_rules.check(rules, block_txns + own, validator_key)
+                if broken is not None:
+                    # Sawtooth leaves it out of this block; one it can never be in is INVALID.
+                    if validation_rules.check(rules, injected + own, validator_key) is not None:
+                        newly_invalid.append((batch.id, _refused(batch, broken)))
+                    continue
             chosen.append(batch)
             chosen_txns.update(ids)
+            block_txns += own
         if newly_invalid:
             store.record_invalid(newly_invalid)
             self._ledger.queue.remove(b for b, _ in newly_invalid)
             self._ledger.notify()
+        self._note_missing(queue.waiting_families())
+        return chosen
+
+    def _note_missing(self, missing: dict[FamilyKey, int], *, injector: bool = False) -> None:
+        """Remember what pending batches wait for; log each family when it starts waiting."""
+        missing = {family: count for family, count in missing.items() if count}
         for family in missing.keys() - self.missing.keys():
+            if injector:
+                LOGGER.warning(
+                    "the block_info batch injector is enabled (sawtooth.validator."
+                    "batch_injectors) and no block_info 1.0 processor is registered: no block is "
+                    "published until one registers; %d batch(es) pending",
+                    missing[family],
+                )
+                continue
             LOGGER.warning(
                 "waiting for a %s %s processor: %d batch(es) pending on it",
                 family[0],
@@ -157,19 +238,13 @@ class Publisher:
                 missing[family],
             )
         self.missing = missing
-        return chosen
 
-    def _dependencies_met(self, batch: PendingBatch, chosen_txns: set[str]) -> bool:
+    def _unmet_dependency(self, batch: PendingBatch, chosen_txns: set[str]) -> Wait | None:
+        """The dependency the batch waits for: neither committed nor earlier in the block."""
         store = self._ledger.store
-        earlier_in_batch: set[str] = set()
-        for txn in batch.txns:
-            for dep in txn.dependencies:
-                if dep in chosen_txns or dep in earlier_in_batch:
-                    continue
-                if store.txn_block_num(dep) is None:
-                    return False
-            earlier_in_batch.add(txn.id)
-        return True
+        return unmet_dependency(
+            batch, lambda dep: dep in chosen_txns or store.txn_block_num(dep) is not None
+        )
 
     # -- executing and committing ------------------------------------------------------------
 
@@ -177,23 +252,55 @@ class Publisher:
         ledger = self._ledger
         parent = ledger.head
         began = time.perf_counter()
-        scheduler = BlockScheduler(batches, ledger.read_head, self._executor.execute)
+        injected = self._inject(parent)
+        injected_ids = {b.id for b in injected}
+        scheduler = BlockScheduler(injected + batches, ledger.read_head, self._executor.execute)
         outcome = await scheduler.run()
         execute_seconds = time.perf_counter() - began
         if ledger.head.id != parent.id:
             raise RuntimeError("the head moved during execution")  # one publisher only
-        invalid = [
-            (batch.id, invalid_status(batch.id, t.txn_id, t.message, t.extended_data))
-            for batch, t in outcome.invalid
-        ]
+        invalid = []
         for batch, t in outcome.invalid:
+            if batch.id in injected_ids:
+                # As in Sawtooth: the block goes ahead without it (if the rules allow).
+                LOGGER.warning("the injected batch %s is invalid: %s", batch.id[:16], _describe(t))
+                continue
             LOGGER.info("batch %s invalid: %s", batch.id[:16], _describe(t))
-        if outcome.valid:
+            invalid.append(
+                (batch.id, invalid_status(batch.id, t.txn_id, t.message, t.extended_data))
+            )
+        # A block of injected batches alone is not published (as in Sawtooth).
+        publish = any(b.id not in injected_ids for b in outcome.valid)
+        broken = self._broken_rule(outcome.valid) if publish else None
+        if publish and broken is None:
             self._commit(parent, outcome, invalid, execute_seconds)
+            ledger.queue.remove(b.id for b in outcome.valid)
         else:
             ledger.store.record_invalid(invalid)
-        ledger.queue.remove([b.id for b in outcome.valid] + [b.id for b, _ in outcome.invalid])
+        ledger.queue.remove(b.id for b, _ in outcome.invalid)
         ledger.notify()
+        if broken is not None:
+            # Sawtooth's block validator would reject the block; its valid batches stay queued.
+            raise BlockRefused(f"it would break the block validation rule {broken}")
+
+    def _inject(self, parent: BlockRecord) -> list[PendingBatch]:
+        """The injectors' batches for the block after `parent`, parsed like submitted ones."""
+        read = self._ledger.read_head
+        batches = []
+        for name in self._injectors(read):
+            if name == BLOCK_INFO:
+                batch = self.block_info.block_start(parent, read)
+                batches.append(check_batch(batch.SerializeToString()))
+        return batches
+
+    def _broken_rule(self, valid: list[PendingBatch]) -> str | None:
+        """The on-chain validation rule a block of these batches breaks, if any. The batches
+        were chosen to keep the rules, but an injected or a chosen batch may have turned out
+        invalid since."""
+        read = self._ledger.read_head
+        rules: list[Rule] = validation_rules.parse(read_setting(read, validation_rules.SETTING))
+        txns = [Txn(t.family, t.signer) for b in valid for t in b.txns]
+        return validation_rules.check(rules, txns, self._signer.public_key)
 
     def _commit(
         self,
@@ -261,6 +368,15 @@ class Publisher:
         ledger.advance(record, applied)
         assert event_list is not None
         self._events.publish(event_list)
+
+
+def _refused(batch: PendingBatch, broken: str) -> bytes:
+    return invalid_status(
+        batch.id,
+        batch.txns[0].id,
+        f"batch can be in no block: it breaks the block validation rule {broken} "
+        f"(setting {validation_rules.SETTING})",
+    )
 
 
 def _describe(txn: InvalidTxn) -> str:

@@ -11,10 +11,18 @@ import inspect
 
 from sawtooth_sdk.processor.handler import TransactionHandler
 
-from . import blockmeter, kv
+from . import block_info, blockmeter, kv, settings
 from .kit.family import Family
 
-FAMILIES: dict[str, Family] = {family.name: family for family in (blockmeter.FAMILY, kv.FAMILY)}
+FAMILIES: dict[str, Family] = {
+    family.name: family
+    for family in (
+        block_info.FAMILY,
+        blockmeter.FAMILY,
+        kv.FAMILY,
+        settings.FAMILY,
+    )
+}
 
 
 def load_handler(spec: str) -> TransactionHandler:

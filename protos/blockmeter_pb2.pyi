@@ -60,7 +60,7 @@ INTERVAL: ReadingMode
 CUMULATIVE: ReadingMode
 
 class BlockMeterPayload(_message.Message):
-    __slots__ = ("action", "set_authorities", "create_site", "register_meter", "bind_key", "revoke_key", "retire_meter", "record_readings", "update_meter")
+    __slots__ = ("action", "set_authorities", "create_site", "register_meter", "bind_key", "revoke_key", "retire_meter", "record_readings", "update_meter", "repair_head")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         ACTION_UNSET: _ClassVar[BlockMeterPayload.Action]
@@ -72,6 +72,7 @@ class BlockMeterPayload(_message.Message):
         RETIRE_METER: _ClassVar[BlockMeterPayload.Action]
         RECORD_READINGS: _ClassVar[BlockMeterPayload.Action]
         UPDATE_METER: _ClassVar[BlockMeterPayload.Action]
+        REPAIR_HEAD: _ClassVar[BlockMeterPayload.Action]
     ACTION_UNSET: BlockMeterPayload.Action
     SET_AUTHORITIES: BlockMeterPayload.Action
     CREATE_SITE: BlockMeterPayload.Action
@@ -81,6 +82,7 @@ class BlockMeterPayload(_message.Message):
     RETIRE_METER: BlockMeterPayload.Action
     RECORD_READINGS: BlockMeterPayload.Action
     UPDATE_METER: BlockMeterPayload.Action
+    REPAIR_HEAD: BlockMeterPayload.Action
     ACTION_FIELD_NUMBER: _ClassVar[int]
     SET_AUTHORITIES_FIELD_NUMBER: _ClassVar[int]
     CREATE_SITE_FIELD_NUMBER: _ClassVar[int]
@@ -90,6 +92,7 @@ class BlockMeterPayload(_message.Message):
     RETIRE_METER_FIELD_NUMBER: _ClassVar[int]
     RECORD_READINGS_FIELD_NUMBER: _ClassVar[int]
     UPDATE_METER_FIELD_NUMBER: _ClassVar[int]
+    REPAIR_HEAD_FIELD_NUMBER: _ClassVar[int]
     action: BlockMeterPayload.Action
     set_authorities: SetAuthorities
     create_site: CreateSite
@@ -99,7 +102,8 @@ class BlockMeterPayload(_message.Message):
     retire_meter: RetireMeter
     record_readings: RecordReadings
     update_meter: UpdateMeter
-    def __init__(self, action: _Optional[_Union[BlockMeterPayload.Action, str]] = ..., set_authorities: _Optional[_Union[SetAuthorities, _Mapping]] = ..., create_site: _Optional[_Union[CreateSite, _Mapping]] = ..., register_meter: _Optional[_Union[RegisterMeter, _Mapping]] = ..., bind_key: _Optional[_Union[BindKey, _Mapping]] = ..., revoke_key: _Optional[_Union[RevokeKey, _Mapping]] = ..., retire_meter: _Optional[_Union[RetireMeter, _Mapping]] = ..., record_readings: _Optional[_Union[RecordReadings, _Mapping]] = ..., update_meter: _Optional[_Union[UpdateMeter, _Mapping]] = ...) -> None: ...
+    repair_head: RepairHead
+    def __init__(self, action: _Optional[_Union[BlockMeterPayload.Action, str]] = ..., set_authorities: _Optional[_Union[SetAuthorities, _Mapping]] = ..., create_site: _Optional[_Union[CreateSite, _Mapping]] = ..., register_meter: _Optional[_Union[RegisterMeter, _Mapping]] = ..., bind_key: _Optional[_Union[BindKey, _Mapping]] = ..., revoke_key: _Optional[_Union[RevokeKey, _Mapping]] = ..., retire_meter: _Optional[_Union[RetireMeter, _Mapping]] = ..., record_readings: _Optional[_Union[RecordReadings, _Mapping]] = ..., update_meter: _Optional[_Union[UpdateMeter, _Mapping]] = ..., repair_head: _Optional[_Union[RepairHead, _Mapping]] = ...) -> None: ...
 
 class SetAuthorities(_message.Message):
     __slots__ = ("public_keys",)
@@ -185,6 +189,18 @@ class UpdateMeter(_message.Message):
     initial_register: int
     def __init__(self, meter_id: _Optional[str] = ..., plausible_min: _Optional[int] = ..., plausible_max: _Optional[int] = ..., initial_register: _Optional[int] = ...) -> None: ...
 
+class RepairHead(_message.Message):
+    __slots__ = ("meter_id", "recorded_until", "last_register", "reason")
+    METER_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    LAST_REGISTER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    meter_id: str
+    recorded_until: int
+    last_register: int
+    reason: str
+    def __init__(self, meter_id: _Optional[str] = ..., recorded_until: _Optional[int] = ..., last_register: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
+
 class RecordReadings(_message.Message):
     __slots__ = ("meter_id", "window_start", "interval_s", "values", "quality", "raw_digest")
     METER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -200,12 +216,6 @@ class RecordReadings(_message.Message):
     quality: _containers.RepeatedScalarFieldContainer[int]
     raw_digest: bytes
     def __init__(self, meter_id: _Optional[str] = ..., window_start: _Optional[int] = ..., interval_s: _Optional[int] = ..., values: _Optional[_Iterable[int]] = ..., quality: _Optional[_Iterable[int]] = ..., raw_digest: _Optional[bytes] = ...) -> None: ...
-
-class Authorities(_message.Message):
-    __slots__ = ("public_keys",)
-    PUBLIC_KEYS_FIELD_NUMBER: _ClassVar[int]
-    public_keys: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, public_keys: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Site(_message.Message):
     __slots__ = ("site_id", "owner_public_key", "name", "floor_area_m2", "timezone", "location", "created_by")
@@ -260,7 +270,7 @@ class Meter(_message.Message):
     def __init__(self, meter_id: _Optional[str] = ..., site_id: _Optional[str] = ..., kind: _Optional[_Union[MeterKind, str]] = ..., unit: _Optional[_Union[Unit, str]] = ..., mode: _Optional[_Union[ReadingMode, str]] = ..., rollover: _Optional[int] = ..., initial_register: _Optional[int] = ..., nominal_interval_s: _Optional[int] = ..., plausible_min: _Optional[int] = ..., plausible_max: _Optional[int] = ..., name: _Optional[str] = ..., bms_tag: _Optional[str] = ..., device_keys: _Optional[_Iterable[str]] = ..., retired: bool = ..., revision: _Optional[int] = ...) -> None: ...
 
 class MeterHead(_message.Message):
-    __slots__ = ("meter_id", "first_window_start", "last_window_end", "last_register", "window_count", "value_count", "gap_count", "gap_seconds", "flagged_count", "rebase_count")
+    __slots__ = ("meter_id", "first_window_start", "last_window_end", "last_register", "window_count", "value_count", "gap_count", "gap_seconds", "flagged_count", "rebase_count", "repair_count")
     METER_ID_FIELD_NUMBER: _ClassVar[int]
     FIRST_WINDOW_START_FIELD_NUMBER: _ClassVar[int]
     LAST_WINDOW_END_FIELD_NUMBER: _ClassVar[int]
@@ -271,6 +281,7 @@ class MeterHead(_message.Message):
     GAP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     FLAGGED_COUNT_FIELD_NUMBER: _ClassVar[int]
     REBASE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REPAIR_COUNT_FIELD_NUMBER: _ClassVar[int]
     meter_id: str
     first_window_start: int
     last_window_end: int
@@ -281,7 +292,8 @@ class MeterHead(_message.Message):
     gap_seconds: int
     flagged_count: int
     rebase_count: int
-    def __init__(self, meter_id: _Optional[str] = ..., first_window_start: _Optional[int] = ..., last_window_end: _Optional[int] = ..., last_register: _Optional[int] = ..., window_count: _Optional[int] = ..., value_count: _Optional[int] = ..., gap_count: _Optional[int] = ..., gap_seconds: _Optional[int] = ..., flagged_count: _Optional[int] = ..., rebase_count: _Optional[int] = ...) -> None: ...
+    repair_count: int
+    def __init__(self, meter_id: _Optional[str] = ..., first_window_start: _Optional[int] = ..., last_window_end: _Optional[int] = ..., last_register: _Optional[int] = ..., window_count: _Optional[int] = ..., value_count: _Optional[int] = ..., gap_count: _Optional[int] = ..., gap_seconds: _Optional[int] = ..., flagged_count: _Optional[int] = ..., rebase_count: _Optional[int] = ..., repair_count: _Optional[int] = ...) -> None: ...
 
 class Bucket(_message.Message):
     __slots__ = ("index", "sum", "count", "min", "max", "flagged_count")

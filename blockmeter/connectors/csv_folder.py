@@ -2,9 +2,17 @@
 
 Each scan reads new or changed files (in name order) and hands their rows to the spool, whose
 (meter, slot) key makes ingest idempotent: re-reading a file, or the same row in two files,
-adds nothing twice. The meter's clock advances only after a whole scan, to the newest row seen
-(or to `stale_s` before the wall clock, so a silent BMS still closes its windows): a window
-never closes half-way through a folder.
+adds nothing twice (a row that comes back with another value is a conflict the spool records).
+The meter's clock advances only after a whole scan, to the newest row seen (or to `stale_s`
+before the wall clock, so a silent BMS still closes its windows): a window never closes
+half-way through a folder.
+
+A row counts once its line ends. The BMS may be writing the file while it is read: a last line
+without a line break (`...T12:15:00Z,4` of what will be `...,465`) is held back, and read by a
+later scan once the line is complete, so a half-written value never reaches the spool, and its
+window stays open (the clock has not passed it). A last line that stays unterminated for
+UNTERMINATED_WARN_S is reported once (error kind `csv_unterminated`): an export that never ends
+its last line with a line break loses that row until the BMS appends the next.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import asyncio
 import csv
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,6 +34,7 @@ from .base import Emit, Sample
 
 log = logging.getLogger(__name__)
 CHUNK = 2000
+UNTERMINATED_WARN_S = 600
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,16 @@ def parse_timestamp(text: str, fmt: str) -> int:
     return int(moment.timestamp())
 
 
+def complete_lines(lines: Iterable[str], held: list[str]) -> Iterator[str]:
+    """The lines that end with a line break (a file opened with newline="" keeps them); a last
+    line without one, still being written, goes to `held`."""
+    for line in lines:
+        if line.endswith(("\n", "\r")):
+            yield line
+        else:
+            held.append(line)
+
+
 class CsvFolderReader:
     def __init__(
         self,
@@ -82,7 +101,11 @@ class CsvFolderReader:
         self.scale = scale
         self.on_error = on_error or (lambda kind, message: None)
         self.clock = clock
-        self.seen: dict[Path, tuple[int, int]] = {}  # path -> (size, mtime_ns) fully ingested
+        # path -> (size, mtime_ns, inode) when fully ingested: a re-export put in place by a
+        # rename is read again even with the same size and time stamp
+        self.seen: dict[Path, tuple[int, int, int]] = {}
+        self.tails: dict[Path, str] = {}  # path -> its unterminated last line, held back
+        self.warned: set[Path] = set()  # files whose held-back line was reported
         self.newest = 0
         self.watermark = 0
 
@@ -90,11 +113,25 @@ class CsvFolderReader:
         return self.watermark
 
     def read_file(self, path: Path) -> list[Sample]:
+        """The samples of the file's complete lines; an unterminated last line goes to
+        `self.tails` instead."""
+        held: list[str] = []
+        self.tails.pop(path, None)
+        self.warned.discard(path)
+        try:
+            return self._read_rows(path, held)
+        finally:
+            if held:
+                self.tails[path] = held[0]
+
+    def _read_rows(self, path: Path, held: list[str]) -> list[Sample]:
         samples: list[Sample] = []
         with path.open(newline="") as f:
-            rows = csv.DictReader(f)
+            rows = csv.DictReader(complete_lines(f, held))
+            if rows.fieldnames is None:
+                return samples  # not one complete line yet: the BMS has just created the file
             missing = {self.settings.timestamp_column, self.settings.value_column} - set(
-                rows.fieldnames or ()
+                rows.fieldnames
             )
             if missing:
                 self.on_error("csv_header", f"{path}: no column {sorted(missing)[0]!r}")
@@ -114,6 +151,19 @@ class CsvFolderReader:
                 samples.append((self.meter_id, ts, value))
         return samples
 
+    def check_tail(self, path: Path, mtime: float) -> None:
+        """Report, once per version of the file, a last line left unterminated (the file
+        unchanged) for UNTERMINATED_WARN_S."""
+        age = time.time() - mtime
+        if path not in self.tails or path in self.warned or age < UNTERMINATED_WARN_S:
+            return
+        self.warned.add(path)
+        self.on_error(
+            "csv_unterminated",
+            f"{path}: the last line has no line break and the file has not changed for "
+            f"{int(age)} s; it is read once the line ends: {self.tails[path][:80]!r}",
+        )
+
     async def scan(self, emit: Emit) -> int:
         """Ingest new or changed files; returns how many samples were handed to the spool."""
         count = 0
@@ -122,8 +172,9 @@ class CsvFolderReader:
                 stat = path.stat()
             except OSError:
                 continue
-            signature = (stat.st_size, stat.st_mtime_ns)
+            signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
             if self.seen.get(path) == signature:
+                self.check_tail(path, stat.st_mtime)
                 continue
             try:
                 samples = await asyncio.to_thread(self.read_file, path)
@@ -136,6 +187,7 @@ class CsvFolderReader:
                 self.newest = max(self.newest, max(s[1] for s in samples))
             count += len(samples)
             self.seen[path] = signature
+            self.check_tail(path, stat.st_mtime)
         self.watermark = max(self.newest, int(self.clock()) - self.settings.stale_s)
         return count
 

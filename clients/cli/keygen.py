@@ -13,15 +13,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="create a signing key pair (NAME.priv, NAME.pub)",
         description=(
             "Create a secp256k1 key pair: NAME.priv (hex private key, mode 0600) and NAME.pub "
-            "(hex compressed public key), the same files `sawtooth keygen` writes, so keys move "
-            "freely between SmartBlocks and Sawtooth tools."
+            "(hex compressed public key, mode 0644), whatever the umask: the same files "
+            "`sawtooth keygen` writes, so keys move freely between SmartBlocks and Sawtooth "
+            "tools. Existing files are replaced only with --force, atomically, and never "
+            "through a symbolic link."
         ),
     )
     parser.add_argument("name", help="key name, e.g. alice or gateway-01")
     parser.add_argument(
         "--key-dir", default=None, help=f"folder for the key files (default {DEFAULT_KEY_DIR})"
     )
-    parser.add_argument("--force", action="store_true", help="overwrite existing key files")
+    parser.add_argument("--force", action="store_true", help="replace existing key files")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
     parser.set_defaults(func=run)
 

@@ -21,6 +21,7 @@ COMMANDS = [
     "site",
     "meter",
     "portal",
+    "settings",
     "status",
     "tp",
     "up",

@@ -84,6 +84,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_ledger_options(update)
     update.set_defaults(func=run_update)
 
+    repair = commands.add_parser(
+        "repair",
+        help="move a meter's recorded-until time back from the future (owner key)",
+        description="For a meter whose last window ends after ledger time (a gateway clock "
+        "that ran ahead, before windows were checked): readings flow again from --until. "
+        "Rollups keep what was recorded; the repair is counted and announced.",
+        epilog="example: smartblocks meter repair main --until 2026-03-01T12:00Z "
+        '--reason "gateway clock was a year ahead" --key owner.priv',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    repair.add_argument("meter_id", metavar="METER")
+    repair.add_argument("--until", required=True, help="new end of recorded data (UTC)")
+    repair.add_argument("--register", type=int, default=0, help="CUMULATIVE: register then")
+    repair.add_argument("--reason", required=True, help="why, for the audit trail")
+    add_ledger_options(repair)
+    repair.set_defaults(func=run_repair)
+
     show = commands.add_parser("show", help="show a meter and its head")
     show.add_argument("meter_id", metavar="METER")
     show.add_argument("--json", action="store_true", help="print JSON")
@@ -217,6 +234,23 @@ def run_update(args: argparse.Namespace) -> int:
     )
     ledger_args.submit(args, signer, [transaction])
     print(f"meter {args.meter_id} updated")
+    return 0
+
+
+def run_repair(args: argparse.Namespace) -> int:
+    signer = signer_of(args)
+    meter = fetch_meter(args, args.meter_id)
+    until = parse_time(args.until)
+    transaction = txn.repair_head(
+        signer,
+        meter_id=args.meter_id,
+        site_id=meter.site_id,
+        recorded_until=until,
+        last_register=args.register,
+        reason=args.reason,
+    )
+    ledger_args.submit(args, signer, [transaction])
+    print(f"meter {args.meter_id}: recorded data now ends {iso(until)}")
     return 0
 
 

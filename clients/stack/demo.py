@@ -1,6 +1,8 @@
 """`smartblocks up --demo`: the whole system on one machine, as supervised child processes.
 
-devnet -> tp blockmeter -> set-up (one-shot) -> blockmeter agent (simulated building) -> portal.
+devnet (serving the settings and BlockInfo families itself; genesis settings: the demo's authority
+key as smartblocks.blockmeter.authorities) -> tp blockmeter -> set-up (one-shot) -> blockmeter
+agent (simulated building) -> portal.
 Once the portal answers, it prints the URL and the demo login, then a progress line.
 """
 
@@ -80,6 +82,8 @@ def components(data_dir: Path, ports: Ports) -> list[Component]:
                 f"{HOST}:{ports.rest_api}",
             ],
             ready=lambda: http_ready(urls.rest + "/status"),
+            # The authority key (made by prepare, before this starts) as a genesis setting.
+            more_args=lambda: demo_files.devnet_genesis_args(data_dir),
         ),
         Component(
             "tp",

@@ -5,7 +5,8 @@ simulation start (the replay is deterministic from it) and its portal passwords;
 rewritten every run from stack.toml.
 
     DIR/.smartblocks-demo     marker: --fresh deletes only a dir that has it
-    DIR/keys/                 authority, owner, gateway (.priv 0600, .pub)
+    DIR/keys/                 authority, owner, gateway (.priv 0600, .pub); the authority's
+                              public key is the genesis setting smartblocks.blockmeter.authorities
     DIR/devnet/               the chain
     DIR/agent.toml            from blockmeter/examples/simulated-building.toml
     DIR/agent-spool.sqlite    the agent's spool
@@ -25,7 +26,8 @@ from typing import Any
 
 import smartblocks.blockmeter
 from smartblocks.ledger.errors import UserError
-from smartblocks.ledger.keys import write_key_files, write_private_file
+from smartblocks.ledger.keys import load_public_key, write_key_files, write_private_file
+from smartblocks.ledger.settings import BLOCKMETER_AUTHORITIES
 
 from .stackfile import DemoSettings, Ports
 
@@ -56,6 +58,18 @@ def ensure_keys(data_dir: Path) -> Path:
         if not (key_dir / f"{name}.priv").exists():
             write_key_files(name, key_dir, force=True)
     return key_dir
+
+
+def devnet_genesis_args(data_dir: Path) -> list[str]:
+    """The demo devnet's genesis settings as `smartblocks devnet` flags: the demo's authority key
+    is the BlockMeter authority. None once the chain exists: it keeps its settings (changed only
+    by proposal and vote), and a devnet refuses genesis settings for an existing chain."""
+    from smartblocks.devnet.node import chain_exists
+
+    if chain_exists(data_dir / "devnet"):
+        return []
+    authority = load_public_key(data_dir / "keys" / "authority.pub")
+    return ["--setting", f"{BLOCKMETER_AUTHORITIES}={authority}"]
 
 
 def simulation_start(data_dir: Path, days: int, now: float | None = None) -> int:

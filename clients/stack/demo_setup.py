@@ -23,8 +23,10 @@ from smartblocks.blockmeter.units import base_unit
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import Signer, load_signer
 from smartblocks.ledger.rest import RestClient
+from smartblocks.ledger.settings import decode_setting, entry_value, setting_address, split_list
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
+from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
 
 SITE_NAME = "Office/lab (simulated)"
 FLOOR_AREA_M2 = 970
@@ -83,13 +85,11 @@ def register_meter(owner: Signer, site_id: str, meter: MeterConfig, batcher: str
 def setup_transactions(
     authority: Signer, owner: Signer, gateway_public_key: str, config: Config
 ) -> list[Transaction]:
-    """Authority init, the site, every meter registered and bound to the gateway's key."""
+    """The site (the authority is in the genesis setting), every meter registered and bound to
+    the gateway's key."""
     batcher = authority.public_key
     site_id = config.site_id
     txns = [
-        txn.set_authorities(
-            authority, public_keys=[authority.public_key], batcher_public_key=batcher
-        ),
         txn.create_site(
             authority,
             site_id=site_id,
@@ -127,15 +127,18 @@ async def set_up(data_dir: Path, url: str, out=sys.stdout) -> bool:
         if await client.state(addressing.site_address(config.site_id)) is not None:
             print(f"site {config.site_id} is on the ledger already: nothing to set up", file=out)
             return False
-        if await client.state(addressing.authorities_address()) is not None:
+        stored = await client.state(setting_address(AUTHORITIES_SETTING))
+        setting = decode_setting(stored) if stored else None
+        if authority.public_key not in split_list(entry_value(setting, AUTHORITIES_SETTING)):
             raise UserError(
-                "this ledger has authorities but not the demo site: it is not the demo's chain "
-                f"(start over with --fresh, or use another --data-dir than {data_dir})"
+                f"this ledger's metering authorities (setting {AUTHORITIES_SETTING}) do not "
+                "include the demo's authority key: it is not the demo's chain (start over with "
+                f"--fresh, or use another --data-dir than {data_dir})"
             )
         txns = setup_transactions(authority, owner, gateway.public_key, config)
         await client.submit_and_wait([make_batch(authority, txns)], timeout=60)
     print(
-        f"authority set; site {config.site_id} created; {len(config.meters)} meters registered "
+        f"site {config.site_id} created; {len(config.meters)} meters registered "
         f"and bound to the gateway key {gateway.public_key[:12]}…",
         file=out,
     )

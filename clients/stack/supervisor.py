@@ -32,6 +32,12 @@ class Component:
     ready: ReadyCheck | None = None  # polled after start until True
     ready_timeout: float = 60.0
     env: dict[str, str] = field(default_factory=dict)
+    # Arguments decided at each start, after `argv`: e.g. the demo devnet's genesis settings,
+    # given only while its chain does not exist yet (a restart must not give them again).
+    more_args: Callable[[], Sequence[str]] | None = None
+
+    def command(self) -> list[str]:
+        return [*self.argv, *(self.more_args() if self.more_args is not None else ())]
 
 
 class StackError(Exception):
@@ -91,7 +97,7 @@ class Supervisor:
     async def _spawn(self, component: Component) -> asyncio.subprocess.Process:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **component.env}
         proc = await asyncio.create_subprocess_exec(
-            *component.argv,
+            *component.command(),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
@@ -110,7 +116,7 @@ class Supervisor:
 
     async def _run_once(self, component: Component) -> int | None:
         """Exit code of a one-shot step, or None when the stack was stopped meanwhile."""
-        self.emit(component.name, "running: " + " ".join(component.argv))
+        self.emit(component.name, "running: " + " ".join(component.command()))
         proc = await self._spawn(component)
         pump = asyncio.create_task(self._pump(component.name, proc))
         stopping = asyncio.create_task(self._stopping.wait())

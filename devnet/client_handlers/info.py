@@ -1,6 +1,7 @@
-"""Peers and status. The status answer carries devnet's own facts (chain head, pending batches,
-registered processors, families that pending batches wait for) as the JSON extras field that
-smartblocks.devnet.rest_api.status_extras defines; other parsers skip it.
+"""Peers and status. The status answer carries devnet's own facts (chain head, pending batches
+and how many of them wait, registered processors, families that pending batches wait for) as
+the JSON extras field that smartblocks.devnet.rest_api.status_extras defines; other parsers skip
+it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def devnet_status(node: Devnet) -> dict[str, Any]:
         "chain_head": head.id if head else None,
         "block_num": head.num if head else None,
         "pending_batches": len(ledger.queue),
+        "waiting_batches": ledger.queue.waiting_count,
         "processors": [
             {"family": family, "version": version} for family, version in node.registry.families()
         ],

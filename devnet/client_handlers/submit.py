@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from sawtooth_sdk.protobuf import client_batch_submit_pb2 as cbs
@@ -11,6 +12,7 @@ from sawtooth_sdk.protobuf.validator_pb2 import Message
 from .. import wire
 from ..batches import BatchRejected, PendingBatch, check_batch
 from ..parsing import Frame
+from ..pending import Wait, absent_families, unmet_dependency
 from ..publisher import invalid_status, replay_status
 from .common import check_ids, serve_async
 from .paging import ResponseFailed
@@ -20,15 +22,39 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger(__name__)
 DEFAULT_WAIT_TIMEOUT = 300
+REFUSAL_LOG_PERIOD = 10.0
+
+
+class _Refusals:
+    """Logs why submissions get QUEUE_FULL: the first at once, then at most one line per
+    REFUSAL_LOG_PERIOD seconds with the count since (a flood must not flood the log)."""
+
+    def __init__(self) -> None:
+        self._logged_at = float("-inf")
+        self._since = 0
+
+    def note(self, reason: str) -> None:
+        self._since += 1
+        now = time.monotonic()
+        if now - self._logged_at >= REFUSAL_LOG_PERIOD:
+            LOGGER.warning(
+                "batches refused with QUEUE_FULL (%d submission(s) since the last such line): %s",
+                self._since,
+                reason,
+            )
+            self._logged_at = now
+            self._since = 0
 
 
 def register(node: Devnet) -> None:
     ledger = node.ledger
+    refusals = _Refusals()
     SubmitResponse = cbs.ClientBatchSubmitResponse
     StatusResponse = cbs.ClientBatchStatusResponse
 
     def submit(raw: list[bytes]) -> int:
         if not ledger.queue.has_room_for(len(raw)):
+            refusals.note(f"{len(ledger.queue)} batches are pending, {len(raw)} more submitted")
             return SubmitResponse.QUEUE_FULL
         checked: list[PendingBatch] = []
         for batch_bytes in raw:
@@ -37,8 +63,7 @@ def register(node: Devnet) -> None:
             except BatchRejected as exc:
                 LOGGER.info("batch rejected: %s", exc)
                 return SubmitResponse.INVALID_BATCH
-        accept(checked)
-        return SubmitResponse.OK
+        return accept(checked)
 
     def on_submit(identity: bytes, message: Frame) -> None:
         try:
@@ -54,12 +79,25 @@ def register(node: Devnet) -> None:
             SubmitResponse(status=status).SerializeToString(),
         )
 
-    def accept(batches: list[PendingBatch]) -> None:
+    def accept(batches: list[PendingBatch]) -> int:
+        """Queue the new batches (each ready, or waiting for a processor or a dependency) and
+        record the invalid ones; QUEUE_FULL, and nothing changes, if a limit would break."""
         store = ledger.store
+        queue = ledger.queue
         invalid: list[tuple[str, bytes]] = []
+        new: list[tuple[PendingBatch, Wait | None]] = []
+        seen: set[str] = set()
+        submitted_txns: set[str] = set()  # of the new batches so far: they run first
+
+        def available(dep: str) -> bool:
+            return (
+                dep in submitted_txns or queue.has_txn(dep) or store.txn_block_num(dep) is not None
+            )
+
         for batch in batches:
-            if store.batch_block_num(batch.id) is not None or batch.id in ledger.queue:
+            if batch.id in seen or batch.id in queue or store.batch_block_num(batch.id) is not None:
                 continue  # a resubmission: the first copy decides
+            seen.add(batch.id)
             if batch.problem is not None:
                 txn_id, reason = batch.problem
                 invalid.append((batch.id, invalid_status(batch.id, txn_id, reason)))
@@ -68,12 +106,21 @@ def register(node: Devnet) -> None:
             if replayed is not None:
                 invalid.append((batch.id, replayed))
                 continue
-            ledger.queue.add(batch)
+            wait = absent_families(batch, node.registry.has) or unmet_dependency(batch, available)
+            new.append((batch, wait))
+            submitted_txns.update(t.id for t in batch.txns)
+        refusal = queue.refusal(new)
+        if refusal is not None:
+            refusals.note(refusal)
+            return SubmitResponse.QUEUE_FULL
+        for batch, wait in new:
+            queue.add(batch, wait)
         if invalid:
             store.record_invalid(invalid)
             for batch_id, _ in invalid:
                 LOGGER.info("batch %s invalid at submission", batch_id[:16])
         node.publisher.wake()
+        return SubmitResponse.OK
 
     async def status(request: cbs.ClientBatchStatusRequest) -> cbs.ClientBatchStatusResponse:
         check_ids(request.batch_ids, StatusResponse.INVALID_ID)

@@ -182,3 +182,34 @@ ReceiptIdQueryInvalid = _error(
     "Id Query Invalid or Missing",
     "GET /receipts needs an 'id' query parameter: a comma-separated list of transaction ids.",
 )
+
+# HTTP-level faults. Sawtooth's REST API leaves these to aiohttp, which answers in plain text;
+# here they are JSON envelopes too, with codes of their own (Sawtooth uses none above 83).
+RouteNotFound = _error(
+    90,
+    404,
+    "Resource Not Found",
+    "No such path. The REST API serves /batches, /batch_statuses, /state, /blocks, "
+    "/transactions, /receipts, /peers and /status.",
+)
+MethodNotAllowed = _error(91, 405, "Method Not Allowed", "This path does not take this method.")
+RequestTooLarge = _error(
+    92, 413, "Request Too Large", "The request body is larger than the REST API accepts."
+)
+BadRequest = _error(93, 400, "Bad Request", "The request is not well-formed HTTP and was not read:")
+# The longest request line and header the REST API reads: aiohttp's default, as in Sawtooth's
+# REST API (about 60 ids in GET /batch_statuses?id=...).
+MAX_LINE = 8190
+RequestLineTooLong = _error(
+    94,
+    400,
+    "Request Line Too Long",
+    f"The request line or a header is longer than the REST API reads ({MAX_LINE} bytes). For "
+    "many ids, POST them as a JSON list to /batch_statuses or /receipts instead of GET ?id=...",
+)
+ContentEncodingUnsupported = _error(
+    95,
+    415,
+    "Content Encoding Not Supported",
+    "POST bodies are taken as sent: send them without a Content-Encoding (or 'identity').",
+)

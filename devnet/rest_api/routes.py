@@ -51,6 +51,14 @@ def _respond(envelope: dict[str, Any], status: int = 200) -> web.Response:
     return web.Response(status=status, content_type="application/json", text=render.dumps(envelope))
 
 
+async def _read_body(request: web.Request) -> bytes:
+    """The body as sent; a compressed one is refused (the server does not decode bodies)."""
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise errors.ContentEncodingUnsupported(f"Got {encoding!r}.")
+    return await request.read()
+
+
 async def _requested_ids(
     request: web.Request,
     wrong_content_type: type[errors.ApiError],
@@ -66,9 +74,11 @@ async def _requested_ids(
     if request.content_type != "application/json":
         raise wrong_content_type(f"Got {request.content_type!r}.")
     try:
-        body = json.loads(await request.read())
+        body = json.loads(await _read_body(request))
     except (ValueError, UnicodeDecodeError):
         raise body_invalid("The body is not JSON.") from None
+    except RecursionError:  # e.g. '[' x 100,000: deeper than the parser goes
+        raise body_invalid("The body nests JSON too deeply.") from None
     if not body or not isinstance(body, list) or not all(isinstance(i, str) for i in body):
         raise body_invalid()
     return [params.check_id(i) for i in body]
@@ -196,7 +206,7 @@ class Routes:
     async def submit_batches(self, request: web.Request) -> web.Response:
         if request.content_type != "application/octet-stream":
             raise errors.SubmissionWrongContentType(f"Got {request.content_type!r}.")
-        body = await request.read()
+        body = await _read_body(request)
         if not body:
             raise errors.NoBatchesSubmitted()
         batch_list = BatchList()

@@ -5,6 +5,9 @@
 #   PEERS    comma-separated tcp://HOST:8800 of the validators started before this one
 #   ENDPOINT the address other validators reach this one at (default tcp://$NODE:8800)
 #   GENESIS  1 on the network's first validator only: it writes the genesis block
+#   BLOCKMETER_AUTHORITIES  with GENESIS=1: comma-separated public keys of the BlockMeter
+#            metering authorities (who create sites), the genesis setting
+#            smartblocks.blockmeter.authorities; later changed by settings proposals and votes
 #
 # Keys (/etc/sawtooth/keys) and chain (/var/lib/sawtooth) are volumes, so a restart keeps the
 # node's identity and its copy of the ledger; nothing here overwrites either.
@@ -17,6 +20,14 @@ PEERS="${PEERS:-}"
 KEYS=${KEYS_DIR:-/etc/sawtooth/keys}
 DATA=${DATA_DIR:-/var/lib/sawtooth}
 SHARED=${SHARED_DIR:-/poet-shared}
+BLOCKMETER_AUTHORITIES="${BLOCKMETER_AUTHORITIES:-}"
+
+key='0[23][0-9a-f]{64}'
+if [ -n "$BLOCKMETER_AUTHORITIES" ] && ! [[ "$BLOCKMETER_AUTHORITIES" =~ ^$key(,$key)*$ ]]; then
+    echo "validator $NODE: BLOCKMETER_AUTHORITIES must be public keys (66 lowercase hex," \
+        "starting 02 or 03) separated by commas, got '$BLOCKMETER_AUTHORITIES'" >&2
+    exit 1
+fi
 
 if [ ! -f "$KEYS/validator.priv" ]; then
     sawadm keygen
@@ -53,7 +64,22 @@ if [ "${GENESIS:-0}" = 1 ] && [ ! -f "$DATA/block-chain-id" ] && [ ! -f "$DATA/g
         sawtooth.poet.target_wait_time=5 \
         sawtooth.poet.initial_wait_time=25 \
         sawtooth.publisher.max_batches_per_block=100
-    sawadm genesis config-genesis.batch config.batch "$SHARED/poet.batch" poet-settings.batch
+    # SmartBlocks' settings (docs/settings.md): the BlockInfo batch injector, whose records are
+    # the ledger's time, the validation rules that keep its transaction the publisher's alone
+    # and first in each block, and the BlockMeter metering authorities.
+    smartblocks=(
+        sawtooth.validator.batch_injectors=block_info
+        "sawtooth.validator.block_validation_rules=NofX:1,block_info;XatY:block_info,0;local:0"
+    )
+    if [ -n "$BLOCKMETER_AUTHORITIES" ]; then
+        smartblocks+=("smartblocks.blockmeter.authorities=$BLOCKMETER_AUTHORITIES")
+    else
+        echo "validator $NODE: BLOCKMETER_AUTHORITIES is not set: nobody can create sites until" \
+            "a settings proposal sets smartblocks.blockmeter.authorities (docs/settings.md)"
+    fi
+    sawset proposal create -k "$KEYS/validator.priv" -o smartblocks.batch "${smartblocks[@]}"
+    sawadm genesis config-genesis.batch config.batch "$SHARED/poet.batch" poet-settings.batch \
+        smartblocks.batch
     touch "$SHARED/genesis.done"
     cd /
     rm -rf "$work"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from smartblocks.processors.kit.family import Family, proto_kind
 from smartblocks.protos.blockmeter_pb2 import (
-    Authorities,
     BlockMeterPayload,
     Meter,
     MeterHead,
@@ -36,7 +35,6 @@ FAMILY = Family(
     handler=BlockMeterHandler,
     decode_payload=BlockMeterPayload.FromString,
     records=(
-        proto_kind(RecordType.AUTHORITIES.value, "authorities", Authorities),
         proto_kind(RecordType.SITE.value, "site", Site, _site),
         proto_kind(RecordType.METER.value, "meter", Meter, _meter),
         proto_kind(

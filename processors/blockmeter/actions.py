@@ -8,11 +8,12 @@ from typing import Any
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
 from smartblocks.processors.kit.handler import Action as ActionFn
+from smartblocks.processors.kit.ledger_time import ledger_time
 from smartblocks.processors.kit.payload import short_key
-from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, day_name
+from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, day_name, iso
+from smartblocks.processors.kit.settings import how_to_change, require_signer_in_setting
 from smartblocks.processors.kit.store import RecordStore, Ref
 from smartblocks.protos.blockmeter_pb2 import (
-    Authorities,
     BindKey,
     BlockMeterPayload,
     CreateSite,
@@ -21,6 +22,7 @@ from smartblocks.protos.blockmeter_pb2 import (
     ReadingMode,
     RecordReadings,
     RegisterMeter,
+    RepairHead,
     RetireMeter,
     RevokeKey,
     Rollup,
@@ -30,31 +32,23 @@ from smartblocks.protos.blockmeter_pb2 import (
 )
 
 from . import limits, records, rollups, rules, units
-from .events import METER_UPDATED, READINGS_RECORDED
+from .events import HEAD_REPAIRED, METER_UPDATED, READINGS_RECORDED
 from .periods import window_end, window_periods
+from .records import AUTHORITIES_SETTING
 
 Action = BlockMeterPayload.Action
 
 
-def require_authority(signer: str, store: RecordStore, doing: str) -> None:
-    authorities = store.get(records.authorities())
-    if authorities is None:
-        raise InvalidTransaction(
-            f"{doing}: no metering authorities are set yet (bootstrap them with set authorities)"
-        )
-    if signer not in authorities.public_keys:
-        raise InvalidTransaction(f"{doing}: signer {short_key(signer)} is not an authority")
-
-
 def set_authorities(body: SetAuthorities, signer: str, store: RecordStore) -> None:
-    # The first call bootstraps the authorities (whoever sends it); later calls need one of them.
-    if store.get(records.authorities()) is not None:
-        require_authority(signer, store, "set authorities")
-    store.put(records.authorities(), Authorities(public_keys=sorted(body.public_keys)))
+    # Whoever sent the first one used to own the registry; now it is an on-chain setting.
+    raise InvalidTransaction(
+        "set authorities is retired: the metering authorities are the on-chain "
+        + how_to_change(AUTHORITIES_SETTING)
+    )
 
 
 def create_site(body: CreateSite, signer: str, store: RecordStore) -> None:
-    require_authority(signer, store, f"create site {body.site_id}")
+    require_signer_in_setting(store, AUTHORITIES_SETTING, signer, f"create site {body.site_id}")
     if store.get(records.site(body.site_id)) is not None:
         raise InvalidTransaction(f"site {body.site_id} already exists")
     store.put(
@@ -206,6 +200,48 @@ def update_meter(body: UpdateMeter, signer: str, store: RecordStore) -> None:
     )
 
 
+def repair_head(body: RepairHead, signer: str, store: RecordStore) -> None:
+    """Move the head back to `recorded_until` (at most ledger time) when it is beyond ledger
+    time plus the tolerance: a window from the future, recorded before windows were checked
+    against ledger time, blocks every later reading. Rollups keep what was recorded; the head
+    counts the repair and the event names both ends, so readers can discount those days."""
+    doing = f"repair head of meter {body.meter_id}"
+    meter = owned_meter(body.meter_id, signer, store, doing)
+    head = store.get(records.head(body.meter_id))
+    if head is None:
+        raise InvalidTransaction(f"{doing}: the meter has no readings")
+    now = ledger_time(store)
+    if head.last_window_end <= now + limits.MAX_WINDOW_AHEAD_S:
+        raise InvalidTransaction(
+            f"{doing}: recorded data ends {iso(head.last_window_end)}, not after ledger time "
+            f"{iso(now)} + {limits.MAX_WINDOW_AHEAD_S} s: there is nothing to repair"
+        )
+    if body.recorded_until > now:
+        raise InvalidTransaction(
+            f"{doing}: recorded until {iso(body.recorded_until)} is after ledger time {iso(now)}"
+        )
+    if meter.mode == ReadingMode.CUMULATIVE and body.last_register >= meter.rollover:
+        raise InvalidTransaction(
+            f"{doing}: register {body.last_register} is not below the rollover {meter.rollover}"
+        )
+    previous_end = head.last_window_end
+    head.last_window_end = body.recorded_until
+    head.first_window_start = min(head.first_window_start, body.recorded_until)
+    head.last_register = body.last_register if meter.mode == ReadingMode.CUMULATIVE else 0
+    head.repair_count += 1
+    store.put(records.head(body.meter_id), head)
+    store.emit(
+        HEAD_REPAIRED,
+        [
+            ("meter_id", body.meter_id),
+            ("site_id", meter.site_id),
+            ("previous_end", str(previous_end)),
+            ("recorded_until", str(body.recorded_until)),
+            ("reason", body.reason),
+        ],
+    )
+
+
 def readings_refs(body: RecordReadings) -> list[Ref[Any]]:
     """Everything record readings reads, for one state request."""
     meter_id = body.meter_id
@@ -234,6 +270,8 @@ def record_readings(body: RecordReadings, signer: str, store: RecordStore) -> No
             f"meter {meter_id}: interval {interval} s differs from the meter's nominal interval "
             f"{meter.nominal_interval_s} s"
         )
+    end = window_end(start, interval, len(values))
+    rules.check_not_ahead(meter_id, end, ledger_time(store), limits.MAX_WINDOW_AHEAD_S)
     head = store.get(records.head(meter_id))
     gap = rules.gap_before(meter_id, head.last_window_end if head else None, start)
     symbol = units.UNIT_SYMBOLS.get(meter.unit, "")
@@ -276,7 +314,6 @@ def record_readings(body: RecordReadings, signer: str, store: RecordStore) -> No
         rules.check_rates(meter_id, start, interval, quantities, low, high, symbol)
 
     hours = rollups.hourly_totals(start, interval, quantities, quality)
-    end = window_end(start, interval, len(values))
     flagged = sum(1 for q in quality if q)
     # A gap is counted once, in the day and the month where it ends (the window's start).
     for i, (day_number, buckets) in enumerate(rollups.by_day(hours).items()):
@@ -324,4 +361,5 @@ ACTIONS: dict[int, ActionFn] = {
     Action.RETIRE_METER: retire_meter,
     Action.RECORD_READINGS: record_readings,
     Action.UPDATE_METER: update_meter,
+    Action.REPAIR_HEAD: repair_head,
 }

@@ -13,7 +13,8 @@ NAMESPACE = namespace(FAMILY_NAME)
 
 
 class RecordType(enum.Enum):
-    AUTHORITIES = "00"
+    # "00" held the metering authorities until they became the on-chain setting
+    # smartblocks.blockmeter.authorities (records.AUTHORITIES_SETTING); not reused.
     SITE = "01"
     METER = "02"
     METER_HEAD = "03"
@@ -24,10 +25,6 @@ class RecordType(enum.Enum):
     def prefix(self) -> str:
         """Namespace + type: list every record of this type with one state query."""
         return NAMESPACE + self.value
-
-
-def authorities_address() -> str:
-    return make_address(NAMESPACE, RecordType.AUTHORITIES.value, "authorities")
 
 
 def site_address(site_id: str) -> str:

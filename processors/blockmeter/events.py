@@ -2,3 +2,4 @@
 
 READINGS_RECORDED = "blockmeter/readings-recorded"
 METER_UPDATED = "blockmeter/meter-updated"
+HEAD_REPAIRED = "blockmeter/head-repaired"

@@ -19,15 +19,17 @@ MAX_WINDOW_S = 62 * 86_400
 # the plausibility bound over the gap, for gaps up to a week (an outage of the gateway, a
 # weekend without network). After a longer gap the value sets the register anew, uncounted.
 MAX_GAP_CREDIT_S = 7 * 86_400
+# A window may end at most this long after ledger time (the previous block's timestamp): room
+# for a gateway clock that runs fast and for a block that takes long to publish, never for a
+# window in the future that would block the meter's later readings.
+MAX_WINDOW_AHEAD_S = 900
 # 9999-12-31T23:59:59Z: every window must end by then, so every date has four digits.
 MAX_TIMESTAMP = 253_402_300_799
-MAX_AUTHORITIES = 32
 MAX_DEVICE_KEYS = 16
 
 __all__ = [
     "INT64_MAX",
     "INT64_MIN",
-    "MAX_AUTHORITIES",
     "MAX_DEVICE_KEYS",
     "MAX_GAP_CREDIT_S",
     "MAX_ID_LENGTH",
@@ -36,5 +38,6 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "MAX_TIMESTAMP",
     "MAX_VALUES",
+    "MAX_WINDOW_AHEAD_S",
     "MAX_WINDOW_S",
 ]

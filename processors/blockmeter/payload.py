@@ -22,6 +22,7 @@ from smartblocks.protos.blockmeter_pb2 import (
     ReadingMode,
     RecordReadings,
     RegisterMeter,
+    RepairHead,
     RetireMeter,
     RevokeKey,
     SetAuthorities,
@@ -51,17 +52,7 @@ def check_interval(what: str, value: int) -> None:
 
 
 def check_set_authorities(body: SetAuthorities) -> None:
-    keys = list(body.public_keys)
-    if not keys:
-        raise InvalidTransaction("set authorities: the list of authority keys is empty")
-    if len(keys) > limits.MAX_AUTHORITIES:
-        raise InvalidTransaction(
-            f"set authorities: {len(keys)} keys; the limit is {limits.MAX_AUTHORITIES}"
-        )
-    for key in keys:
-        check_public_key("authority key", key)
-    if len(set(keys)) != len(keys):
-        raise InvalidTransaction("set authorities: a key is listed twice")
+    """Nothing to check: the action is retired and says so (actions.set_authorities)."""
 
 
 def check_create_site(body: CreateSite) -> None:
@@ -142,6 +133,15 @@ def check_update_meter(body: UpdateMeter) -> None:
         )
 
 
+def check_repair_head(body: RepairHead) -> None:
+    check_id("meter id", body.meter_id)
+    check_text(f"meter {body.meter_id}: repair reason", body.reason, required=True)
+    if body.recorded_until < 0:
+        raise InvalidTransaction(
+            f"meter {body.meter_id}: recorded until {body.recorded_until} is before 1970"
+        )
+
+
 def check_key_change(body: BindKey | RevokeKey) -> None:
     check_id("meter id", body.meter_id)
     check_public_key(f"meter {body.meter_id}: device key", body.public_key)
@@ -191,4 +191,5 @@ CHECKS: dict[int, tuple[str, Callable[[Any], None]]] = {
     Action.RETIRE_METER: ("retire_meter", check_retire_meter),
     Action.RECORD_READINGS: ("record_readings", check_record_readings),
     Action.UPDATE_METER: ("update_meter", check_update_meter),
+    Action.REPAIR_HEAD: ("repair_head", check_repair_head),
 }

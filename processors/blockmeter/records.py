@@ -7,13 +7,13 @@ the same way in their own transactions, e.g. EnergyContract reading a meter's da
 from __future__ import annotations
 
 from smartblocks.processors.kit.store import Ref, proto_ref
-from smartblocks.protos.blockmeter_pb2 import Authorities, Meter, MeterHead, Rollup, Site
+from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, Rollup, Site
 
 from . import addressing
 
-
-def authorities() -> Ref[Authorities]:
-    return proto_ref(addressing.authorities_address(), "the authorities record", Authorities)
+# The metering authorities, who create sites: a Sawtooth setting (comma-separated public keys),
+# set at genesis and changed by the settings family's proposals and votes (docs/settings.md).
+AUTHORITIES_SETTING = "smartblocks.blockmeter.authorities"
 
 
 def site(site_id: str) -> Ref[Site]:

@@ -24,6 +24,16 @@ def gap_before(meter_id: str, recorded_until: int | None, window_start: int) -> 
     return window_start - recorded_until
 
 
+def check_not_ahead(meter_id: str, window_end: int, now: int, tolerance_s: int) -> None:
+    """A window may end at most `tolerance_s` after ledger time `now`."""
+    if window_end > now + tolerance_s:
+        raise InvalidTransaction(
+            f"meter {meter_id}: window ends {iso(window_end)}, more than {tolerance_s} s after "
+            f"ledger time {iso(now)}: readings from the future are refused (check the "
+            "gateway's clock)"
+        )
+
+
 def register_deltas(previous: int, registers: Sequence[int], rollover: int) -> list[int]:
     """What a register counted in each interval; a smaller reading is taken as a wrap at
     `rollover` (whether that wrap is plausible is check_quantities' question)."""

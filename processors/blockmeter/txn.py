@@ -13,6 +13,8 @@ from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.ledger.keys import Signer
 from smartblocks.processors.kit.builder import Builder, enum_value
+from smartblocks.processors.kit.ledger_time import with_ledger_time
+from smartblocks.processors.kit.settings import setting_address
 from smartblocks.protos.blockmeter_pb2 import (
     BindKey,
     BlockMeterPayload,
@@ -21,9 +23,9 @@ from smartblocks.protos.blockmeter_pb2 import (
     ReadingMode,
     RecordReadings,
     RegisterMeter,
+    RepairHead,
     RetireMeter,
     RevokeKey,
-    SetAuthorities,
     Unit,
     UpdateMeter,
 )
@@ -31,25 +33,13 @@ from smartblocks.protos.blockmeter_pb2 import (
 from . import addressing as addr
 from .limits import MAX_INTERVAL_S, MAX_WINDOW_S
 from .periods import window_end, window_periods
+from .records import AUTHORITIES_SETTING
 
 Action = BlockMeterPayload.Action
 
 
 BUILDER = Builder(addr.FAMILY_NAME, addr.FAMILY_VERSION)
 _transaction = BUILDER.transaction
-
-
-def set_authorities(
-    signer: Signer, *, public_keys: Sequence[str], batcher_public_key: str | None = None
-) -> Transaction:
-    payload = BlockMeterPayload(
-        action=Action.SET_AUTHORITIES,
-        set_authorities=SetAuthorities(public_keys=sorted(public_keys)),
-    )
-    address = addr.authorities_address()
-    return _transaction(
-        signer, payload, [address], [address], batcher_public_key=batcher_public_key
-    )
 
 
 def create_site(
@@ -78,7 +68,7 @@ def create_site(
     return _transaction(
         signer,
         payload,
-        [addr.authorities_address(), site],
+        [setting_address(AUTHORITIES_SETTING), site],
         [site],
         batcher_public_key=batcher_public_key,
     )
@@ -214,6 +204,35 @@ def update_meter(
     )
 
 
+def repair_head(
+    signer: Signer,
+    *,
+    meter_id: str,
+    site_id: str,
+    recorded_until: int,
+    last_register: int = 0,
+    reason: str,
+    batcher_public_key: str | None = None,
+) -> Transaction:
+    payload = BlockMeterPayload(
+        action=Action.REPAIR_HEAD,
+        repair_head=RepairHead(
+            meter_id=meter_id,
+            recorded_until=recorded_until,
+            last_register=last_register,
+            reason=reason,
+        ),
+    )
+    head = addr.meter_head_address(meter_id)
+    return _transaction(
+        signer,
+        payload,
+        with_ledger_time([addr.meter_address(meter_id), addr.site_address(site_id), head]),
+        [head],
+        batcher_public_key=batcher_public_key,
+    )
+
+
 def readings_addresses(
     meter_id: str, window_start: int, interval_s: int, count: int
 ) -> tuple[list[str], list[str]]:
@@ -227,7 +246,8 @@ def readings_addresses(
         days, months = window_periods(window_start, interval_s, count)
         rollups = [addr.day_rollup_address(meter_id, d) for d in days]
         rollups += [addr.month_rollup_address(meter_id, m) for m in months]
-    return [addr.meter_address(meter_id), head, *rollups], [head, *rollups]
+    inputs = with_ledger_time([addr.meter_address(meter_id), head, *rollups])
+    return inputs, [head, *rollups]
 
 
 def readings_nonce(meter_id: str, window_start: int, end: int) -> str:

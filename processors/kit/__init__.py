@@ -5,6 +5,8 @@
 - `payload`: envelope decoding and field checks that name the field and its value;
 - `arithmetic`: checked integers and divisions with a named rounding rule;
 - `periods`: UTC days, weeks, months, years and arbitrary reporting periods;
+- `ledger_time`: "now" for rules, from the latest BlockInfo record (never the clock);
+- `settings`: on-chain settings, e.g. "the signer must be a key in setting X";
 - `handler`: the handler skeleton (decode, dispatch to an action, flush);
 - `family`: the descriptor each family package exports (processor registry, CLI, portal);
 - `builder`: client-side transactions of a family, with their inputs and outputs.

@@ -50,12 +50,19 @@ class Family:
     # Integer fields holding Unix seconds, shown as ISO 8601 times.
     time_fields: frozenset[str] = field(default_factory=frozenset)
     summary: str = ""
+    # Sawtooth's own families: a fixed namespace (sawtooth_settings "000000") instead of
+    # sha512(name)[:6], and addresses without our 2-hex record type, so the family says which
+    # kind of record an address holds (`records` then lists no infixes).
+    fixed_namespace: str | None = None
+    kind_of: Callable[[str], RecordKind | None] | None = None
 
     @property
     def namespace(self) -> str:
-        return namespace(self.name)
+        return self.fixed_namespace or namespace(self.name)
 
     def record_kind(self, address: str) -> RecordKind | None:
+        if self.kind_of is not None:
+            return self.kind_of(address) if address.startswith(self.namespace) else None
         infix = infix_of(address, self.namespace)
         return next((k for k in self.records if k.infix == infix), None)
 

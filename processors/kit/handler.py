@@ -33,6 +33,9 @@ class FamilyHandler(TransactionHandler):
     family: ClassVar[str]
     versions: ClassVar[tuple[str, ...]]
     actions: ClassVar[Mapping[Any, Action]]
+    # Sawtooth's own families have fixed namespaces (sawtooth_settings "000000", block_info
+    # "00b10c"); ours leave it None and get sha512(family)[:6] (kit/addressing.py).
+    fixed_namespace: ClassVar[str | None] = None
 
     @abc.abstractmethod
     def decode(self, data: bytes) -> tuple[Any, Any]:
@@ -48,7 +51,7 @@ class FamilyHandler(TransactionHandler):
 
     @property
     def namespaces(self) -> list[str]:
-        return [namespace(self.family)]
+        return [self.fixed_namespace or namespace(self.family)]
 
     def apply(self, transaction: Any, context: Any) -> None:
         """`transaction` is a TpProcessRequest (header: TransactionHeader, payload: bytes)."""

@@ -18,7 +18,7 @@ from smartblocks.blockmeter import config
 from smartblocks.blockmeter.agent import Agent
 from smartblocks.blockmeter.cli import main
 from smartblocks.blockmeter.simulator import Building
-from smartblocks.blockmeter.spool import Spool
+from smartblocks.blockmeter.spool import Spool, window_id
 from smartblocks.ledger.keys import write_key_files
 from tests.blockmeter.helpers import FakeLedger, free_port
 
@@ -205,8 +205,16 @@ async def test_status_and_requeue_commands(
     assert rows["sim.grid-import"]["committed"] >= 2
     assert main(["status", "--config", str(path)]) == 0
     assert "implausible" in capsys.readouterr().out
+    assert main(["quarantine", "list", "--json", "--config", str(path)]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert listed["id"] == window_id("sim.gas-volume", bad_start[0])
+    assert listed["slots"] == 15 and "implausible" in listed["message"]
+    assert main(["quarantine", "discard", "sim.gas-volume@yesterday", "--config", str(path)]) == 1
+    assert "is not a window id: METER@START" in capsys.readouterr().err
     assert main(["requeue", "sim.gas-volume", "--config", str(path)]) == 0
     assert "1 invalid window(s) requeued" in capsys.readouterr().out
+    assert main(["quarantine", "list", "--config", str(path)]) == 0
+    assert capsys.readouterr().out == "no quarantined windows\n"
     assert main(["requeue", "nope", "--config", str(path)]) == 1
     assert main(["status", "--spool", str(tmp_path / "none.sqlite")]) == 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from smartblocks.blockmeter.spool import Spool
+from smartblocks.blockmeter.spool import Conflict, Spool, parse_window_id, window_id
 from smartblocks.ledger.errors import UserError
 from smartblocks.processors.blockmeter.units import QUALITY_MISSING
 
@@ -209,3 +210,127 @@ def test_sigkill_mid_write_loses_nothing_acknowledged(tmp_path: Path, acks: int)
         assert {**dict(spool.open_samples("m")), **frozen} == stored
     finally:
         spool.close()
+
+
+def test_a_slot_holds_the_reading_taken_nearest_its_start(spool: Spool) -> None:
+    """Readings finer than the meter's interval (a BMS logging every 5 minutes for a 15-minute
+    meter): the slot's value is the reading at its end boundary, in whatever order files are
+    read; the others are duplicates, not conflicts."""
+    spool.register_meter("m", 900, 3600)
+    result = spool.add_samples([("m", T0 + 1200, 12), ("m", T0 + 1500, 15)])
+    assert (result.added, result.duplicate) == (1, 1)
+    assert spool.add_samples([("m", T0 + 900, 9)]).added == 1  # read later, taken nearer
+    assert spool.open_samples("m") == [(T0, 9)]
+    again = spool.add_samples([("m", T0 + 900, 9), ("m", T0 + 1200, 12)])
+    assert (again.added, again.duplicate, again.conflicts) == (0, 2, [])
+
+
+def test_a_reading_arriving_again_with_another_value_is_a_recorded_conflict(
+    spool: Spool,
+) -> None:
+    spool.register_meter("m", 60, 300)
+    spool.add_samples([("m", T0 + 60 * i, i) for i in (1, 2, 4, 5)])
+    # Open window: the value that arrived last is used.
+    open_ = spool.add_samples([("m", T0 + 60, 10)])
+    assert (open_.added, open_.duplicate) == (0, 0)
+    assert open_.conflicts == [Conflict("m", T0 + 60, 1, 10, "replaced", "open")]
+    (start,) = spool.close_windows("m", T0 + 300)
+    assert spool.windows("m")[0].values == [10, 2, 2, 4, 5]
+    spool.mark_submitted("b", "m", b"", [(start, "t")])
+    spool.mark_committed("b")
+    # Frozen: the window's value stays. Equal values are duplicates, a slot the window went
+    # without is late, a reading taken later in a slot is a duplicate.
+    frozen = spool.add_samples(
+        [("m", T0 + 120, 20), ("m", T0 + 120, 2), ("m", T0 + 180, 3), ("m", T0 + 121, 7)]
+    )
+    assert frozen.conflicts == [Conflict("m", T0 + 120, 2, 20, "kept", "committed")]
+    assert (frozen.duplicate, frozen.late) == (2, 1)
+    assert spool.windows("m")[0].values == [10, 2, 2, 4, 5]
+    assert spool.add_samples([("m", T0 + 120, 20)]).conflicts == []  # known: counted only
+    (row,) = spool.status()
+    assert (row["conflicts"], row["conflicts_kept"]) == (2, 1)
+    recent = row["recent_conflicts"]
+    assert [(c["old"], c["new"], c["times"]) for c in recent] == [(2, 20, 2), (1, 10, 1)]  # type: ignore[attr-defined]
+
+
+OLD_SCHEMA = """
+CREATE TABLE meters (meter TEXT PRIMARY KEY, interval_s INTEGER NOT NULL,
+    window_s INTEGER NOT NULL, fill TEXT NOT NULL, closed_until INTEGER, last_value INTEGER,
+    last_error TEXT);
+CREATE TABLE samples (meter TEXT NOT NULL, ts INTEGER NOT NULL, value INTEGER NOT NULL,
+    PRIMARY KEY (meter, ts)) WITHOUT ROWID;
+CREATE TABLE windows (meter TEXT NOT NULL, start INTEGER NOT NULL, interval_s INTEGER NOT NULL,
+    vals TEXT NOT NULL, quality TEXT NOT NULL, missing INTEGER NOT NULL, state TEXT NOT NULL,
+    batch_id TEXT, txn_id TEXT, message TEXT, PRIMARY KEY (meter, start)) WITHOUT ROWID;
+INSERT INTO meters VALUES ('m', 60, 120, 'previous', 1767571320, 2, NULL);
+INSERT INTO windows VALUES ('m', 1767571200, 60, '[1,2]', '[0,0]', 0, 'committed', 'b', 't',
+    NULL);
+INSERT INTO samples VALUES ('m', 1767571320, 3);
+"""
+
+
+def test_a_spool_written_before_reading_times_were_kept_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_SCHEMA)
+    db.close()
+    spool = Spool(path)
+    try:
+        spool.register_meter("m", 60, 120)
+        # An old open sample counts as taken at its slot's end; an old window cannot tell.
+        assert spool.add_samples([("m", T0 + 180, 33)]).conflicts == [
+            Conflict("m", T0 + 180, 3, 33, "replaced", "open")
+        ]
+        old_window = spool.add_samples([("m", T0 + 60, 1), ("m", T0 + 120, 9)])
+        assert (old_window.duplicate, old_window.late, old_window.conflicts) == (1, 1, [])
+        spool.add_samples([("m", T0 + 240, 4)])
+        assert spool.close_windows("m", T0 + 240) == [T0 + 120]
+        assert spool.windows("m")[1].values == [33, 4]
+    finally:
+        spool.close()
+
+
+def test_discarding_quarantined_windows_keeps_them_and_an_audit_row(spool: Spool) -> None:
+    spool.register_meter("a", 60, 120)
+    spool.register_meter("b", 60, 120)
+    for meter in ("a", "b"):
+        spool.add_samples([(meter, T0 + 60 * i, i) for i in range(1, 7)])
+        spool.close_windows(meter, T0 + 360)
+        spool.mark_submitted(f"batch-{meter}", meter, b"", [(T0, f"{meter}0")])
+        spool.mark_invalid(f"batch-{meter}", {f"{meter}0": "overlaps"}, "fallback")
+    assert [(w.meter, w.start) for w in spool.quarantined()] == [("a", T0), ("b", T0)]
+    # All or nothing: a window that is not quarantined refuses the whole call.
+    with pytest.raises(UserError, match=r"a@.*not quarantined \(it is closed\); nothing"):
+        spool.discard([("a", T0), ("a", T0 + 120)], "ops (uid 1)", "backfilled")
+    with pytest.raises(UserError, match="no such window"):
+        spool.discard([("c", T0)], "ops (uid 1)", None)
+    assert len(spool.quarantined()) == 2
+    (gone,) = spool.discard([("a", T0), ("a", T0)], "ops (uid 1)", "backfilled by hand")
+    assert (gone.meter, gone.start, gone.message) == ("a", T0, "overlaps")
+    (kept,) = spool.windows("a", "discarded")
+    assert kept.values == [1, 2]  # the readings stay, with their state
+    assert [w.start for w in spool.ready_windows(5)["a"]] == [T0 + 120, T0 + 240]
+    assert "b" not in spool.ready_windows(5)
+    rows = {row["meter"]: row for row in spool.status()}
+    assert (rows["a"]["discarded"], rows["a"]["invalid"], rows["a"]["last_error"]) == (1, 0, None)
+    (audit,) = rows["a"]["discards"]  # type: ignore[misc]
+    assert audit["window"] == "a@2026-01-05T00:00:00Z" and audit["window_start"] == T0
+    assert (audit["discarded_by"], audit["reason"]) == ("ops (uid 1)", "backfilled by hand")
+    assert audit["message"] == "overlaps" and audit["discarded_at"] > 0
+    assert rows["b"]["last_error"] is not None
+    assert [w.meter for w in spool.discard(None, "ops (uid 1)", None)] == ["b"]
+    with pytest.raises(UserError, match="no quarantined windows"):
+        spool.discard(None, "ops (uid 1)", None)
+
+
+def test_window_ids_name_a_meter_and_a_start() -> None:
+    assert window_id("site.gas-1", T0 + 900) == "site.gas-1@2026-01-05T00:15:00Z"
+    for text in (
+        "site.gas-1@2026-01-05T00:15:00Z",
+        "site.gas-1@2026-01-05T00:15",
+        "site.gas-1@1767572100",
+    ):
+        assert parse_window_id(text) == ("site.gas-1", T0 + 900)
+    for text in ("site.gas-1", "@2026-01-05T00:15:00Z", "m@yesterday"):
+        with pytest.raises(UserError, match="not a window id"):
+            parse_window_id(text)

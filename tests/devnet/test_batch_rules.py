@@ -14,6 +14,7 @@ from sawtooth_sdk.protobuf.transaction_pb2 import Transaction, TransactionHeader
 
 from smartblocks.devnet.batches import BatchRejected, check_batch
 from smartblocks.devnet.node import Devnet, DevnetConfig
+from smartblocks.devnet.pending import PendingLimits
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.transactions import make_batch
 from tests.devnet.conftest import FAST_RULES
@@ -128,7 +129,8 @@ async def test_dependency_earlier_in_the_same_block(devnet, kv, client, signer) 
 
 
 async def test_full_queue_answers_queue_full(tmp_path, signer) -> None:
-    node = Devnet(DevnetConfig(tmp_path / "q", "tcp://127.0.0.1:0", FAST_RULES, queue_limit=2))
+    limits = PendingLimits(max_batches=2)
+    node = Devnet(DevnetConfig(tmp_path / "q", "tcp://127.0.0.1:0", FAST_RULES, pending=limits))
     await node.start()
     client = ZmqClient(node.url)
     try:

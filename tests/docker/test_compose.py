@@ -111,7 +111,7 @@ def test_every_validator_has_its_own_node_services(number: int) -> None:
 
     engine = SERVICES[f"poet-engine-{number}"]
     assert engine["environment"]["NODE"] == node
-    for service in ("settings-tp", "poet-registry-tp", "rest-api"):
+    for service in ("settings-tp", "poet-registry-tp", "block-info-tp", "rest-api"):
         command = SERVICES[f"{service}-{number}"]["command"]
         assert connect_target(command) == own_endpoint, f"{service}-{number}: {command}"
     assert SERVICES[f"rest-api-{number}"]["ports"], f"rest-api-{number} publishes no port"
@@ -272,3 +272,15 @@ def test_docker_compose_accepts_the_file() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_only_the_genesis_validator_takes_the_blockmeter_authorities() -> None:
+    """validator.sh puts BLOCKMETER_AUTHORITIES into the genesis settings; it is read from the
+    environment of `docker compose`, so no key is written into the file."""
+    for number, validator in VALIDATORS.items():
+        environment = validator["environment"]
+        if number == 0:
+            assert environment["GENESIS"] == "1"
+            assert environment["BLOCKMETER_AUTHORITIES"] == "${BLOCKMETER_AUTHORITIES:-}"
+        else:
+            assert "BLOCKMETER_AUTHORITIES" not in environment

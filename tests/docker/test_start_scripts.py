@@ -93,13 +93,22 @@ def ok(result: subprocess.CompletedProcess[str]) -> None:
     assert result.returncode == 0, result.stderr
 
 
+AUTHORITY_A, AUTHORITY_B = "02" + "ab" * 32, "03" + "cd" * 32
+
+
 def test_first_validator_writes_genesis_once_then_restarts_plainly(node: Node) -> None:
     node.publish_genesis_material()
-    ok(node.run("validator.sh", NODE="validator-0", GENESIS="1"))
+    authorities = f"{AUTHORITY_A},{AUTHORITY_B}"
+    ok(
+        node.run(
+            "validator.sh", NODE="validator-0", GENESIS="1", BLOCKMETER_AUTHORITIES=authorities
+        )
+    )
     calls = node.calls()
     assert [c[:2] for c in calls] == [
         ["sawadm", "keygen"],
         ["sawset", "genesis"],
+        ["sawset", "proposal"],
         ["sawset", "proposal"],
         ["sawset", "proposal"],
         ["sawadm", "genesis"],
@@ -111,14 +120,25 @@ def test_first_validator_writes_genesis_once_then_restarts_plainly(node: Node) -
     # The multi-line PEM must reach sawset as one argument.
     assert f"sawtooth.poet.report_public_key_pem={PEM}" in consensus
     assert "sawtooth.poet.valid_enclave_measurements=poet-enclave-measurement" in consensus
-    genesis = calls[4]
+    # SmartBlocks' settings, signed by the validator key like the others.
+    smartblocks = calls[4]
+    assert smartblocks[:3] == ["sawset", "proposal", "create"]
+    assert smartblocks[smartblocks.index("-k") + 1].endswith("keys/validator.priv")
+    assert smartblocks[smartblocks.index("-o") + 1] == "smartblocks.batch"
+    assert smartblocks[-3:] == [
+        "sawtooth.validator.batch_injectors=block_info",
+        "sawtooth.validator.block_validation_rules=NofX:1,block_info;XatY:block_info,0;local:0",
+        f"smartblocks.blockmeter.authorities={authorities}",
+    ]
+    genesis = calls[5]
     assert [Path(a).name for a in genesis[2:]] == [
         "config-genesis.batch",
         "config.batch",
         "poet.batch",
         "poet-settings.batch",
+        "smartblocks.batch",
     ]
-    validator = calls[5]
+    validator = calls[6]
     assert "--peers" not in validator
     assert validator[validator.index("--endpoint") + 1] == "tcp://validator-0:8800"
     assert validator[validator.index("--peering") + 1] == "static"
@@ -169,3 +189,26 @@ def test_scripts_refuse_to_start_without_a_node_name(node: Node) -> None:
         assert result.returncode != 0
         assert "set NODE" in result.stderr
         assert node.calls() == []
+
+
+def test_genesis_without_authorities_says_how_to_set_them(node: Node) -> None:
+    node.publish_genesis_material()
+    result = node.run("validator.sh", NODE="validator-0", GENESIS="1")
+    ok(result)
+    assert "BLOCKMETER_AUTHORITIES is not set: nobody can create sites until" in result.stdout
+    smartblocks = node.calls()[4]
+    assert smartblocks[-2:] == [
+        "sawtooth.validator.batch_injectors=block_info",
+        "sawtooth.validator.block_validation_rules=NofX:1,block_info;XatY:block_info,0;local:0",
+    ]
+
+
+@pytest.mark.parametrize("authorities", ["nonsense", f"{AUTHORITY_A},", AUTHORITY_A.upper()])
+def test_malformed_authorities_stop_the_validator_before_anything(node: Node, authorities) -> None:
+    node.publish_genesis_material()
+    result = node.run(
+        "validator.sh", NODE="validator-0", GENESIS="1", BLOCKMETER_AUTHORITIES=authorities
+    )
+    assert result.returncode == 1
+    assert "BLOCKMETER_AUTHORITIES must be public keys" in result.stderr
+    assert node.calls() == []

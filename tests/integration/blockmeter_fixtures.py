@@ -25,6 +25,7 @@ from smartblocks.ledger.keys import Signer, write_key_files
 from smartblocks.ledger.rest import RestClient, run
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
+from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
 from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, Rollup
 from tests.integration.conftest import Node
 
@@ -48,12 +49,12 @@ class BlockMeterLedger:
     """The devnet under test, its authority, and shortcuts to set up and read BlockMeter
     records through the REST API."""
 
-    def __init__(self, node: Node, key_dir: Path) -> None:
+    def __init__(self, node: Node, key_dir: Path, authority: tuple[Path, Path, Signer]) -> None:
         self.node = node
         self.url = node.rest_url
         self.key_dir = key_dir
         self._ids = itertools.count(1)
-        self.authority_key, _, self.authority = self.key_file("authority")
+        self.authority_key, _, self.authority = authority
 
     def unique(self, prefix: str) -> str:
         """An id no other test on this ledger uses."""
@@ -159,14 +160,14 @@ async def _read(url: str, address: str) -> bytes | None:
 
 @pytest.fixture(scope="module")
 def blockmeter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BlockMeterLedger]:
-    """A devnet with `smartblocks tp blockmeter` beside it, bootstrapped by `smartblocks
-    authority init` (the documented first step) with a fresh authority key."""
+    """A devnet with `smartblocks tp blockmeter` beside it, whose genesis makes a fresh key the
+    metering authority (`--setting smartblocks.blockmeter.authorities=KEY`, as documented)."""
     base = tmp_path_factory.mktemp("blockmeter")
-    node = Node(base / "devnet")
+    authority = write_key_files("authority", base / "keys")
+    setting = f"{AUTHORITIES_SETTING}={authority[2].public_key}"
+    node = Node(base / "devnet", "--setting", setting)
     try:
         node.start(BLOCKMETER)
-        ledger = BlockMeterLedger(node, base / "keys")
-        assert ledger.cli("authority", "init", "--key", ledger.authority_key) == 0
-        yield ledger
+        yield BlockMeterLedger(node, base / "keys", authority)
     finally:
         node.stop()

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from smartblocks.devnet.node import chain_exists
+
 REPO = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "smartblocks.clients.cli.main"]
 STOP_GRACE = 10.0
@@ -95,13 +97,28 @@ class DevnetServer:
         assert self.process is not None
         return self.process.pid
 
+    def args(self) -> list[str]:
+        """The extra arguments; genesis settings only for a new chain (devnet refuses them for
+        an existing one, as Sawtooth refuses a genesis batch), so a restart resumes."""
+        if not chain_exists(self.data_dir):
+            return self.extra_args
+        kept, skip = [], False
+        for arg in self.extra_args:
+            if skip:
+                skip = False
+            elif arg in ("--setting", "--settings"):
+                skip = True
+            else:
+                kept.append(arg)
+        return kept
+
     def start(self) -> None:
         self._log = self.log_path.open("a")
         self.process = subprocess.Popen(
             [
                 *CLI, "devnet", "--data-dir", str(self.data_dir),
                 "--component", self.component, "--rest-api", self.rest_address,
-                *self.extra_args,
+                *self.args(),
             ],
             cwd=REPO,
             env=subprocess_env(),

@@ -9,12 +9,13 @@ import json
 import aiohttp
 import cbor2
 import pytest
+from sawtooth_sdk.protobuf.batch_pb2 import Batch
 
 from smartblocks.ledger.keys import Signer
-from smartblocks.ledger.rest import BatchInvalid, RestClient
+from smartblocks.ledger.rest import BatchInvalid, RestClient, RestError
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.kv.addressing import value_address
-from tests.integration.conftest import LATE, Node
+from tests.integration.conftest import KV, LATE, Node
 from tests.integration.handlers import INVALID_DATA, INVALID_MESSAGE
 from tests.integration.processes import poll
 from tests.integration.txns import kv_batch, kv_txn, probe_address, probe_txn
@@ -193,3 +194,32 @@ async def test_a_transaction_in_two_pending_batches_commits_once(rest, signer) -
     assert invalid["id"] == shared.header_signature
     assert shared.header_signature in invalid["message"]
     assert await kv_value(rest, unique(signer, "twice-other")) is None
+
+
+async def test_waiting_batches_are_limited_and_expire_invalid_with_the_reason(
+    make_node, signer
+) -> None:
+    # `smartblocks devnet` with a small waiting budget and a short timeout (F3).
+    node = make_node(KV, devnet_args=("--max-waiting", "1", "--pending-timeout", "1"))
+    target = probe_address(unique(signer, "nobody"), family="nobody")
+
+    def unserved() -> Batch:  # from a fresh key each: per-signer limits do not help here
+        key = Signer.generate()
+        return make_batch(key, [probe_txn(key, "set-empty", [], [target], family="nobody")])
+
+    waiting, refused = unserved(), unserved()
+    async with RestClient(node.rest_url, timeout=30) as rest:
+        await rest.submit_batches([waiting])
+        with pytest.raises(RestError) as full:
+            await rest.submit_batches([refused])
+        assert (full.value.status, full.value.code) == (429, 31)
+        ready = kv_batch(signer, ("set", unique(signer, "ready"), 1))
+        [status] = await rest.submit_and_wait([ready])
+        assert status["status"] == "COMMITTED"
+        assert (await rest.status())["waiting_batches"] == 1
+        [status] = await rest.wait_for_batches([waiting.header_signature], timeout=10)
+        assert status["status"] == "INVALID"
+        [invalid] = status["invalid_transactions"]
+        assert invalid["id"] == waiting.transactions[0].header_signature
+        assert "no processor of family nobody 1.0 registered within 1 s" in invalid["message"]
+        assert (await rest.status())["waiting_batches"] == 0

@@ -13,6 +13,8 @@ from smartblocks.clients.cli.main import main
         (["--rest-api", "nonsense"], "--rest-api must be HOST:PORT or 'off'"),
         (["--min-wait", "2", "--max-wait", "1"], "need 0 <= --min-wait <= --max-wait"),
         (["--max-batches-per-block", "0"], "--max-batches-per-block must be at least 1"),
+        (["--max-pending-per-signer", "0"], "--max-pending-per-signer must be above 0, got 0"),
+        (["--pending-timeout", "-1"], "--pending-timeout must be above 0, got -1"),
         (["--component", "tcp://256.1.1.1:1", "--rest-api", "off"], "cannot bind"),
     ],
 )

@@ -47,12 +47,16 @@ def cli(ledger, monkeypatch, tmp_path):
     return run, keys
 
 
-def test_cli_flow(cli, capsys, tmp_path):
+def test_cli_flow(cli, ledger, capsys, tmp_path):
     run, keys = cli
     auth, owner, gateway = (str(keys[n][0]) for n in ("auth", "owner", "gateway"))
-    assert run("authority", "init", "--key", auth) == 0
-    assert run("authority", "init", "--key", auth) == 1
-    assert "already set" in capsys.readouterr().err
+    assert run("authority", "show") == 1
+    assert "the setting smartblocks.blockmeter.authorities is not set" in capsys.readouterr().err
+    # As genesis leaves it: `auth` is the one settings voter, so its proposal applies at once.
+    ledger.set_setting("sawtooth.settings.vote.authorized_keys", keys["auth"][1].read_text())
+    assert run("authority", "propose", keys["auth"][1], "--key", auth) == 0
+    assert run("authority", "show") == 0
+    assert capsys.readouterr().out.strip().endswith(keys["auth"][1].read_text().strip())
     assert (
         run(
             "site",
@@ -195,6 +199,9 @@ def test_cli_flow(cli, capsys, tmp_path):
     assert "meter main updated" in capsys.readouterr().out
     assert run("meter", "show", "main", "--json") == 0
     assert json.loads(capsys.readouterr().out)["meter"]["plausible_max"] == 600_000_000
+    repair = ["meter", "repair", "main", "--until", "2026-03-01", "--reason", "clock"]
+    assert run(*repair, "--key", owner) == 1
+    assert "there is nothing to repair" in capsys.readouterr().err
     assert run("meter", "retire", "main", "--key", owner) == 0
     assert run("meter", "show", "nope") == 1
     assert "meter nope does not exist" in capsys.readouterr().err

@@ -106,3 +106,26 @@ def test_dump_toml_round_trips_our_shapes() -> None:
         "meters": [{"id": "m", "enabled": True, "params": {"point": "gas_volume", "seed": 3}}],
     }
     assert tomllib.loads(demo_files.dump_toml(doc)) == doc
+
+
+def test_the_authority_key_is_a_genesis_setting_of_a_new_chain_only(tmp_path: Path) -> None:
+    import asyncio
+
+    from smartblocks.devnet.node import Devnet, DevnetConfig
+    from smartblocks.ledger.keys import load_public_key
+
+    data_dir = make_demo_dir(tmp_path)
+    authority = load_public_key(data_dir / "keys" / "authority.pub")
+    assert demo_files.devnet_genesis_args(data_dir) == [
+        "--setting",
+        f"smartblocks.blockmeter.authorities={authority}",
+    ]
+
+    async def make_chain() -> None:
+        devnet = Devnet(DevnetConfig(data_dir / "devnet", "tcp://127.0.0.1:0"))
+        await devnet.start()
+        await devnet.stop()
+
+    # Once the devnet has written its genesis block, the flags would be refused: none.
+    asyncio.run(make_chain())
+    assert demo_files.devnet_genesis_args(data_dir) == []

@@ -12,20 +12,13 @@ from smartblocks.blockmeter.config import load as load_agent_config
 from smartblocks.clients.stack import demo_files
 from smartblocks.clients.stack.demo_setup import set_up
 from smartblocks.clients.stack.stackfile import DemoSettings, Ports
+from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import load_signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.processors.blockmeter import addressing
+from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
 from smartblocks.protos.blockmeter_pb2 import Meter, MeterKind, ReadingMode, Site, Unit
 from tests.integration.conftest import Node
-
-
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
-    own = Node(tmp_path_factory.mktemp("stack") / "devnet")
-    try:
-        yield own.start("blockmeter")
-    finally:
-        own.stop()
 
 
 def demo_dir(tmp_path: Path) -> Path:
@@ -34,6 +27,26 @@ def demo_dir(tmp_path: Path) -> Path:
     demo_files.ensure_keys(data_dir)
     demo_files.write_agent_config(data_dir, Ports(), DemoSettings())
     return data_dir
+
+
+def authorities_setting(data_dir: Path) -> str:
+    key = load_signer(data_dir / "keys" / "authority.priv").public_key
+    return f"{AUTHORITIES_SETTING}={key}"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_dir(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory, demo: Path) -> Iterator[Node]:
+    # As `smartblocks up --demo` does: the demo's authority key is a genesis setting.
+    own = Node(tmp_path_factory.mktemp("stack") / "devnet", "--setting", authorities_setting(demo))
+    try:
+        yield own.start("blockmeter")
+    finally:
+        own.stop()
 
 
 EXPECTED = {
@@ -56,8 +69,8 @@ EXPECTED = {
 }
 
 
-async def test_sets_up_site_and_every_meter_once(node: Node, tmp_path: Path) -> None:
-    data_dir = demo_dir(tmp_path)
+async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None:
+    data_dir = demo
     out = io.StringIO()
     assert await set_up(data_dir, node.rest_url, out) is True
     assert "9 meters registered" in out.getvalue()
@@ -87,3 +100,13 @@ async def test_sets_up_site_and_every_meter_once(node: Node, tmp_path: Path) -> 
     again = io.StringIO()
     assert await set_up(data_dir, node.rest_url, again) is False
     assert "already" in again.getvalue()
+
+
+async def test_a_chain_whose_authorities_are_not_the_demos_is_refused(tmp_path: Path) -> None:
+    other = Node(tmp_path / "devnet")  # no authorities at genesis
+    try:
+        other.start("blockmeter")
+        with pytest.raises(UserError, match="do not include the demo's authority key"):
+            await set_up(demo_dir(tmp_path), other.rest_url, io.StringIO())
+    finally:
+        other.stop()

@@ -120,3 +120,22 @@ async def test_waits_for_readiness_before_starting_the_next(unused_tcp_port):
     assert text.index("server | ready") < text.index("client started")
     sup.stop()
     await asyncio.wait_for(task, 20)
+
+
+async def test_more_args_are_decided_at_each_start(tmp_path):
+    """A restart gets the arguments of its own moment (the demo devnet's genesis settings are
+    given only while its chain does not exist)."""
+    out = io.StringIO()
+    starts: list[int] = []
+
+    def more() -> list[str]:
+        starts.append(len(starts))
+        return [f"start-{len(starts)}"]
+
+    code = "import sys; print('args', sys.argv[1:], flush=True); raise SystemExit(1)"
+    sup = Supervisor([Component("c", script(code), more_args=more)], out=out)
+    task = asyncio.create_task(sup.run())
+    await wait_for_line(out, "c | args ['start-1']")
+    await wait_for_line(out, "c | args ['start-2']")
+    sup.stop()
+    await asyncio.wait_for(task, 20)

@@ -8,20 +8,19 @@ import pytest
 from smartblocks.ledger.keys import Signer
 from smartblocks.processors.blockmeter import txn
 from smartblocks.processors.blockmeter.handler import BlockMeterHandler
-from tests.support.ledger import Ledger
+from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+from tests.support.ledger import LATER, Ledger
 
 
 class World:
     """A ledger with an authority, a site owned by `owner` and helpers to add meters."""
 
     def __init__(self):
-        self.ledger = Ledger(BlockMeterHandler())
+        self.ledger = Ledger(BlockMeterHandler(), ledger_time=LATER)
         self.authority = Signer.generate()
         self.owner = Signer.generate()
         self.device = Signer.generate()
-        self.ledger.apply(
-            txn.set_authorities(self.authority, public_keys=[self.authority.public_key])
-        )
+        self.ledger.set_setting(AUTHORITIES_SETTING, self.authority.public_key)
         self.ledger.apply(
             txn.create_site(
                 self.authority,
@@ -69,7 +68,7 @@ class World:
 
 @pytest.fixture
 def ledger() -> Ledger:
-    return Ledger(BlockMeterHandler())
+    return Ledger(BlockMeterHandler(), ledger_time=LATER)
 
 
 @pytest.fixture

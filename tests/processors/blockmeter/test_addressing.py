@@ -11,7 +11,6 @@ def test_namespace_is_sha512_of_the_family_name():
 
 
 ALL = [
-    (addressing.authorities_address(), RecordType.AUTHORITIES, "authorities"),
     (addressing.site_address("s-1"), RecordType.SITE, "s-1"),
     (addressing.meter_address("m-17"), RecordType.METER, "m-17"),
     (addressing.meter_head_address("m-17"), RecordType.METER_HEAD, "m-17"),

@@ -17,6 +17,8 @@ from smartblocks.processors.blockmeter.limits import MAX_PAYLOAD_BYTES
 from smartblocks.protos.blockmeter_pb2 import BlockMeterPayload
 
 T0 = calendar.timegm((2026, 3, 1, 0, 0, 0))
+READINGS = 4  # the record readings seed in build_seeds' list
+
 FUZZ = settings(
     max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -26,10 +28,6 @@ def build_seeds(world):
     """A valid payload of every action, in an order that applies, with the key that may send it."""
     key = Signer.generate().public_key
     seeds = [
-        (
-            txn.set_authorities(world.authority, public_keys=[world.authority.public_key, key]),
-            world.authority,
-        ),
         (
             txn.create_site(world.authority, site_id="s-2", owner_public_key=key, name="x"),
             world.authority,
@@ -66,7 +64,7 @@ def build_seeds(world):
         ),
     ]
     # Readings before the retirement, so the sequence applies in order.
-    seeds[5], seeds[6] = seeds[6], seeds[5]
+    seeds[4], seeds[5] = seeds[5], seeds[4]
     return [(t.payload, s.public_key) for t, s in seeds]
 
 
@@ -113,7 +111,7 @@ def test_random_bytes(fuzzed, data):
 
 @FUZZ
 @given(
-    seed=st.integers(0, 6),
+    seed=st.integers(0, 5),
     edits=st.lists(
         st.tuples(
             st.sampled_from(["flip", "cut", "insert", "delete"]),
@@ -152,22 +150,22 @@ def test_handmade_fields(fuzzed, action, field, wire, value):
     """Well-formed protobuf with unexpected fields, wire types and enum values."""
     world, seeds = fuzzed
     envelope = BlockMeterPayload()
-    envelope.ParseFromString(seeds[5][0])
+    envelope.ParseFromString(seeds[READINGS][0])
     head = BlockMeterPayload(action=action).SerializeToString() if action >= 0 else b"\x08\xff"
     key = varint((field << 3) | wire)
     tail = {0: b"\x96\x01", 1: bytes(8), 2: bytes([len(value)]) + value, 5: bytes(4)}[wire]
-    apply_safely(world, head + envelope.SerializeToString() + key + tail, seeds[5][1])
+    apply_safely(world, head + envelope.SerializeToString() + key + tail, seeds[READINGS][1])
 
 
 def test_ten_megabyte_payload_rejected_by_size(fuzzed):
     world, seeds = fuzzed
     with pytest.raises(InvalidTransaction, match=f"the limit is {MAX_PAYLOAD_BYTES}"):
-        world.ledger.apply_payload(b"\x08\x07" + b"\x00" * (10 * 1024 * 1024), seeds[5][1])
+        world.ledger.apply_payload(b"\x08\x07" + b"\x00" * (10 * 1024 * 1024), seeds[READINGS][1])
 
 
 def test_truncated_and_empty(fuzzed):
     world, seeds = fuzzed
-    payload, signer = seeds[5]
+    payload, signer = seeds[READINGS]
     for cut in (0, 1, 2, 5, len(payload) // 2, len(payload) - 1):
         with pytest.raises(InvalidTransaction):
             world.ledger.apply_payload(payload[:cut], signer)

@@ -12,8 +12,16 @@ from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.transactions import make_transaction
 from smartblocks.processors.blockmeter import addressing, txn
 from smartblocks.processors.blockmeter.handler import BlockMeterHandler
-from smartblocks.protos.blockmeter_pb2 import Authorities, Meter, MeterHead, Rollup, Site
-from tests.support.ledger import Ledger
+from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+from smartblocks.protos.blockmeter_pb2 import (
+    BlockMeterPayload,
+    Meter,
+    MeterHead,
+    Rollup,
+    SetAuthorities,
+    Site,
+)
+from tests.support.ledger import LATER, Ledger
 
 T0 = calendar.timegm((2026, 3, 1, 12, 0, 0))
 
@@ -44,30 +52,44 @@ def test_handler_identity():
 # -- authorities -------------------------------------------------------------------------------
 
 
-def test_bootstrap_then_changes_need_an_authority(world):
-    record = read(world, addressing.authorities_address(), Authorities)
-    assert list(record.public_keys) == [world.authority.public_key]
+def test_sites_are_created_by_the_authorities_in_the_on_chain_setting(world):
     stranger = Signer.generate()
+    site = dict(site_id="s-9", owner_public_key=stranger.public_key, name="Depot")
     rejects(
         world,
-        txn.set_authorities(stranger, public_keys=[stranger.public_key]),
-        "set authorities: signer",
-        stranger.public_key[:10],
-        "is not an authority",
+        txn.create_site(stranger, **site),
+        f"create site s-9: signer {stranger.public_key[:10]}.. is not one of the 1 key(s) in "
+        "setting smartblocks.blockmeter.authorities; setting smartblocks.blockmeter.authorities "
+        "is changed by a settings proposal and vote",
     )
-    second = Signer.generate()
-    keys = [world.authority.public_key, second.public_key]
-    world.ledger.apply(txn.set_authorities(world.authority, public_keys=keys))
-    assert list(read(world, addressing.authorities_address(), Authorities).public_keys) == sorted(
-        keys
+    world.ledger.set_setting(
+        AUTHORITIES_SETTING, f"{world.authority.public_key}, {stranger.public_key}"
+    )
+    world.ledger.apply(txn.create_site(stranger, **site))
+
+
+def test_with_no_authorities_set_nobody_creates_sites(world):
+    world.ledger.set_setting(AUTHORITIES_SETTING, "")
+    rejects(
+        world,
+        txn.create_site(
+            world.authority, site_id="s-9", owner_public_key=world.owner.public_key, name="x"
+        ),
+        "setting smartblocks.blockmeter.authorities lists no public keys, so nobody may do this",
     )
 
 
-def test_authority_list_checks(world):
-    rejects(world, txn.set_authorities(world.authority, public_keys=[]), "list", "is empty")
-    rejects(world, txn.set_authorities(world.authority, public_keys=["zz"]), "'zz' is not a")
-    key = world.authority.public_key
-    rejects(world, txn.set_authorities(world.authority, public_keys=[key, key]), "listed twice")
+def test_set_authorities_is_retired_and_says_where_they_are_now(world):
+    payload = BlockMeterPayload(
+        action=BlockMeterPayload.SET_AUTHORITIES,
+        set_authorities=SetAuthorities(public_keys=[world.authority.public_key]),
+    )
+    with pytest.raises(InvalidTransaction) as info:
+        world.ledger.apply_payload(payload.SerializeToString(), world.authority.public_key)
+    assert str(info.value).startswith(
+        "set authorities is retired: the metering authorities are the on-chain setting "
+        "smartblocks.blockmeter.authorities"
+    )
 
 
 # -- sites -------------------------------------------------------------------------------------
@@ -83,7 +105,10 @@ def test_site_record(world):
 def test_only_authorities_create_sites(world):
     make = dict(site_id="s-2", owner_public_key=world.owner.public_key, name="Depot")
     rejects(
-        world, txn.create_site(world.owner, **make), "create site s-2: signer", "not an authority"
+        world,
+        txn.create_site(world.owner, **make),
+        "create site s-2: signer",
+        "is not one of the 1 key(s) in setting smartblocks.blockmeter.authorities",
     )
     world.ledger.apply(txn.create_site(world.authority, **make))
     rejects(world, txn.create_site(world.authority, **make), "site s-2 already exists")
@@ -91,7 +116,7 @@ def test_only_authorities_create_sites(world):
 
 def test_sites_need_authorities_first(ledger):
     authority = Signer.generate()
-    with pytest.raises(InvalidTransaction, match="no metering authorities are set"):
+    with pytest.raises(InvalidTransaction, match="authorities lists no public keys"):
         ledger.apply(
             txn.create_site(authority, site_id="s", owner_public_key=authority.public_key, name="x")
         )
@@ -563,7 +588,7 @@ def test_namespace_prefix_declarations_are_honoured(world):
         "blockmeter",
         "1.0",
         good.payload,
-        [addressing.NAMESPACE],
+        [addressing.NAMESPACE, "00b10c"],  # the family's namespace, and ledger time's
         [addressing.NAMESPACE],
     )
     world.ledger.apply(wide)
@@ -573,7 +598,49 @@ def test_same_transactions_same_state_bytes(world):
     world.meter("m-17")
     world.record("m-17", T0, [3, 1, 2], quality=[0, 2, 0])
     world.record("m-17", T0 + 7200, [9] * 100)
-    replay = Ledger(BlockMeterHandler())
+    replay = Ledger(BlockMeterHandler(), ledger_time=LATER)
+    replay.set_setting(AUTHORITIES_SETTING, world.authority.public_key)
     for transaction in world.ledger.transactions:
         replay.apply(transaction)
     assert replay.state == world.ledger.state
+
+
+def test_a_window_may_not_end_after_ledger_time_plus_the_tolerance(world):
+    # F1: a window ending 9999-12-31 blocked every later reading of the meter for good.
+    world.meter("m-17")
+    world.ledger.set_ledger_time(T0)
+    rejects(
+        world,
+        _readings(world, start=T0, values=[1, 2]),  # ends T0 + 1800 > T0 + 900
+        "meter m-17: window ends 2026-03-01T12:30Z, more than 900 s after ledger time "
+        "2026-03-01T12:00Z: readings from the future are refused (check the gateway's clock)",
+    )
+    world.record("m-17", T0, [1])  # ends exactly at the tolerance
+    world.ledger.set_ledger_time(T0 + 1800)
+    world.record("m-17", T0 + 900, [2])
+
+
+def test_the_owner_repairs_a_head_from_the_future(world):
+    world.meter("m-17")
+    far = calendar.timegm((9999, 12, 1, 0, 0, 0))
+    world.ledger.set_ledger_time(far)  # as if recorded before the rule existed
+    world.record("m-17", far, [1])
+    now = T0 + 3600
+    world.ledger.set_ledger_time(now)
+    rejects(world, _readings(world, start=T0), "starts before recorded data ends")
+    repair = dict(meter_id="m-17", site_id="s-1", recorded_until=T0, reason="gateway clock")
+    rejects(world, txn.repair_head(world.device, **repair), "is not the owner of site s-1")
+    rejects(
+        world,
+        txn.repair_head(world.owner, **dict(repair, recorded_until=now + 1)),
+        "recorded until 2026-03-01T13:00:01Z is after ledger time 2026-03-01T13:00Z",
+    )
+    rejects(world, txn.repair_head(world.owner, **dict(repair, reason="")), "reason is empty")
+    world.ledger.apply(txn.repair_head(world.owner, **repair))
+    head = read(world, addressing.meter_head_address("m-17"), MeterHead)
+    assert (head.last_window_end, head.repair_count) == (T0, 1)
+    kind, attributes = world.ledger.events[-1]
+    assert kind == "blockmeter/head-repaired" and attributes["reason"] == "gateway clock"
+    assert attributes["previous_end"] == str(far + 900)
+    world.record("m-17", T0, [2])  # readings flow again
+    rejects(world, txn.repair_head(world.owner, **repair), "there is nothing to repair")

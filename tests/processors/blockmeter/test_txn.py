@@ -45,7 +45,8 @@ def test_record_readings_lists_every_rollup_it_touches():
         addressing.month_rollup_address("m-17", "2026-04"),
     ]
     head = addressing.meter_head_address("m-17")
-    assert list(header.inputs) == [addressing.meter_address("m-17"), head, *rollups]
+    # And the BlockInfo namespace: the window's end is checked against ledger time.
+    assert list(header.inputs) == [addressing.meter_address("m-17"), head, *rollups, "00b10c"]
     assert list(header.outputs) == [head, *rollups]
     assert header.batcher_public_key == "02" + "ab" * 32
     assert header.family_name == "blockmeter" and header.family_version == "1.0"
@@ -61,7 +62,6 @@ def test_record_readings_out_of_limits_lists_no_rollups():
 def test_builders_round_trip_through_the_payload_checks():
     key = SIGNER.public_key
     built = [
-        txn.set_authorities(SIGNER, public_keys=[key]),
         txn.create_site(SIGNER, site_id="s", owner_public_key=key, name="n"),
         txn.register_meter(
             SIGNER,
