@@ -7,20 +7,16 @@ import contextlib
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 from sawtooth_sdk.protobuf.block_info_pb2 import BlockInfoTxn
 
 from smartblocks.processors.block_info import addressing
 from tests.processors.block_info.conftest import T0, Chain, block_id
+from tests.support.fuzz import fuzz_settings
 
-FUZZ = settings(
-    max_examples=300,
-    deadline=None,
-    derandomize=True,  # seeded: the same examples on every run
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+FUZZ = fuzz_settings(300)
 
 
 @pytest.fixture(scope="module")

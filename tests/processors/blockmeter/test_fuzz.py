@@ -7,7 +7,7 @@ import calendar
 import contextlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
@@ -15,13 +15,12 @@ from smartblocks.ledger.keys import Signer
 from smartblocks.processors.blockmeter import txn
 from smartblocks.processors.blockmeter.limits import MAX_PAYLOAD_BYTES
 from smartblocks.protos.blockmeter_pb2 import BlockMeterPayload
+from tests.support.fuzz import fuzz_settings
 
 T0 = calendar.timegm((2026, 3, 1, 0, 0, 0))
 READINGS = 4  # the record readings seed in build_seeds' list
 
-FUZZ = settings(
-    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = fuzz_settings(400)
 
 
 def build_seeds(world):

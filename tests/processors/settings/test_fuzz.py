@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
@@ -14,13 +14,9 @@ from smartblocks.processors.settings import txn
 from smartblocks.processors.settings.addressing import APPROVAL_THRESHOLD, AUTHORIZED_KEYS
 from smartblocks.protos.sawtooth_settings_pb2 import SettingsPayload
 from tests.processors.settings.conftest import Council
+from tests.support.fuzz import fuzz_settings
 
-FUZZ = settings(
-    max_examples=300,
-    deadline=None,
-    derandomize=True,  # seeded: the same examples on every run
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+FUZZ = fuzz_settings(300)
 
 
 @pytest.fixture(scope="module")
