@@ -22,8 +22,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sawtooth_sdk.protobuf.block_pb2 import BlockHeader
-from sawtooth_sdk.protobuf.events_pb2 import Event
-from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, TransactionReceipt
 
 from smartblocks.devnet.state.merkle import EMPTY_ROOT
 from smartblocks.ledger.errors import KeyFileError, UserError
@@ -34,6 +32,7 @@ from .batches import BatchRejected, PendingBatch, check_batch
 from .chainstore import BlockRecord, ChainStore, NewBatch
 from .events import block_events
 from .processors import FamilyKey
+from .receipts import effects, state_changes
 from .scheduler import BlockOutcome, BlockScheduler, Execute
 
 LOGGER = logging.getLogger(__name__)
@@ -166,15 +165,6 @@ async def wait_for_processors(
             await asyncio.wait_for(changed.wait(), max(0.0, warn_at - loop.time()) or None)
 
 
-def _state_changes(writes: dict[str, bytes | None]) -> list[StateChange]:
-    return [
-        StateChange(address=a, type=StateChange.DELETE)
-        if writes[a] is None
-        else StateChange(address=a, value=writes[a], type=StateChange.SET)
-        for a in sorted(writes)
-    ]
-
-
 def _check_valid(outcome: BlockOutcome) -> None:
     if outcome.invalid:
         batch, txn = outcome.invalid[0]
@@ -195,22 +185,11 @@ async def execute_genesis(
     """Run the genesis batches on empty state and write block 0 with them."""
     outcome = await BlockScheduler(list(batches), lambda address: None, execute).run()
     _check_valid(outcome)
-    changes: dict[str, bytes | None] = {}
-    receipts: list[tuple[str, bytes]] = []
-    processor_events: list[Event] = []
-    for txn, result in outcome.outcomes:
-        changes.update(result.writes)
-        processor_events.extend(result.events)
-        receipt = TransactionReceipt(
-            transaction_id=txn.id,
-            state_changes=_state_changes(result.writes),
-            events=result.events,
-            data=result.data,
-        )
-        receipts.append((txn.id, receipt.SerializeToString()))
+    done = effects(outcome)
+    receipts, processor_events = done.receipts, done.events
     # Deleting what the empty parent state does not hold changes nothing.
-    sets = {a: v for a, v in changes.items() if v is not None}
-    delta = _state_changes(dict(sets))
+    sets = {a: v for a, v in done.changes.items() if v is not None}
+    delta = state_changes(dict(sets))
     batch_ids = [b.id for b in outcome.valid]
 
     def make_events(record: BlockRecord) -> bytes:

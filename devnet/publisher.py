@@ -21,7 +21,6 @@ import time
 from dataclasses import dataclass
 
 from sawtooth_sdk.protobuf.client_batch_submit_pb2 import ClientBatchStatus
-from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, TransactionReceipt
 
 from smartblocks.ledger.keys import Signer
 
@@ -43,6 +42,7 @@ from .injector import (
 from .ledger import Ledger
 from .pending import Wait, absent_families, unmet_dependency
 from .processors import FamilyKey, ProcessorRegistry
+from .receipts import effects, state_changes
 from .scheduler import BlockOutcome, BlockScheduler, InvalidTxn
 from .subscriptions import EventHub
 from .validation_rules import Rule, Txn
@@ -81,17 +81,6 @@ def replay_status(store: ChainStore, batch: PendingBatch) -> bytes | None:
     txn_id = min(committed)
     num = store.txn_block_num(txn_id)
     return invalid_status(batch.id, txn_id, f"transaction {txn_id} is already in block {num}")
-
-
-def _state_changes(writes: dict[str, bytes | None]) -> list[StateChange]:
-    changes = []
-    for address in sorted(writes):
-        value = writes[address]
-        if value is None:
-            changes.append(StateChange(address=address, type=StateChange.DELETE))
-        else:
-            changes.append(StateChange(address=address, value=value, type=StateChange.SET))
-    return changes
 
 
 class Publisher:
@@ -311,24 +300,13 @@ class Publisher:
     ) -> None:
         ledger = self._ledger
         began = time.perf_counter()
-        changes: dict[str, bytes | None] = {}
-        receipts: list[tuple[str, bytes]] = []
-        processor_events = []
-        for txn, result in outcome.outcomes:
-            changes.update(result.writes)
-            processor_events.extend(result.events)
-            receipt = TransactionReceipt(
-                transaction_id=txn.id,
-                state_changes=_state_changes(result.writes),
-                events=result.events,
-                data=result.data,
-            )
-            receipts.append((txn.id, receipt.SerializeToString()))
+        done = effects(outcome)
+        changes, receipts, processor_events = done.changes, done.receipts, done.events
         sets = {a: v for a, v in changes.items() if v is not None}
         # Deleting what the parent state does not hold is a no-op, not an error.
         deletes = [a for a, v in changes.items() if v is None and ledger.read_head(a) is not None]
         applied = {a: changes[a] for a in [*sets, *deletes]}
-        delta = _state_changes(applied)
+        delta = state_changes(applied)
         batch_ids = [b.id for b in outcome.valid]
         num = parent.num + 1
 
