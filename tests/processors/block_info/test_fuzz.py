@@ -14,7 +14,7 @@ from sawtooth_sdk.protobuf.block_info_pb2 import BlockInfoTxn
 
 from smartblocks.processors.block_info import addressing
 from tests.processors.block_info.conftest import T0, Chain, block_id
-from tests.support.fuzz import fuzz_settings
+from tests.support.fuzz import EDITS, fuzz_settings, mutate
 
 FUZZ = fuzz_settings(300)
 
@@ -62,30 +62,12 @@ def test_random_bytes(fuzzed, data: bytes) -> None:
 @FUZZ
 @given(
     seed=st.integers(0, 1),
-    edits=st.lists(
-        st.tuples(
-            st.sampled_from(["flip", "cut", "insert", "delete"]),
-            st.integers(0, 10**6),
-            st.integers(0, 255),
-        ),
-        min_size=1,
-        max_size=6,
-    ),
+    edits=EDITS,
 )
 def test_mutated_payloads(fuzzed, seed: int, edits) -> None:
     chain, seeds = fuzzed
-    data = bytearray(seeds[seed])
-    for kind, position, byte in edits:
-        at = position % (len(data) + 1)
-        if kind == "flip" and at < len(data):
-            data[at] ^= 1 << (byte % 8)
-        elif kind == "cut":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = bytes([byte])
-        elif kind == "delete" and at < len(data):
-            del data[at]
-    apply_safely(chain, bytes(data))
+    data = mutate(seeds[seed], edits)
+    apply_safely(chain, data)
 
 
 @FUZZ

@@ -15,7 +15,7 @@ from smartblocks.ledger.keys import Signer
 from smartblocks.processors.blockmeter import txn
 from smartblocks.processors.blockmeter.limits import MAX_PAYLOAD_BYTES
 from smartblocks.protos.blockmeter_pb2 import BlockMeterPayload
-from tests.support.fuzz import fuzz_settings
+from tests.support.fuzz import EDITS, fuzz_settings, mutate
 
 T0 = calendar.timegm((2026, 3, 1, 0, 0, 0))
 READINGS = 4  # the record readings seed in build_seeds' list
@@ -111,31 +111,13 @@ def test_random_bytes(fuzzed, data):
 @FUZZ
 @given(
     seed=st.integers(0, 5),
-    edits=st.lists(
-        st.tuples(
-            st.sampled_from(["flip", "cut", "insert", "delete"]),
-            st.integers(0, 10**6),
-            st.integers(0, 255),
-        ),
-        min_size=1,
-        max_size=6,
-    ),
+    edits=EDITS,
 )
 def test_mutated_payloads(fuzzed, seed, edits):
     world, seeds = fuzzed
     payload, signer = seeds[seed]
-    data = bytearray(payload)
-    for kind, position, byte in edits:
-        at = position % (len(data) + 1)
-        if kind == "flip" and at < len(data):
-            data[at] ^= 1 << (byte % 8)
-        elif kind == "cut":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = bytes([byte])
-        elif kind == "delete" and at < len(data):
-            del data[at]
-    apply_safely(world, bytes(data), signer)
+    data = mutate(payload, edits)
+    apply_safely(world, data, signer)
 
 
 @FUZZ

@@ -14,7 +14,7 @@ from smartblocks.processors.settings import txn
 from smartblocks.processors.settings.addressing import APPROVAL_THRESHOLD, AUTHORIZED_KEYS
 from smartblocks.protos.sawtooth_settings_pb2 import SettingsPayload
 from tests.processors.settings.conftest import Council
-from tests.support.fuzz import fuzz_settings
+from tests.support.fuzz import EDITS, fuzz_settings, mutate
 
 FUZZ = fuzz_settings(300)
 
@@ -64,31 +64,13 @@ def test_random_bytes(fuzzed, data):
 @FUZZ
 @given(
     seed=st.integers(0, 4),
-    edits=st.lists(
-        st.tuples(
-            st.sampled_from(["flip", "cut", "insert", "delete"]),
-            st.integers(0, 10**6),
-            st.integers(0, 255),
-        ),
-        min_size=1,
-        max_size=6,
-    ),
+    edits=EDITS,
 )
 def test_mutated_payloads(fuzzed, seed, edits):
     council, seeds = fuzzed
     payload, signer = seeds[seed]
-    data = bytearray(payload)
-    for kind, position, byte in edits:
-        at = position % (len(data) + 1)
-        if kind == "flip" and at < len(data):
-            data[at] ^= 1 << (byte % 8)
-        elif kind == "cut":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = bytes([byte])
-        elif kind == "delete" and at < len(data):
-            del data[at]
-    apply_safely(council, bytes(data), signer)
+    data = mutate(payload, edits)
+    apply_safely(council, data, signer)
 
 
 @FUZZ
