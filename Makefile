@@ -15,16 +15,16 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,mv]'
 	$(BIN)/python -m pip install --quiet --no-deps $(PROTOC_PKG)
 	@touch $(STAMP) $(RUNTIME_STAMP)
 
-# The package and its runtime dependencies only (no test, lint or codegen tools): what the demo
-# needs. A full install above counts as one.
+# The package, its runtime dependencies and the M&V extra (no test, lint or codegen tools): what
+# the demo needs. A full install above counts as one.
 $(RUNTIME_STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[mv]'
 	@touch $(RUNTIME_STAMP)
 
 # Debian's chromium for the portal's browser tests (needs root and the Debian registry).

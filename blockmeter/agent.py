@@ -100,7 +100,7 @@ class Agent:
                 self._sim_clock = Clock(None if sim.clock == "wall" else sim.start, sim.speed)
         seed = meter.settings.seed if meter.settings.seed is not None else sim.seed
         if seed not in self._buildings:
-            self._buildings[seed] = Building(seed, sim.start)
+            self._buildings[seed] = Building(seed, sim.start, sim.measure)
         return module.SimulatedReader(  # type: ignore[no-any-return]
             meter.id,
             meter.interval_s,

@@ -36,6 +36,7 @@ from smartblocks.processors.kit.payload import ID_CHARACTERS
 from smartblocks.processors.kit.periods import SECONDS_PER_DAY
 
 from . import connectors
+from .simulator import Measure
 from .units import UNITS, is_quantity, parse_scale
 
 # The BlockMeter processor's rule for site and meter ids, checked here so a bad id fails at
@@ -74,6 +75,9 @@ class SimulatorConfig:
     # when the agent starts; "catch-up": as "start" until it reaches the wall clock, then the
     # wall clock. Default: "wall" at speed 1, else "start".
     clock: str = "wall"
+    # An energy conservation measure from `measure.start` on (M&V ground truth): the same seed
+    # without it is the counterfactual.
+    measure: Measure | None = None
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,18 @@ def _parse(doc: dict[str, Any], path: Path) -> Config:
         raise sim.error("clock", "the wall clock runs at speed 1 only")
     if clock == "catch-up" and speed <= 1:
         raise sim.error("clock", f"catch-up needs a speed above 1, got {speed}")
+    measure = None
+    measure_start = sim.integer("measure_start", None, low=0)
+    lighting = float(sim.number("measure_lighting_factor", 1.0))
+    setpoint = float(sim.number("measure_setpoint_change_c", 0.0))
+    if not 0 <= lighting <= 2:
+        raise sim.error("measure_lighting_factor", f"must be within 0..2, got {lighting}")
+    if not -10 <= setpoint <= 10:
+        raise sim.error("measure_setpoint_change_c", f"must be within -10..10, got {setpoint}")
+    if measure_start is not None:
+        measure = Measure(measure_start, lighting, setpoint)
     sim.done()
-    simulator = SimulatorConfig(seed=seed, start=start, speed=speed, clock=clock)
+    simulator = SimulatorConfig(seed=seed, start=start, speed=speed, clock=clock, measure=measure)
 
     meters = []
     seen: dict[str, int] = {}

@@ -11,6 +11,11 @@ Internals use floats and step forward `STEP_S` at a time from `start`; the same 
 give the same series on every machine (only +, *, /, sin and Python's seeded Mersenne Twister).
 Registers are cumulative, so rounding never accumulates. What leaves the simulator goes through
 `units.to_base` (round half away from zero) into integer base units: mWh, mL, mdegC, mm/s.
+
+Ground truth for M&V: a `Measure` (an energy conservation measure from a given moment: lighting
+and small power cut by a factor, the heating set-point lowered) changes the building from then
+on; the weather draws nothing from the measure, so `Building(seed, start)` without it is the
+counterfactual, the same days and weather without the measure. `daily()` gives UTC day totals.
 """
 
 from __future__ import annotations
@@ -68,6 +73,15 @@ POINTS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Measure:
+    """An energy conservation measure in effect from Unix second `start` on."""
+
+    start: int
+    lighting_factor: float = 1.0  # occupied (lighting and small power) load x this, e.g. 0.7
+    setpoint_change_c: float = 0.0  # heating balance point + this, e.g. -1.0
+
+
 def weekday(day: int) -> int:
     """0 = Monday .. 6 = Sunday of a day counted from 1970-01-01 (a Thursday)."""
     return (day + 3) % 7
@@ -76,8 +90,9 @@ def weekday(day: int) -> int:
 class Building:
     """Steps the model forward; `at(t)` gives the truth at any t >= start still in its history."""
 
-    def __init__(self, seed: int = 1, start: int = 1767571200):
+    def __init__(self, seed: int = 1, start: int = 1767571200, measure: Measure | None = None):
         self.seed = seed
+        self.measure = measure
         self.start = start - start % STEP_S
         self._rng = random.Random(seed)
         self._t = self.start
@@ -143,10 +158,14 @@ class Building:
         truth = self._truth
         hours = STEP_S / HOUR
         occupancy = self.occupancy(t)
-        heat_kw = HEAT_LOSS_KW_PER_K * max(0.0, BALANCE_POINT_C - truth.outdoor_temperature)
+        balance_c, lighting = BALANCE_POINT_C, 1.0
+        if self.measure is not None and t >= self.measure.start:
+            balance_c += self.measure.setpoint_change_c
+            lighting = self.measure.lighting_factor
+        heat_kw = HEAT_LOSS_KW_PER_K * max(0.0, balance_c - truth.outdoor_temperature)
         heat_kw *= 1.0 if occupancy > 0 else 0.6  # night set-back
         # Lab base load (fume cupboards, freezers, servers) + occupied load + heating pumps/fans.
-        load_kw = 14.0 + 0.036 * FLOOR_AREA_M2 * occupancy + 0.02 * heat_kw
+        load_kw = 14.0 + lighting * 0.036 * FLOOR_AREA_M2 * occupancy + 0.02 * heat_kw
         chp_kw = 0.0
         if self.chp_scheduled(t):
             chp_kw = min(CHP_MAX_KWE, max(CHP_FLOOR_KWE, heat_kw * CHP_EL_EFF / CHP_TH_EFF))
@@ -188,3 +207,26 @@ class Building:
     def reading(self, point: str, t: int) -> int:
         """What a meter of `point` shows at `t`, in integer base units."""
         return to_base(getattr(self.at(t), point), POINTS[point])
+
+    def daily(self, points: list[str], days: int, sample_s: int = 900) -> dict[str, list[int]]:
+        """UTC day values from the building's start (a day boundary) on, in base units: the day's
+        register difference for quantities, the floor mean of samples every `sample_s` for
+        rates (like a weather-station meter's day rollup)."""
+        if self.start % DAY:
+            raise ValueError("daily() needs a building that starts at 00:00 UTC")
+        out: dict[str, list[int]] = {p: [] for p in points}
+        rates = [p for p in points if POINTS[p] not in ("kWh", "m3")]
+        previous = {p: self.reading(p, self.start) for p in points if p not in rates}
+        for day in range(days):
+            first = self.start + day * DAY
+            sums = dict.fromkeys(rates, 0)
+            for t in range(first, first + DAY, sample_s):
+                for p in rates:
+                    sums[p] += self.reading(p, t)
+            for p in rates:
+                out[p].append(sums[p] // (DAY // sample_s))
+            for p in previous:
+                now = self.reading(p, first + DAY)
+                out[p].append(now - previous[p])
+                previous[p] = now
+        return out

@@ -292,7 +292,8 @@ class RestClient:
                 "Still Pending",
                 f"{len(pending)} of {len(ids)} batches still PENDING after {timeout:g} s "
                 f"(first: {_short(pending[0])}); the validator may lack a transaction "
-                f"processor for their family, or be overloaded: check its /status and log",
+                f"processor for their family, or be overloaded: check its log for the "
+                f"processor's registration (devnet's /status lists its processors)",
             )
         lost = [s["id"] for s in statuses if s.get("status") != "COMMITTED"]
         if lost:

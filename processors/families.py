@@ -11,7 +11,7 @@ import inspect
 
 from sawtooth_sdk.processor.handler import TransactionHandler
 
-from . import block_info, blockmeter, kv, settings
+from . import block_info, blockmeter, blockpredict, kv, settings
 from .kit.family import Family
 
 FAMILIES: dict[str, Family] = {
@@ -19,6 +19,7 @@ FAMILIES: dict[str, Family] = {
     for family in (
         block_info.FAMILY,
         blockmeter.FAMILY,
+        blockpredict.FAMILY,
         kv.FAMILY,
         settings.FAMILY,
     )

@@ -20,6 +20,8 @@ COMMANDS = [
     "authority",
     "site",
     "meter",
+    "mv",
+    "forecast",
     "portal",
     "settings",
     "status",

@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_status)
 
 
-async def _fetch(url: str | None, timeout: float) -> tuple[str, dict[str, Any], dict[str, Any]]:
+async def _fetch(
+    url: str | None, timeout: float
+) -> tuple[str, dict[str, Any], dict[str, Any] | None, list[str]]:
     async with RestClient(url, timeout=timeout) as client:
         try:
             page = await client.blocks(limit=1)
@@ -32,12 +34,19 @@ async def _fetch(url: str | None, timeout: float) -> tuple[str, dict[str, Any], 
             if exc.code != 15:  # 15: the validator has no genesis block yet
                 raise
             page = {"data": []}
-        status = await client.status()
-        return client.url, page, status
+        try:
+            status = await client.status()
+        except RestError as exc:
+            if exc.status != 404:
+                raise
+            # Sawtooth 1.0's REST API has no /status (it came with 1.1): peers from /peers.
+            return client.url, page, None, await client.peers()
+        peers = [str(p.get("endpoint", "?")) for p in status.get("peers", [])]
+        return client.url, page, status, peers
 
 
 def run_status(args: argparse.Namespace) -> int:
-    url, page, status = run(_fetch(args.url, args.timeout))
+    url, page, status, peers = run(_fetch(args.url, args.timeout))
     print(f"REST API:   {url}")
     if page.get("data"):
         head = page["data"][0]
@@ -47,8 +56,9 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         print("head block: none (no genesis block yet)")
         print("blocks:     0")
-    peers = [p.get("endpoint", "?") for p in status.get("peers", [])]
-    if status.get("endpoint"):
+    if status is None:
+        print("endpoint:   unknown (this REST API has no /status: Sawtooth 1.0)")
+    elif status.get("endpoint"):
         print(f"endpoint:   {status['endpoint']}")
     print(f"peers:      {', '.join(peers) if peers else 'none'}")
     return 0

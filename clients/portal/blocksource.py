@@ -1,4 +1,5 @@
-"""A block's contents (batches, transactions) from a Sawtooth REST API: GET /blocks/{id}.
+"""A block's contents (batches, transactions) from a Sawtooth REST API: GET /blocks/{id}; and
+the whole state at a block (GET /state?head=ID), for a genesis block whose state delta is empty.
 
 The event subscription tells which blocks committed; their contents come from here. The JSON is
 Sawtooth 1.2's (protobuf field names, uint64 as strings, payload base64).
@@ -106,6 +107,26 @@ class RestBlockSource:
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise BlockUnavailable(f"GET {url}: {exc}") from exc
         return parse_block(body["data"])
+
+    async def state_at(self, block_id: str) -> list[tuple[str, bytes]]:
+        """Every state entry at the block: GET /state?head=ID, following the pages."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        url: str | None = f"{self.base_url}/state?head={block_id}&limit=1000"
+        entries: list[tuple[str, bytes]] = []
+        while url:
+            try:
+                async with self._session.get(url) as response:
+                    if response.status != 200:
+                        raise BlockUnavailable(
+                            f"GET {url}: HTTP {response.status}", response.status
+                        )
+                    body = await response.json()
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise BlockUnavailable(f"GET {url}: {exc}") from exc
+            entries += [(e["address"], base64.b64decode(e["data"])) for e in body["data"]]
+            url = body.get("paging", {}).get("next")
+        return entries
 
     async def close(self) -> None:
         if self._session is not None:

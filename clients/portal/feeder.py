@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
 from smartblocks.ledger.backoff import Backoff
 from smartblocks.ledger.events import BlockEvents, EventFollower
 
 from .blocksource import BlockContents, BlockUnavailable
-from .index import Applied, ChainIndex
+from .index import Applied, ChainIndex, state_changes
 
 LOG = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def needs_genesis_state(block: BlockEvents, contents: BlockContents) -> bool:
+    """Block 0 has transactions but its state-delta events report no change (Sawtooth 1.0)."""
+    has_transactions = any(batch.transactions for batch in contents.batches)
+    return block.block_num == 0 and has_transactions and not state_changes(block)
 
 
 class BlockSource(Protocol):
     async def fetch(self, block_id: str) -> BlockContents: ...
+
+    async def state_at(self, block_id: str) -> list[tuple[str, bytes]]: ...
 
 
 class IndexFeeder:
@@ -53,7 +62,17 @@ class IndexFeeder:
                 )
                 self.follower.resubscribe()
                 continue
-            applied = self.index.apply(block, contents)
+            state = None
+            if needs_genesis_state(block, contents):
+                # Sawtooth 1.0 keeps no receipts for genesis transactions, so block 0's
+                # state-delta event is empty although its transactions set state (the genesis
+                # settings): read that state from the REST API instead.
+                state = await self._retrying(block, self.source.state_at)
+                if state is None:
+                    self.follower.resubscribe()
+                    continue
+                LOG.info("genesis state delta is empty; read %d entries from /state", len(state))
+            applied = self.index.apply(block, contents, state=state)
             if applied.rewound:
                 LOG.warning(
                     "fork: rewound %d block(s) from #%d", applied.rewound, applied.block_num
@@ -63,13 +82,18 @@ class IndexFeeder:
     async def _fetch(self, block: BlockEvents) -> BlockContents | None:
         """The block's contents, retrying while the REST API is unreachable; None when it
         answered 404 `gone_after` times in a row."""
+        return await self._retrying(block, self.source.fetch)
+
+    async def _retrying(self, block: BlockEvents, get: Callable[[str], Awaitable[T]]) -> T | None:
+        """`get(block_id)`, retrying while the REST API is unreachable; None when it answered
+        404 `gone_after` times in a row."""
         backoff = Backoff(self._retry_initial, self._retry_max)
         not_found = 0
         while True:
             try:
-                contents = await self.source.fetch(block.block_id)
+                got = await get(block.block_id)
                 self.last_error = None
-                return contents
+                return got
             except BlockUnavailable as exc:
                 self.last_error = str(exc)
                 not_found = not_found + 1 if exc.status == 404 else 0

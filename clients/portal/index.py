@@ -122,11 +122,21 @@ class ChainIndex:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def apply(self, block: BlockEvents, contents: BlockContents) -> Applied:
-        """Store one committed block, rewinding first when it does not extend the head."""
+    def apply(
+        self,
+        block: BlockEvents,
+        contents: BlockContents,
+        state: Sequence[tuple[str, bytes]] | None = None,
+    ) -> Applied:
+        """Store one committed block, rewinding first when it does not extend the head.
+
+        The block's state changes come from its state-delta events, or are `state` when given
+        (a genesis block whose state delta is empty: the whole state at it, from REST)."""
         if contents.block_id != block.block_id:
             raise ValueError(f"contents of {contents.block_id[:16]} for {block.block_id[:16]}")
-        changes = _state_changes(block)
+        changes: list[tuple[str, bytes | None]] = (
+            state_changes(block) if state is None else [(a, v) for a, v in state]
+        )
         writers = _last_writers(contents, [address for address, _ in changes])
         with self._transaction():
             rewound = self._rewind_to(block)
@@ -351,7 +361,7 @@ class _Transaction:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-def _state_changes(block: BlockEvents) -> list[tuple[str, bytes | None]]:
+def state_changes(block: BlockEvents) -> list[tuple[str, bytes | None]]:
     changes: list[tuple[str, bytes | None]] = []
     for event in block.of_type(STATE_DELTA):
         change_list = StateChangeList()

@@ -5,6 +5,7 @@
 - `payload`: envelope decoding and field checks that name the field and its value;
 - `arithmetic`: checked integers and divisions with a named rounding rule;
 - `periods`: UTC days, weeks, months, years and arbitrary reporting periods;
+- `baseline`: baseline tables both contract parties sign: validation, integer evaluation, hash;
 - `ledger_time`: "now" for rules, from the latest BlockInfo record (never the clock);
 - `settings`: on-chain settings, e.g. "the signer must be a key in setting X";
 - `handler`: the handler skeleton (decode, dispatch to an action, flush);

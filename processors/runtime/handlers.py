@@ -7,8 +7,13 @@ from collections.abc import Iterable
 from sawtooth_sdk.processor.handler import TransactionHandler
 from sawtooth_sdk.protobuf.processor_pb2 import TpRegisterRequest
 
-# 1 = the validator understands request_header_style (Sawtooth 1.1 and later).
+# The processor protocol version we ask for. 1 = the validator understands max_occupancy and
+# request_header_style (Sawtooth 1.1 and later).
 PROTOCOL_VERSION = 1
+# The versions a validator may answer that we serve. 0 is Sawtooth 1.0: its TpRegisterResponse
+# has no protocol_version field, it ignores max_occupancy and request_header_style, and every
+# TpProcessRequest carries the expanded TransactionHeader, which is what handlers read.
+SERVED_PROTOCOL_VERSIONS = (0, 1)
 
 
 class HandlerTable:

@@ -1,4 +1,4 @@
-"""Runs SDK transaction handlers against a Sawtooth 1.2 validator's component endpoint.
+"""Runs SDK transaction handlers against a Sawtooth validator's component endpoint (1.0 to 1.2).
 
 One asyncio loop owns the connection (connect, register, answer pings, route replies,
 reconnect with backoff, unregister on SIGINT/SIGTERM); `handler.apply` runs on worker threads
@@ -32,7 +32,7 @@ from smartblocks.ledger.backoff import Backoff
 from smartblocks.ledger.endpoints import check_component_url
 from smartblocks.processors.runtime.connection import Connection
 from smartblocks.processors.runtime.errors import ConnectionLost, RegistrationRefused
-from smartblocks.processors.runtime.handlers import PROTOCOL_VERSION, HandlerTable
+from smartblocks.processors.runtime.handlers import SERVED_PROTOCOL_VERSIONS, HandlerTable
 from smartblocks.processors.runtime.outcome import process
 from smartblocks.processors.runtime.stream import RequestStream
 from smartblocks.processors.runtime.workers import WorkerPool
@@ -135,10 +135,19 @@ class ProcessorRuntime:
                 return False
             # Requests may follow the first registration before the last one is answered.
             self._session, self._in_flight, self._drained = connection, 0, asyncio.Event()
-            if not await self._register(connection):
+            try:
+                registered = await self._register(connection)
+                if registered:
+                    self.registered.set()
+                    await self._wait(connection.closed.wait())
+            except BaseException:
+                # Refused, or something unexpected: take back whatever was accepted. A Sawtooth
+                # 1.0 validator would otherwise keep routing transactions to a dead registration.
+                await self._take_back(connection)
+                raise
+            if not registered:
+                await self._take_back(connection)  # some registrations may have been accepted
                 return False
-            self.registered.set()
-            await self._wait(connection.closed.wait())
             if connection.closed.is_set():
                 LOG.warning(
                     "connection to %s %s; %d transaction(s) in flight abandoned",
@@ -147,15 +156,22 @@ class ProcessorRuntime:
                     self._in_flight,
                 )
             else:
-                await self._unregister(connection)
-                connection.close_when_sent("was closed by this processor")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(connection.closed.wait(), 1.0)
+                await self._take_back(connection)
             return True
         finally:
             self.registered.clear()
             self._session = None
             connection.close("was closed by this processor")
+
+    async def _take_back(self, connection: Connection) -> None:
+        """Unregister (if the connection is still open) and close the connection."""
+        if connection.closed.is_set():
+            return  # nothing to send the unregistration on
+        with contextlib.suppress(Exception):
+            await self._unregister(connection)
+        connection.close_when_sent("was closed by this processor")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(connection.closed.wait(), 1.0)
 
     async def _wait(self, *awaitables: Awaitable[object], timeout: float | None = None) -> None:
         """Wait for the first of `awaitables`, a stop request, or `timeout` seconds."""
@@ -182,20 +198,20 @@ class ProcessorRuntime:
             if response.status != TpRegisterResponse.OK:
                 raise RegistrationRefused(
                     f"the validator at {self.endpoint} refused to register {what} "
-                    f"(it speaks processor protocol version {response.protocol_version}, "
-                    f"this runtime needs {PROTOCOL_VERSION}: Sawtooth 1.1 or later)"
+                    f"({TpRegisterResponse.Status.Name(response.status)})"
                 )
-            if response.protocol_version != PROTOCOL_VERSION:
+            version = response.protocol_version
+            if version not in SERVED_PROTOCOL_VERSIONS:
+                served = " or ".join(map(str, SERVED_PROTOCOL_VERSIONS))
                 raise RegistrationRefused(
                     f"the validator at {self.endpoint} registered {what} with processor protocol "
-                    f"version {response.protocol_version}; this runtime needs {PROTOCOL_VERSION} "
-                    "(Sawtooth 1.1 or later)"
+                    f"version {version}; this runtime serves {served} (Sawtooth 1.0 to 1.2)"
                 )
             LOG.info(
-                "registered %s (namespaces %s, max occupancy %d) with %s",
+                "registered %s (namespaces %s, max occupancy %s) with %s",
                 what,
                 ", ".join(request.namespaces),
-                request.max_occupancy,
+                request.max_occupancy if version >= 1 else "not limited: Sawtooth 1.0",
                 self.endpoint,
             )
         return True

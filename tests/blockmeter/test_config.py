@@ -115,3 +115,19 @@ def test_check_config_refuses_a_key_others_can_read(
     assert main(["check-config", str(path)]) == 1
     assert "chmod 600" in capsys.readouterr().err
     assert main(["check-config", str(tmp_path / "none.toml")]) == 1
+
+
+def test_a_simulated_measure(tmp_path: Path) -> None:
+    from smartblocks.blockmeter.simulator import Measure
+
+    assert config.load(write(tmp_path, GOOD)).simulator.measure is None
+    text = GOOD.replace(
+        "[[meters]]",
+        "[simulator]\nmeasure_start = 1775001600\nmeasure_lighting_factor = 0.7\n"
+        "measure_setpoint_change_c = -1\n\n[[meters]]",
+        1,
+    )
+    assert config.load(write(tmp_path, text)).simulator.measure == Measure(1775001600, 0.7, -1.0)
+    bad = text.replace("= 0.7", "= 3")
+    with pytest.raises(config.ConfigError, match="measure_lighting_factor"):
+        config.load(write(tmp_path, bad))

@@ -8,7 +8,7 @@ import pytest
 
 from smartblocks.blockmeter.connectors.base import Clock
 from smartblocks.blockmeter.connectors.simulated import SimulatedReader
-from smartblocks.blockmeter.simulator import DAY, POINTS, Building
+from smartblocks.blockmeter.simulator import DAY, POINTS, Building, Measure
 
 START = 1_767_571_200  # Monday 2026-01-05 00:00 UTC
 
@@ -109,3 +109,17 @@ async def test_readers_of_one_building_can_replay_a_long_run_together() -> None:
     for stamps in seen.values():
         assert stamps[:3] == [START + 60, START + 120, START + 180]
         assert stamps == list(range(START + 60, START + 60 * (len(stamps) + 1), 60))
+
+
+def test_a_measure_changes_the_building_from_its_start_and_the_counterfactual_keeps_the_weather():
+    monday = 1767571200  # 2026-01-05 00:00 UTC
+    measure = Measure(monday + 2 * 86_400, lighting_factor=0.7, setpoint_change_c=-1.0)
+    points = ["building_load", "gas_volume", "outdoor_temperature"]
+    actual = Building(7, monday, measure).daily(points, 3, sample_s=3600)
+    counterfactual = Building(7, monday).daily(points, 3, sample_s=3600)
+    assert actual["outdoor_temperature"] == counterfactual["outdoor_temperature"]
+    assert actual["building_load"][:2] == counterfactual["building_load"][:2]
+    assert actual["gas_volume"][:2] == counterfactual["gas_volume"][:2]
+    # Wednesday: lighting -30 % of the occupied load, and heating to a 1 degC lower set-point.
+    assert actual["building_load"][2] < counterfactual["building_load"][2] * 0.9
+    assert actual["gas_volume"][2] < counterfactual["gas_volume"][2]

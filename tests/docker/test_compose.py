@@ -117,7 +117,7 @@ def test_every_validator_has_its_own_node_services(number: int) -> None:
     assert SERVICES[f"rest-api-{number}"]["ports"], f"rest-api-{number} publishes no port"
 
     processors = family_processors()
-    assert "blockmeter" in processors
+    assert {"blockmeter", "blockpredict"} <= set(processors)
     for family, by_node in processors.items():
         assert number in by_node, f"{node} has no {family} processor"
         command = by_node[number]["command"]
@@ -188,7 +188,8 @@ def test_every_image_is_pinned() -> None:
 
 
 def test_our_services_build_from_the_dockerfile() -> None:
-    assert set(ours()) >= {"portal", "agent"} | {f"blockmeter-tp-{n}" for n in VALIDATORS}
+    processors = {f"{f}-tp-{n}" for f in ("blockmeter", "blockpredict") for n in VALIDATORS}
+    assert set(ours()) >= {"portal", "agent"} | processors
     for name, service in ours().items():
         build = service["build"]
         context = (DOCKER / build["context"]).resolve()

@@ -65,6 +65,11 @@ class ValidatorStub:
         self.answer_state_calls = True  # False: hold them unanswered, as a hung validator would
         self._held: list[tuple[bytes, Message]] = []
         self.refuse_registration = False
+        # The processor protocol version answered: None echoes the request's (Sawtooth 1.1+);
+        # 0 answers as Sawtooth 1.0 does (its TpRegisterResponse has no such field).
+        self.protocol_version: int | None = None
+        self.refuse_families: set[str] = set()  # registrations of these families are refused
+        self.silent_families: set[str] = set()  # ... accepted, but never answered
         self._processors: dict[tuple[str, str], bytes] = {}  # (family, version) -> identity
         self._awaited: dict[str, asyncio.Future[Message]] = {}
         self._changed = asyncio.Condition()
@@ -210,12 +215,17 @@ class ValidatorStub:
         if kind == Message.TP_REGISTER_REQUEST:
             request = TpRegisterRequest.FromString(message.content)
             self.registrations.append(request)
-            if self.refuse_registration:
+            if request.family in self.silent_families:
+                self._processors[(request.family, request.version)] = identity
+                return None
+            if self.refuse_registration or request.family in self.refuse_families:
                 response = TpRegisterResponse(status=TpRegisterResponse.ERROR, protocol_version=1)
             else:
                 self._processors[(request.family, request.version)] = identity
+                version = self.protocol_version
                 response = TpRegisterResponse(
-                    status=TpRegisterResponse.OK, protocol_version=request.protocol_version
+                    status=TpRegisterResponse.OK,
+                    protocol_version=request.protocol_version if version is None else version,
                 )
             return Message.TP_REGISTER_RESPONSE, response.SerializeToString()
         if kind == Message.TP_UNREGISTER_REQUEST:

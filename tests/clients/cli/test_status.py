@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 
 from smartblocks.clients.cli.main import main
 
@@ -51,3 +53,38 @@ def test_help_documents_the_environment_variable(capsys):
         main(["status", "--help"])
     assert exit_.value.code == 0
     assert "SMARTBLOCKS_URL" in capsys.readouterr().out
+
+
+@pytest.fixture
+async def sawtooth10_rest() -> AsyncIterator[str]:
+    """A REST API shaped like Sawtooth 1.0's: /blocks and /peers, and aiohttp's plain-text 404
+    for /status, which came with 1.1."""
+    head = {"header_signature": "ab" * 64, "header": {"block_num": "7"}}
+
+    async def blocks(request: web.Request) -> web.Response:
+        return web.json_response({"data": [head], "head": head["header_signature"]})
+
+    async def peers(request: web.Request) -> web.Response:
+        return web.json_response({"data": ["tcp://10.0.0.9:8800"]})
+
+    app = web.Application()
+    app.router.add_get("/blocks", blocks)
+    app.router.add_get("/peers", peers)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_status_of_a_sawtooth_10_rest_api_without_status(sawtooth10_rest, capsys):
+    code = await asyncio.to_thread(main, ["status", "--url", sawtooth10_rest])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert f"head block: 7 {'ab' * 64}" in captured.out
+    assert "peers:      tcp://10.0.0.9:8800" in captured.out
+    assert "endpoint:   unknown (this REST API has no /status: Sawtooth 1.0)" in captured.out

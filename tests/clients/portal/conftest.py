@@ -303,10 +303,13 @@ class FakeRestApi:
         self.url = ""
         self.requests = 0
         self.missing: set[str] = set()  # block ids answered with 404, as if forked away
+        self.state: dict[str, dict[str, bytes]] = {}  # block id -> state at it (GET /state)
+        self.state_requests: list[str] = []  # the head of each GET /state
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/blocks/{block_id}", self._block)
+        app.router.add_get("/state", self._state)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -317,6 +320,21 @@ class FakeRestApi:
     async def stop(self) -> None:
         if self.runner:
             await self.runner.cleanup()
+
+    async def _state(self, request: web.Request) -> web.Response:
+        """GET /state?head=ID&start=ADDRESS&limit=N, two entries a page to exercise paging."""
+        head = request.query["head"]
+        self.state_requests.append(head)
+        entries = sorted(self.state.get(head, {}).items())
+        start = request.query.get("start", "")
+        page = [e for e in entries if e[0] >= start][:2]
+        rest = [e for e in entries if e[0] >= start][2:]
+        paging: dict = {"limit": 2, "start": start}
+        if rest:
+            paging["next_position"] = rest[0][0]
+            paging["next"] = f"{self.url}/state?head={head}&start={rest[0][0]}&limit=2"
+        data = [{"address": a, "data": base64.b64encode(v).decode()} for a, v in page]
+        return web.json_response({"data": data, "head": head, "paging": paging})
 
     async def _block(self, request: web.Request) -> web.Response:
         self.requests += 1

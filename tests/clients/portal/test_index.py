@@ -147,3 +147,36 @@ async def test_a_block_forked_away_before_its_fetch_is_skipped(
     await feed_until(index, validator, rest_api, 3, published, before_wait=fork_while_fetching)
     assert [b["block_id"] for b in reversed(index.blocks(10))] == [b.block_id for b in chain.blocks]
     index.close()
+
+
+async def test_genesis_state_comes_from_rest_when_its_state_delta_is_empty(
+    tmp_path, chain, validator, rest_api
+):
+    # Sawtooth 1.0 keeps no receipts for genesis transactions: block 0's state-delta event is
+    # empty although its settings transactions set state. /state at block 0 holds it.
+    settings = [("000000" + f"{k:064x}", f"setting-{k}".encode()) for k in range(5)]
+    genesis = chain.add_block(
+        transactions=[("sawtooth_settings", b"proposal", [], ["000000"])], state_changes=[]
+    )
+    rest_api.state[genesis.block_id] = dict(settings)
+    chain.add_block(state_changes=[(settings[0][0], b"changed")])
+    index = ChainIndex(tmp_path / "index.sqlite")
+    await feed_until(index, validator, rest_api, 1)
+    assert rest_api.state_requests[0] == genesis.block_id
+    assert index.current_value(settings[0][0]) == b"changed"
+    for address, value in settings[1:]:
+        assert index.current_value(address) == value
+    (first,) = [h for h in index.address_history(settings[1][0]) if h["block_num"] == 0]
+    assert first["txn_id"] == genesis.batches[0].transactions[0].header_signature
+    index.close()
+
+
+async def test_an_empty_genesis_without_transactions_reads_no_state(
+    tmp_path, chain, validator, rest_api
+):
+    chain.add_block()
+    chain.add_block()
+    index = ChainIndex(tmp_path / "index.sqlite")
+    await feed_until(index, validator, rest_api, 1)
+    assert rest_api.state_requests == []
+    index.close()

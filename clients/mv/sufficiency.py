@@ -1,0 +1,112 @@
+"""CalTRACK's baseline data rules, checked on DailyData and reported as coded findings.
+
+Every rule gives a finding, met or not (severity PASS when met), with the values it looked at,
+so a disqualified baseline says exactly why and a portal can show the same list.
+"""
+
+from __future__ import annotations
+
+from smartblocks.processors.kit.periods import day_name
+
+from .data import DailyData
+from .findings import DISQUALIFICATION, PASS, WARNING, Finding
+from .settings import SufficiencySettings
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def check_baseline(data: DailyData, settings: SufficiencySettings) -> list[Finding]:
+    """The baseline period's findings: length, coverage, negative values, flags and gaps."""
+    findings: list[Finding] = []
+    days = len(data.days)
+    period = {"from": day_name(data.first_day), "to": day_name(data.end_day - 1)}
+    findings.append(
+        Finding(
+            "sufficiency.baseline_length",
+            PASS if days >= settings.baseline_days else DISQUALIFICATION,
+            f"the baseline spans {days} days; CalTRACK needs {settings.baseline_days}",
+            {**period, "days": days, "required_days": settings.baseline_days},
+        )
+    )
+    energy_days = sum(1 for d in data.days if d in data.energy.values)
+    temperature_days = sum(1 for d in data.days if d in data.temperature.values)
+    complete = len(data.complete_days())
+    for code, what, count in (
+        ("sufficiency.energy_coverage", "energy", energy_days),
+        ("sufficiency.temperature_coverage", "temperature", temperature_days),
+        ("sufficiency.joint_coverage", "both energy and temperature", complete),
+    ):
+        share = _share(count, days)
+        findings.append(
+            Finding(
+                code,
+                PASS if share >= settings.min_coverage else DISQUALIFICATION,
+                f"{count} of {days} days have {what} ({share:.1%}); "
+                f"at least {settings.min_coverage:.0%} needed",
+                {
+                    "days_with_data": count,
+                    "days": days,
+                    "coverage": round(share, 4),
+                    "min_coverage": settings.min_coverage,
+                },
+            )
+        )
+    negative = [day_name(d) for d in data.days if data.energy.values.get(d, 0) < 0]
+    findings.append(
+        Finding(
+            "sufficiency.negative_energy",
+            DISQUALIFICATION if negative else PASS,
+            f"{len(negative)} days with negative energy (a net or misread meter)",
+            {"days": len(negative), "first": negative[:5]},
+        )
+    )
+    flagged_days = [d for d in data.days if data.energy.flagged.get(d)]
+    flagged_share = _share(len(flagged_days), days)
+    findings.append(
+        Finding(
+            "sufficiency.flagged_readings",
+            DISQUALIFICATION
+            if flagged_share > settings.max_flagged_share
+            else (WARNING if flagged_days else PASS),
+            f"{len(flagged_days)} days hold flagged readings (BlockMeter quality flags)",
+            {
+                "days": len(flagged_days),
+                "readings": sum(data.energy.flagged.values()),
+                "share": round(flagged_share, 4),
+                "max_share": settings.max_flagged_share,
+            },
+        )
+    )
+    for series, what in ((data.energy, "energy"), (data.temperature, "temperature")):
+        if series.gap_count:
+            findings.append(
+                Finding(
+                    f"sufficiency.{what}_gaps",
+                    WARNING,
+                    f"{series.source}: {series.gap_count} gaps in the readings, "
+                    f"{series.gap_seconds} s missing",
+                    {"gaps": series.gap_count, "gap_seconds": series.gap_seconds},
+                )
+            )
+        findings += series.findings
+    return findings
+
+
+def check_reporting(data: DailyData, settings: SufficiencySettings) -> list[Finding]:
+    """The reporting period's coverage: avoided energy is counted only on complete days."""
+    days = len(data.days)
+    complete = len(data.complete_days())
+    share = _share(complete, days)
+    findings = [
+        Finding(
+            "sufficiency.reporting_coverage",
+            PASS if share >= settings.min_coverage else WARNING,
+            f"{complete} of {days} reporting days have both energy and temperature ({share:.1%})",
+            {"days_with_data": complete, "days": days, "coverage": round(share, 4)},
+        )
+    ]
+    for series in (data.energy, data.temperature):
+        findings += series.findings
+    return findings
