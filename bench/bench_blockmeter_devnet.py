@@ -8,6 +8,13 @@ signed before the clock starts, so the figures are the ledger's, not the client'
 cost is reported on its own). State bytes written per reading come from the transaction
 receipts' state changes. CPU seconds of the devnet and processor processes show where the time
 goes.
+
+With `--url` (bench/stack.py `Target`) the same figures for an operator's validator: its
+BlockMeter processor (theirs, or started here with `--start-processors`), BlockInfo (ledger time)
+and a metering authority's key (`--authority-key`, a key listed in
+smartblocks.blockmeter.authorities: it creates one site per meter); without that key nothing
+here can be measured and the run says so. Validator CPU is not measured there, processor CPU
+only when the benchmark started the processor.
 """
 
 from __future__ import annotations
@@ -26,9 +33,10 @@ from typing import Any
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 
 from bench import harness
-from bench.stack import DevnetStack
-from smartblocks.ledger.keys import Signer
+from bench.stack import Stack, Target, open_stack
+from smartblocks.ledger.keys import KeyFileError, Signer, load_signer
 from smartblocks.ledger.rest import RestClient
+from smartblocks.ledger.settings import decode_setting, entry_value, setting_address, split_list
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import txn
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
@@ -140,7 +148,7 @@ async def state_bytes_written(client: RestClient, transaction_ids: list[str]) ->
 
 
 async def measure(
-    node: DevnetStack, authority: Signer, size: int, plan: Plan
+    node: Stack, authority: Signer, size: int, plan: Plan, target: Target
 ) -> list[dict[str, Any]]:
     rng = random.Random(size)
     signers = [Signer.generate() for _ in range(plan.meters)]
@@ -173,9 +181,10 @@ async def measure(
         "txns_per_batch": plan.txns_per_batch,
         "batches_in_flight": plan.meters,
         "transactions": transactions,
+        "target": target.label,
     }
     readings = transactions * size
-    return [
+    figures = [
         harness.figure("transactions committed per second", transactions / elapsed, "txn/s",
                        **params),
         harness.figure("readings committed per second", readings / elapsed, "readings/s",
@@ -186,27 +195,87 @@ async def measure(
                        **params),
         harness.figure("state entries written per transaction", entries / transactions,
                        "entries/txn", **params),
-        harness.figure("devnet CPU per transaction", cpu["devnet"] / transactions * 1000,
-                       "ms/txn", **params),
-        harness.figure("processor CPU per transaction", cpu["blockmeter"] / transactions * 1000,
-                       "ms/txn", **params),
-        harness.figure("devnet + processor CPU busy share", sum(cpu.values()) / elapsed * 100,
-                       "% of one core", **params),
         harness.figure("client build and sign per transaction", build_s / transactions * 1000,
                        "ms/txn", **params),
     ]  # fmt: skip
+    # CPU only of the processes this benchmark started.
+    if "devnet" in cpu:
+        figures.append(
+            harness.figure(
+                "devnet CPU per transaction",
+                cpu["devnet"] / transactions * 1000,
+                "ms/txn",
+                **params,
+            )
+        )
+    if "blockmeter" in cpu:
+        figures.append(
+            harness.figure(
+                "processor CPU per transaction",
+                cpu["blockmeter"] / transactions * 1000,
+                "ms/txn",
+                **params,
+            )
+        )
+    if "devnet" in cpu and "blockmeter" in cpu:
+        figures.append(
+            harness.figure(
+                "devnet + processor CPU busy share",
+                sum(cpu.values()) / elapsed * 100,
+                "% of one core",
+                **params,
+            )
+        )
+    return figures  # fmt: skip
 
 
-async def run_all(quick: bool, data_dir: Path) -> list[dict[str, Any]]:
-    authority = Signer.generate()
+async def external_authority(target: Target) -> Signer | None:
+    """The metering authority's key for an external target, checked against the network's
+    setting; None (and the reason recorded) when there is none that can act."""
+    everything = "every BlockMeter figure (sites and meters need the metering authority)"
+    if target.authority_key is None:
+        target.skip(everything, f"no --authority-key (a key listed in {AUTHORITIES_SETTING})")
+        return None
+    try:
+        authority = load_signer(target.authority_key)
+    except (OSError, KeyFileError) as exc:
+        target.skip(everything, f"--authority-key: {exc}")
+        return None
+    assert target.url is not None
+    async with RestClient(target.url, timeout=30) as client:
+        data = await client.state(setting_address(AUTHORITIES_SETTING))
+    value = entry_value(decode_setting(data), AUTHORITIES_SETTING) if data else None
+    if authority.public_key not in split_list(value):
+        target.skip(
+            everything,
+            f"the key in {target.authority_key} ({authority.public_key[:16]}...) is not listed "
+            f"in {AUTHORITIES_SETTING} on {target.url} (it holds {value or 'nothing'!r})",
+        )
+        return None
+    return authority
+
+
+async def run_all(quick: bool, data_dir: Path, target: Target) -> list[dict[str, Any]]:
+    if target.external:
+        found = await external_authority(target)
+        if found is None:
+            return []
+        authority = found
+    else:
+        authority = Signer.generate()
     figures: list[dict[str, Any]] = []
     settings = [f"{AUTHORITIES_SETTING}={authority.public_key}"]
-    with DevnetStack(data_dir, ["blockmeter"], settings=settings) as node:
+    with open_stack(target, data_dir, ["blockmeter"], settings=settings) as node:
         for size, plan in (QUICK if quick else FULL).items():
-            figures += await measure(node, authority, size, plan)
+            figures += await measure(node, authority, size, plan, target)
+    if target.external:
+        for what in ("devnet CPU per transaction", "devnet + processor CPU busy share"):
+            target.skip(what, "the benchmark did not start the validator")
+        if not target.start_processors:
+            target.skip("processor CPU per transaction", "the benchmark did not start it")
     return figures
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
+def run(quick: bool, target: Target | None = None) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="bench-blockmeter-devnet-") as tmp:
-        return asyncio.run(run_all(quick, Path(tmp) / "devnet"))
+        return asyncio.run(run_all(quick, Path(tmp) / "devnet", target or Target()))

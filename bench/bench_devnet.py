@@ -13,6 +13,11 @@ client. All three share the machine's cores, so the client's own cost is in the 
 - CPU per committed transaction of each process, from /proc, during the 100-txn run.
 - the 100-txn rate again with `tp --max-occupancy 40`: how much a wider window of transactions
   in flight gains over the default, i.e. how much of the time goes to waiting on round trips.
+
+With `--url` (bench/stack.py `Target`) the same figures for an operator's validator: a kv
+processor must run beside it (theirs, or started here with `--start-processors`). CPU figures
+cover only the processes this benchmark started (this client; the processor if it started it);
+the occupancy figure needs the processor started here.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Any
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 
 from bench import harness
-from bench.stack import DevnetStack
+from bench.stack import Stack, Target, open_stack
 from smartblocks.clients.cli.main import build_parser
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient, RestError
@@ -122,19 +127,41 @@ async def latencies(rest: RestClient, batches: list[Batch], interval: float) -> 
     return list(await asyncio.gather(*(one(k, b) for k, b in enumerate(batches))))
 
 
+WARM_UP_TIMEOUT = 60.0
+
+
 async def warm_up(rest: RestClient, signer: Signer) -> None:
-    """One batch first: connections, imports and caches on every side."""
+    """One batch first: connections, imports and caches on every side. On a validator without a
+    kv processor it stays PENDING: say so rather than wait for the measurement's timeout."""
     [batch] = make_batches(signer, "w", 1, 1)
     await submit(rest, batch)
+    [status] = await rest.wait_for_batches([batch.header_signature], WARM_UP_TIMEOUT)
+    if status["status"] == "PENDING":
+        raise RuntimeError(
+            f"a kv batch is still PENDING after {WARM_UP_TIMEOUT:g} s: is a `{FAMILY_NAME}` "
+            "processor connected to the validator? (start one beside it, or pass "
+            "--start-processors --component tcp://HOST:4004)"
+        )
     await wait_committed(rest, [batch.header_signature])
 
 
-async def measure(stack: DevnetStack, quick: bool) -> list[dict[str, Any]]:
+def target_parameters(target: Target, occupancy: int = DEFAULT_MAX_OCCUPANCY) -> dict[str, Any]:
+    """What is known of the node measured: the devnet's own defaults when it was started here;
+    for an external validator its URL, and the processor's window if the benchmark started it."""
+    if not target.external:
+        return {"target": target.label, **DEVNET_DEFAULTS, "tp_max_occupancy": occupancy}
+    known: dict[str, Any] = {"target": target.label, "url": target.url}
+    if target.start_processors:
+        known["tp_max_occupancy"] = occupancy
+    return known
+
+
+async def measure(stack: Stack, quick: bool, target: Target) -> list[dict[str, Any]]:
     signer = Signer.generate()
     single_count = 600 if quick else 3000
     hundred_count = 30 if quick else 150
     latency_seconds = 8 if quick else 30
-    common = {**DEVNET_DEFAULTS, "submitters": SUBMITTERS, "batches_per_post": 1}
+    common = {**target_parameters(target), "submitters": SUBMITTERS, "batches_per_post": 1}
     common["load_average_1m"] = round(os.getloadavg()[0], 2)
     async with RestClient(stack.rest_url, timeout=60) as rest:
         await warm_up(rest, signer)
@@ -168,6 +195,7 @@ async def measure(stack: DevnetStack, quick: bool) -> list[dict[str, Any]]:
                 value,
                 "ms",
                 batches=hundred_count,
+                target=target.label,
             )
             for name, value in cpu_ms.items()
         ],
@@ -178,14 +206,16 @@ async def measure(stack: DevnetStack, quick: bool) -> list[dict[str, Any]]:
                 "ms",
                 offered_txn_per_s=round(half, 1),
                 batches=count,
-                **DEVNET_DEFAULTS,
+                **target_parameters(target),
             )
             for name, fraction in (("p50", 0.5), ("p99", 0.99))
         ],
     ]
 
 
-async def measure_occupancy(stack: DevnetStack, quick: bool, occupancy: int) -> dict[str, Any]:
+async def measure_occupancy(
+    stack: Stack, quick: bool, occupancy: int, target: Target
+) -> dict[str, Any]:
     """The 100-txn rate again with a wider processor window: how much is round-trip bound."""
     signer = Signer.generate()
     count = 30 if quick else 150
@@ -199,15 +229,25 @@ async def measure_occupancy(stack: DevnetStack, quick: bool, occupancy: int) -> 
         batches=count,
         submitters=SUBMITTERS,
         load_average_1m=round(os.getloadavg()[0], 2),
-        **{**DEVNET_DEFAULTS, "tp_max_occupancy": occupancy},
+        **target_parameters(target, occupancy),
     )
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
+def run(quick: bool, target: Target | None = None) -> list[dict[str, Any]]:
+    target = target or Target()
     with tempfile.TemporaryDirectory() as tmp:
-        with DevnetStack(Path(tmp) / "defaults", ["kv"]) as stack:
-            figures = asyncio.run(measure(stack, quick))
+        with open_stack(target, Path(tmp) / "defaults", ["kv"]) as stack:
+            figures = asyncio.run(measure(stack, quick, target))
+        if target.external:
+            target.skip("CPU per committed txn, validator", "the benchmark did not start it")
+        if target.external and not target.start_processors:
+            target.skip("CPU per committed txn, kv", "the benchmark did not start the processor")
+            target.skip(
+                f"committed kv txns/s, tp --max-occupancy {WIDE_OCCUPANCY}",
+                "needs a kv processor started by the benchmark (--start-processors)",
+            )
+            return figures
         wide = ("--max-occupancy", str(WIDE_OCCUPANCY))
-        with DevnetStack(Path(tmp) / "wide", ["kv"], wide) as stack:
-            figures.append(asyncio.run(measure_occupancy(stack, quick, WIDE_OCCUPANCY)))
+        with open_stack(target, Path(tmp) / "wide", ["kv"], wide) as stack:
+            figures.append(asyncio.run(measure_occupancy(stack, quick, WIDE_OCCUPANCY, target)))
     return figures

@@ -3,7 +3,9 @@
 A benchmark is a module `bench/bench_NAME.py` with a function `run(quick: bool) -> list[dict]`,
 each dict one figure: {"figure": str, "value": number, "unit": str, "parameters": {...}}.
 `python -m bench [NAME ...] [--quick]` runs them and writes bench/results/NAME.json with the
-figures, the commit and the machine.
+figures, the commit, the machine and the target. A benchmark that measures the whole path takes
+`run(quick, target)` instead (bench/stack.py `Target`): a devnet it starts, or a validator at a
+URL (`--url`), whose results go to bench/results/external/ unless `--results-dir` says.
 """
 
 from __future__ import annotations
@@ -39,16 +41,27 @@ def machine() -> dict[str, Any]:
     }
 
 
-def write_results(name: str, figures: list[dict[str, Any]]) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
-    doc = {
+def write_results(
+    name: str,
+    figures: list[dict[str, Any]],
+    target: dict[str, Any] | None = None,
+    skipped: list[dict[str, str]] | None = None,
+    folder: Path = RESULTS,
+) -> Path:
+    """NAME.json in `folder`; `target` as bench/stack.py `Target.describe()` gives it (default:
+    a devnet the benchmark started), `skipped` what could not be measured there, and why."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    doc: dict[str, Any] = {
         "benchmark": name,
         "commit": commit(),
         "machine": machine(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "target": target or {"target": "devnet (started)"},
         "figures": figures,
     }
+    if skipped:
+        doc["skipped"] = list(skipped)
     path.write_text(json.dumps(doc, indent=2) + "\n")
     return path
 

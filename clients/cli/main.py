@@ -22,6 +22,7 @@ COMMANDS = [
     "meter",
     "mv",
     "forecast",
+    "predict",
     "portal",
     "settings",
     "status",

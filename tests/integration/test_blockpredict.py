@@ -9,50 +9,22 @@ from __future__ import annotations
 
 import calendar
 import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from smartblocks.ledger.keys import write_key_files
-from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
-from tests.integration.blockmeter_fixtures import BlockMeterLedger
-from tests.integration.conftest import Node
+from tests.integration.clocked_ledger import ClockedLedger, clocked_ledger
 
 T0 = calendar.timegm((2026, 3, 1, 0, 0, 0))
 HOURS = 6
 
 
-class ClockedLedger(BlockMeterLedger):
-    def __init__(self, node: Node, key_dir: Path, authority, clock_file: Path) -> None:
-        super().__init__(node, key_dir, authority)
-        self.clock_file = clock_file
-
-    def set_time(self, timestamp: int) -> None:
-        """Ledger time of the next blocks."""
-        self.clock_file.write_text(str(timestamp))
-
-
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClockedLedger]:
-    base = tmp_path_factory.mktemp("blockpredict")
-    clock_file = base / "clock"
-    clock_file.write_text(str(T0 - 3_600))
-    authority = write_key_files("authority", base / "keys")
-    node = Node(base / "devnet", "--setting", f"{AUTHORITIES_SETTING}={authority[2].public_key}")
-    node.devnet.command = [
-        sys.executable,
-        "-m",
-        "tests.integration.clocked_devnet",
-        "--clock-file",
-        str(clock_file),
-    ]
-    try:
-        node.start("blockmeter", "blockpredict")
-        yield ClockedLedger(node, base / "keys", authority, clock_file)
-    finally:
-        node.stop()
+    with clocked_ledger(
+        tmp_path_factory.mktemp("blockpredict"), T0 - 3_600, "blockmeter", "blockpredict"
+    ) as clocked:
+        yield clocked
 
 
 def test_post_record_score_and_read_through_the_cli(ledger: ClockedLedger, capsys, tmp_path):

@@ -1,0 +1,48 @@
+"""A devnet whose ledger time the test sets (clocked_devnet.py), with BlockMeter shortcuts:
+for tests whose periods must start and end without waiting for the wall clock."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from smartblocks.ledger.keys import Signer, write_key_files
+from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+from tests.integration.blockmeter_fixtures import BlockMeterLedger
+from tests.integration.conftest import Node
+
+
+class ClockedLedger(BlockMeterLedger):
+    def __init__(
+        self, node: Node, key_dir: Path, authority: tuple[Path, Path, Signer], clock_file: Path
+    ) -> None:
+        super().__init__(node, key_dir, authority)
+        self.clock_file = clock_file
+
+    def set_time(self, timestamp: int) -> None:
+        """Ledger time of the next blocks."""
+        self.clock_file.write_text(str(timestamp))
+
+
+@contextlib.contextmanager
+def clocked_ledger(base: Path, start_time: int, *processors: str) -> Iterator[ClockedLedger]:
+    """A devnet under `base` with BlockMeter's authority set, ledger time `start_time` until
+    `set_time`, and `processors` (e.g. "blockmeter", "blockpredict") beside it."""
+    clock_file = base / "clock"
+    clock_file.write_text(str(start_time))
+    authority = write_key_files("authority", base / "keys")
+    node = Node(base / "devnet", "--setting", f"{AUTHORITIES_SETTING}={authority[2].public_key}")
+    node.devnet.command = [
+        sys.executable,
+        "-m",
+        "tests.integration.clocked_devnet",
+        "--clock-file",
+        str(clock_file),
+    ]
+    try:
+        node.start(*processors)
+        yield ClockedLedger(node, base / "keys", authority, clock_file)
+    finally:
+        node.stop()
