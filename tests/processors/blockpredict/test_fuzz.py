@@ -19,7 +19,7 @@ from smartblocks.processors.blockpredict.addressing import NAMESPACE
 from smartblocks.processors.blockpredict.limits import MAX_PAYLOAD_BYTES
 from smartblocks.protos.blockpredict_pb2 import BlockPredictPayload
 from tests.processors.blockpredict.conftest import DAY, T0, World
-from tests.support.fuzz import fuzz_settings
+from tests.support.fuzz import EDITS, fuzz_settings, mutate
 from tests.support.ledger import SHARED_READS
 
 FUZZ = fuzz_settings(300)
@@ -114,31 +114,12 @@ def test_random_bytes(fuzzed, data):
 @FUZZ
 @given(
     seed=st.integers(0, 3),
-    edits=st.lists(
-        st.tuples(
-            st.sampled_from(["flip", "cut", "insert", "delete"]),
-            st.integers(0, 10**6),
-            st.integers(0, 255),
-        ),
-        min_size=1,
-        max_size=6,
-    ),
+    edits=EDITS,
 )
 def test_mutated_payloads(fuzzed, seed, edits):
     world, seeds = fuzzed
     payload, signer = seeds[seed]
-    data = bytearray(payload)
-    for kind, position, byte in edits:
-        at = position % (len(data) + 1)
-        if kind == "flip" and at < len(data):
-            data[at] ^= 1 << (byte % 8)
-        elif kind == "cut":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = bytes([byte])
-        elif kind == "delete" and at < len(data):
-            del data[at]
-    apply_safely(world, bytes(data), signer)
+    apply_safely(world, mutate(payload, edits), signer)
 
 
 @FUZZ
