@@ -1,7 +1,7 @@
 """BlockPredict `score forecast` committed on the devnet, end to end.
 
 `smartblocks devnet` (with the test suite's file clock for ledger time,
-tests/integration/clocked_devnet.py, so a forecast's period can start and end without waiting
+`smartblocks devnet --clock-file`, so a forecast's period can start and end without waiting
 for the wall clock), `smartblocks tp blockmeter` and `smartblocks tp blockpredict` run as
 subprocesses. Several meters each get one-day forecasts at 900 s resolution, posted before
 their periods, and then the readings of those days; then every forecast is scored. Score
@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import calendar
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -161,9 +160,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
             folder / "stack",
             ["blockmeter", "blockpredict"],
             settings=[f"{AUTHORITIES_SETTING}={owner.public_key}"],
+            devnet_args=["--clock-file", str(clock)],
         )
-        stack.devnet.command = [
-            sys.executable, "-m", "tests.integration.clocked_devnet", "--clock-file", str(clock)
-        ]  # fmt: skip
         with stack as node:
             return asyncio.run(measure(node, clock, owner, QUICK if quick else FULL))

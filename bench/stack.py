@@ -107,11 +107,13 @@ class DevnetStack:
         families: Sequence[str],
         tp_args: Sequence[str] = (),
         settings: Sequence[str] = (),
+        devnet_args: Sequence[str] = (),
     ) -> None:
-        """`settings`: genesis settings as KEY=VALUE (`smartblocks devnet --setting`)."""
+        """`settings`: genesis settings as KEY=VALUE (`smartblocks devnet --setting`);
+        `devnet_args`: more options of `smartblocks devnet` (e.g. `--clock-file PATH`)."""
         folder.mkdir(parents=True, exist_ok=True)
         setting_args = [arg for setting in settings for arg in ("--setting", setting)]
-        self.devnet = DevnetServer(folder / "devnet", *setting_args)
+        self.devnet = DevnetServer(folder / "devnet", *setting_args, *devnet_args)
         self.processors = {f: Processor(f, folder / f"tp-{f}.log", *tp_args) for f in families}
 
     def __enter__(self) -> DevnetStack:

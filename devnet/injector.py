@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from google.protobuf.message import DecodeError
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
@@ -56,6 +57,21 @@ LOGGER = logging.getLogger(__name__)
 BLOCK_INFO = "block_info"
 BLOCK_INFO_FAMILY = (FAMILY_NAME, FAMILY_VERSION)
 KNOWN_INJECTORS = (BLOCK_INFO,)
+
+
+class FileClock:
+    """Ledger time from a file (`smartblocks devnet --clock-file PATH`): the Unix seconds the file
+    holds, the real clock while it is missing or holds no number. A demo or a test writes the
+    file to let a day pass in a second; the injector still never lets ledger time go back."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __call__(self) -> float:
+        try:
+            return float(self.path.read_text())
+        except (OSError, ValueError):
+            return time.time()
 
 
 def read_setting(read: Reader, key: str) -> str | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +55,9 @@ class DevnetConfig:
     # Serialized `Batch`es for block 0 of a new chain (Sawtooth's genesis.batch), e.g. settings
     # proposals; given for an existing chain they are refused (GenesisError), as Sawtooth does.
     genesis_batches: list[bytes] = field(default_factory=list)
+    # What the BlockInfo injector stamps each block with (Unix seconds): the clock, or a
+    # FileClock for demos and tests that need ledger time to jump (`--clock-file`).
+    clock: Callable[[], float] = time.time
 
 
 def chain_exists(data_dir: Path) -> bool:
@@ -132,7 +137,13 @@ class Devnet:
         self.ledger = Ledger(self.store, PendingQueue(config.pending))
         self.events = EventHub(self.endpoint, self.store)
         self.publisher = Publisher(
-            self.ledger, self.registry, self.executor, self.events, self.signer, config.rules
+            self.ledger,
+            self.registry,
+            self.executor,
+            self.events,
+            self.signer,
+            config.rules,
+            clock=config.clock,
         )
         for module in (submit, state, blocks, resources, info):
             module.register(self)

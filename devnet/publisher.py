@@ -18,6 +18,7 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sawtooth_sdk.protobuf.client_batch_submit_pb2 import ClientBatchStatus
@@ -92,6 +93,8 @@ class Publisher:
         events: EventHub,
         signer: Signer,
         rules: PublishingRules,
+        *,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._ledger = ledger
         self._registry = registry
@@ -103,7 +106,7 @@ class Publisher:
         # Families that pending batches need and no processor serves: family -> batch count.
         self.missing: dict[FamilyKey, int] = {}
         self.blocks_published = 0
-        self.block_info = BlockInfoInjector(signer)
+        self.block_info = BlockInfoInjector(signer, clock)
         self._unknown_injectors: set[str] = set()
 
     def wake(self) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import textwrap
+import time
 from pathlib import Path
 
 from smartblocks.devnet.limits import MIB, PendingLimits
@@ -72,6 +73,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-batches-per-block", type=int, default=100, metavar="N",
         help="batches per block at most (default 100)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--clock-file", type=Path, default=None, metavar="PATH",
+        help="stamp blocks with the Unix seconds PATH holds instead of the clock (ledger time "
+        "for demos and tests: write the file to let a day pass; never in production)",
     )  # fmt: skip
     _add_pending_limits(parser)
     genesis = parser.add_argument_group(
@@ -153,6 +159,7 @@ def _rest_address(text: str) -> tuple[str, int] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from smartblocks.devnet.injector import FileClock
     from smartblocks.devnet.node import Devnet, DevnetConfig
     from smartblocks.devnet.publisher import PublishingRules
 
@@ -170,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         rules=PublishingRules(args.min_wait, args.max_wait, args.max_batches_per_block),
         pending=_pending_limits(args),
         genesis_batches=batches,
+        clock=FileClock(args.clock_file) if args.clock_file else time.time,
     )
     logging.getLogger("smartblocks").setLevel(
         min(logging.getLogger().getEffectiveLevel(), logging.INFO)

@@ -17,6 +17,7 @@ from sawtooth_sdk.protobuf.client_state_pb2 import ClientStateGetRequest, Client
 from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
+from smartblocks.devnet.injector import FileClock
 from smartblocks.devnet.node import Devnet
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.transactions import make_batch
@@ -246,3 +247,12 @@ async def test_an_unknown_injector_is_ignored(devnet, client, signer, caplog) ->
         assert (await commit(client, signer, setting_txn(signer, "a.b", "1"))).status == COMMITTED
         assert len(head_block(devnet).batches) == 2  # block_info injected, " x" skipped
         assert "unknown batch injector ' x'" in caplog.text
+
+
+def test_a_file_clock_reads_the_file_and_falls_back_to_the_clock(tmp_path) -> None:
+    clock = FileClock(tmp_path / "clock")
+    assert abs(clock() - time.time()) < 5  # no file yet: the clock
+    (tmp_path / "clock").write_text("1772366400")
+    assert clock() == 1772366400
+    (tmp_path / "clock").write_text("noon")
+    assert abs(clock() - time.time()) < 5

@@ -1,10 +1,9 @@
-"""A devnet whose ledger time the test sets (clocked_devnet.py), with BlockMeter shortcuts:
-for tests whose periods must start and end without waiting for the wall clock."""
+"""A devnet whose ledger time the test sets (`smartblocks devnet --clock-file`), with BlockMeter
+shortcuts: for tests whose periods must start and end without waiting for the wall clock."""
 
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,14 +32,13 @@ def clocked_ledger(base: Path, start_time: int, *processors: str) -> Iterator[Cl
     clock_file = base / "clock"
     clock_file.write_text(str(start_time))
     authority = write_key_files("authority", base / "keys")
-    node = Node(base / "devnet", "--setting", f"{AUTHORITIES_SETTING}={authority[2].public_key}")
-    node.devnet.command = [
-        sys.executable,
-        "-m",
-        "tests.integration.clocked_devnet",
+    node = Node(
+        base / "devnet",
+        "--setting",
+        f"{AUTHORITIES_SETTING}={authority[2].public_key}",
         "--clock-file",
         str(clock_file),
-    ]
+    )
     try:
         node.start(*processors)
         yield ClockedLedger(node, base / "keys", authority, clock_file)

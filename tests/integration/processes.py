@@ -85,8 +85,6 @@ class DevnetServer:
         self.component = "tcp://127.0.0.1:0"
         self.rest_address = "127.0.0.1:0"
         self.process: subprocess.Popen | None = None
-        # What runs `devnet ARGS`: the CLI, or a launcher that wraps it (clocked_devnet.py).
-        self.command = list(CLI)
         self.log_path = data_dir.parent / f"{data_dir.name}.log"
         self._log: TextIO | None = None
 
@@ -118,7 +116,7 @@ class DevnetServer:
         self._log = self.log_path.open("a")
         self.process = subprocess.Popen(
             [
-                *self.command, "devnet", "--data-dir", str(self.data_dir),
+                *CLI, "devnet", "--data-dir", str(self.data_dir),
                 "--component", self.component, "--rest-api", self.rest_address,
                 *self.args(),
             ],

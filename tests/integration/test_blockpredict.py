@@ -2,8 +2,8 @@
 and `smartblocks tp blockpredict`: grant a forecaster, post a forecast before its period, record
 the period's readings, score it and read the score, all through the CLI (`main(argv)`).
 
-Ledger time comes from a file the test writes (clocked_devnet.py), so the period can start and
-end without waiting for the wall clock."""
+Ledger time comes from a file the test writes (`smartblocks devnet --clock-file`), so the period
+can start and end without waiting for the wall clock."""
 
 from __future__ import annotations
 
