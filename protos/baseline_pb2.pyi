@@ -21,6 +21,7 @@ class DayTypes(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DAYS_OF_WEEK: _ClassVar[DayTypes]
     HOURS_OF_WEEK: _ClassVar[DayTypes]
     MONTHS_WEEKDAY_WEEKEND: _ClassVar[DayTypes]
+    MONTHS_HOURS_OF_WEEK: _ClassVar[DayTypes]
 RESOLUTION_UNSET: Resolution
 PER_DAY: Resolution
 PER_HOUR: Resolution
@@ -30,6 +31,7 @@ WEEKDAY_WEEKEND: DayTypes
 DAYS_OF_WEEK: DayTypes
 HOURS_OF_WEEK: DayTypes
 MONTHS_WEEKDAY_WEEKEND: DayTypes
+MONTHS_HOURS_OF_WEEK: DayTypes
 
 class Knot(_message.Message):
     __slots__ = ("temperature", "energy")

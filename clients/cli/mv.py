@@ -14,6 +14,7 @@ from typing import Any
 from smartblocks.ledger.errors import UserError
 from smartblocks.processors.kit import baseline
 from smartblocks.processors.kit.periods import day_name, day_number
+from smartblocks.protos.baseline_pb2 import Resolution
 
 from .blockmeter_inputs import parse_date
 from .ledger_args import add_ledger_options
@@ -26,6 +27,10 @@ examples:
   # CSV files (timestamp,value; header `timestamp,kWh` or `timestamp,value` + --energy-unit)
   smartblocks mv fit --energy-csv energy.csv --temperature-csv temperature.csv --out baseline.pb
   smartblocks mv fit ... --out baseline.pb --json    # everything as JSON on stdout
+  # the hourly model (CalTRACK hourly, one model per month): hourly CSV files, or the hour
+  # buckets of the day rollups; the table has 12 x 168 hour-of-week curves
+  smartblocks mv fit --model hourly --energy-csv hourly.csv --temperature-csv weather.csv \
+      --out baseline-hourly.pb
 
 Writes the table (protobuf, the bytes whose SHA-256 is the table hash) and beside it
 FILE.json: findings, metrics, fidelity and the table as JSON. A disqualified baseline is not
@@ -39,9 +44,11 @@ examples:
   smartblocks mv report --table baseline.pb --energy-csv after.csv \\
       --temperature-csv weather.csv --from 2026-01-01 --to 2026-03-31 --json
 
-The adjusted baseline comes from the table (processors/kit/baseline.py, as a settlement computes
-it), never from the fitted model; the uncertainty needs the fit's metrics (baseline.pb.json,
-written by `mv fit`; --fit FILE names another).
+An hourly table (mv fit --model hourly) reads hourly energy and temperature (the rollups' hour
+buckets, or hourly CSV files) and evaluates each hour. The adjusted baseline comes from the
+table (processors/kit/baseline.py, as a settlement computes it), never from the fitted model;
+the uncertainty needs the fit's metrics (baseline.pb.json, written by `mv fit`; --fit FILE
+names another).
 """
 
 
@@ -55,12 +62,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fit = commands.add_parser(
         "fit",
         help="fit a baseline and export its table",
-        description="Fit OpenDSM's daily model (CalTRACK) on a baseline period, check it, and "
-        "export the integer baseline table both parties sign.",
+        description="Fit OpenDSM's daily or hourly model (CalTRACK) on a baseline period, check "
+        "it, and export the integer baseline table both parties sign.",
         epilog=FIT_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _inputs(fit, period_required=False)
+    fit.add_argument(
+        "--model",
+        choices=("daily", "hourly"),
+        default="daily",
+        help="daily (CalTRACK daily, default) or hourly (CalTRACK hourly: occupancy and "
+        "temperature bins, one model per month; needs hourly data)",
+    )
     fit.add_argument(
         "--gas",
         action="store_true",
@@ -123,14 +137,14 @@ def _need_extra(*modules: str) -> None:
         raise UserError(f"smartblocks mv needs {', '.join(missing)}: pip install 'smartblocks[mv]'")
 
 
-def _load(args: argparse.Namespace) -> Any:
+def _load(args: argparse.Namespace, *, hourly: bool = False) -> Any:
     from smartblocks.clients.mv import data
 
     first, end = _period(args)
     if args.energy_csv or args.temperature_csv:
         if not (args.energy_csv and args.temperature_csv) or args.meter:
             raise UserError("CSV input needs both --energy-csv and --temperature-csv (no --meter)")
-        return data.from_csv(
+        return (data.from_csv_hourly if hourly else data.from_csv)(
             args.energy_csv,
             args.temperature_csv,
             energy_unit=args.energy_unit,
@@ -146,7 +160,8 @@ def _load(args: argparse.Namespace) -> Any:
         raise UserError("ledger input needs --from and --to")
     if end - first > 731:
         raise UserError(f"{end - first} days asked for; at most 731 at a time")
-    return data.from_ledger(args.url, args.meter, args.temperature_meter, first, end)
+    read = data.from_ledger_hourly if hourly else data.from_ledger
+    return read(args.url, args.meter, args.temperature_meter, first, end)
 
 
 def _dump(value: Any) -> str:
@@ -164,18 +179,30 @@ def run_fit(args: argparse.Namespace) -> int:
 
     _need_extra("opendsm", "pandas")
     config = settings.Settings()
-    inputs = _load(args)
-    findings = sufficiency.check_baseline(inputs, config.sufficiency)
-    fit = model.fit_daily(inputs, electricity=not args.gas)
+    hourly = args.model == "hourly"
+    inputs = _load(args, hourly=hourly)
+    if hourly:
+        findings = sufficiency.check_baseline_hourly(inputs, config.sufficiency)
+        fit: Any = model.fit_hourly(inputs, electricity=not args.gas)
+    else:
+        findings = sufficiency.check_baseline(inputs, config.sufficiency)
+        fit = model.fit_daily(inputs, electricity=not args.gas)
     scores = metrics.fit_metrics(fit.observed, fit.predicted, fit.num_params)
     findings += fit.findings + metrics.acceptance(scores, config.metrics)
-    table = export.to_table(fit, config.export)
-    months = export.fidelity(fit, table, fit.days, fit.temperatures)
+    if hourly:
+        table = export.to_hourly_table(fit, config.export)
+        months = export.hourly_fidelity(fit.model, fit.unit, table, fit.hours, fit.temperatures)
+        document = model.hourly_model_document(fit.model)
+    else:
+        table = export.to_table(fit, config.export)
+        months = export.fidelity(fit, table, fit.days, fit.temperatures)
+        document = model.model_document(fit.model)
     worst = max((m.error for m in months), default=0.0)
     summary: dict[str, Any] = {
         "period": {"from": day_name(inputs.first_day), "to": day_name(inputs.end_day - 1)},
         "energy": inputs.energy.source,
         "temperature": inputs.temperature.source,
+        "model": args.model,
         "disqualified": disqualified(findings),
         "findings": [f.as_dict() for f in findings],
         "metrics": scores.as_dict(),
@@ -188,7 +215,7 @@ def run_fit(args: argparse.Namespace) -> int:
         "table": export.table_dict(table),
         # The fitted model itself, so `mv report` can check the table against it over the
         # reporting period too.
-        "opendsm_model": model.model_document(fit.model),
+        "opendsm_model": document,
     }
     written = not summary["disqualified"] or args.force
     if written:
@@ -231,16 +258,17 @@ def _print_fit(
         f"{fidelity['max_month_error']:.4%} "
         f"({verdict} the {fidelity['target']:.1%} target)"
     )
+    t = summary["table"]
+    per = "hour" if t["resolution"] == "PER_HOUR" else "day"
     for month in months:
         print(
-            f"  {month.month}  {month.days:>2} days  model {month.model:,.0f}  "
+            f"  {month.month}  {month.days:>3} {per}s  model {month.model:,.0f}  "
             f"table {month.table:,}  {month.error:.4%}"
         )
-    t = summary["table"]
     knots = sum(len(c["knots"]) for c in t["curves"])
     print(
-        f"table: {t['day_types']}, {len(t['curves'])} curves, {knots} knots, {t['unit']} per day, "
-        f"rounding {t['rounding']}; model {t['model']}"
+        f"table: {t['day_types']}, {len(t['curves'])} curves, {knots} knots, "
+        f"{t['unit']} per {per}, rounding {t['rounding']}; model {t['model']}"
     )
     print(f"table hash: {t['table_hash']}")
     if written:
@@ -270,9 +298,14 @@ def run_report(args: argparse.Namespace) -> int:
         scores = metrics.FitMetrics(**fitted["metrics"])
     elif args.fit:
         raise UserError(f"{args.fit}: no such file")
-    inputs = _load(args)
-    findings = sufficiency.check_reporting(inputs, config.sufficiency)
-    result = savings.avoided_energy(table, inputs, scores, config.metrics.confidence)
+    hourly = table.resolution == Resolution.PER_HOUR
+    inputs = _load(args, hourly=hourly)
+    if hourly:
+        findings = sufficiency.check_reporting_hourly(inputs, config.sufficiency)
+        result = savings.avoided_energy_hourly(table, inputs, scores, config.metrics.confidence)
+    else:
+        findings = sufficiency.check_reporting(inputs, config.sufficiency)
+        result = savings.avoided_energy(table, inputs, scores, config.metrics.confidence)
     out: dict[str, Any] = {
         "table": str(args.table),
         "table_hash": digest,
@@ -285,13 +318,23 @@ def run_report(args: argparse.Namespace) -> int:
         _need_extra("opendsm", "pandas")
         from smartblocks.clients.mv import export, model
 
-        months = export.model_fidelity(
-            model.load_model(fitted["opendsm_model"]),
-            result.unit,
-            table,
-            [d.day for d in result.days],
-            [d.temperature for d in result.days],
-        )
+        if hourly:
+            hours = inputs.complete_hours()
+            months = export.hourly_fidelity(
+                model.load_hourly_model(fitted["opendsm_model"]),
+                result.unit,
+                table,
+                hours,
+                [inputs.temperature.values[h] for h in hours],
+            )
+        else:
+            months = export.model_fidelity(
+                model.load_model(fitted["opendsm_model"]),
+                result.unit,
+                table,
+                [d.day for d in result.days],
+                [d.temperature for d in result.days],
+            )
         out["fidelity"] = {
             "max_month_error": max(m.error for m in months),
             "target": config.export.max_fidelity_error,
@@ -345,6 +388,8 @@ def run_report(args: argparse.Namespace) -> int:
         )
     if result.missing_days:
         print(f"{len(result.missing_days)} days without data left out")
+    if result.missing_hours:
+        print(f"{result.missing_hours} hours without data left out")
     if args.plot:
         print(f"wrote {args.plot}")
     return 0

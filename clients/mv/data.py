@@ -1,13 +1,16 @@
-"""Inputs of the M&V engine: a meter's daily energy and the outdoor temperature, per UTC day.
+"""Inputs of the M&V engine: a meter's energy and the outdoor temperature, per UTC day
+(DailyData, for the daily model) or per UTC hour (HourlyData, for the hourly model).
 
-Two sources, one shape (DailyData):
+Two sources, one shape:
 - BlockMeter day rollups over the REST API, by meter id and period: the energy meter's daily
   sums and the weather-station meter's daily mean (sum // count, m°C, as the portal shows it),
-  with the rollups' flagged-reading and gap counts;
+  with the rollups' flagged-reading and gap counts; per hour, the day rollups' hour buckets
+  (energy sums, temperature `sum // count`, flagged readings);
 - CSV files `timestamp,value` for data not on a ledger yet. The header's second column is
   `value` (the unit then comes from the command line) or a unit (`kWh`, `degC`, ...). Timestamps
   are ISO 8601 in UTC (`2026-01-05T13:00Z`, `+00:00`) or whole UTC days (`2026-01-05`); each
-  value belongs to the UTC day its interval starts in. A line that cannot be used stops the
+  value belongs to the UTC day (or hour) its interval starts in; hourly input refuses a file
+  whose usual interval is longer than an hour. A line that cannot be used stops the
   load with an error naming file:line: a bad timestamp or value, a local or DST-shifted time,
   a duplicate, a line out of order, a unit that does not fit. Gaps (a step longer than the
   file's usual interval) become findings with their lines.
@@ -19,6 +22,7 @@ import asyncio
 import csv
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,6 +37,8 @@ from .findings import WARNING, Finding
 
 ENERGY_UNITS = {Unit.MILLIWATT_HOUR: "mWh", Unit.MILLILITRE: "mL"}
 MAX_GAP_LINES = 10  # gap lines listed in a finding
+SECONDS_PER_HOUR = 3_600
+HOURS_PER_DAY = 24
 
 
 class DataError(UserError):
@@ -41,7 +47,9 @@ class DataError(UserError):
 
 @dataclass
 class DailySeries:
-    """One input per UTC day (day number counted from 1970-01-01), in a base unit."""
+    """One input per UTC day (day number counted from 1970-01-01), in a base unit; in
+    HourlyData, per UTC hour (hour number counted from 1970-01-01 00:00, i.e. seconds // 3600).
+    `flagged` is keyed the same way."""
 
     source: str  # meter id or file path
     unit: str  # "mWh", "mL" or "mdegC"
@@ -71,6 +79,29 @@ class DailyData:
 
     def restricted(self, first_day: int, end_day: int) -> DailyData:
         return DailyData(self.energy, self.temperature, first_day, end_day)
+
+
+@dataclass
+class HourlyData:
+    """Energy and temperature per UTC hour over the days [first_day, end_day)."""
+
+    energy: DailySeries  # keyed by hour number
+    temperature: DailySeries
+    first_day: int
+    end_day: int
+
+    @property
+    def hours(self) -> range:
+        return range(self.first_day * HOURS_PER_DAY, self.end_day * HOURS_PER_DAY)
+
+    @property
+    def days(self) -> range:
+        return range(self.first_day, self.end_day)
+
+    def complete_hours(self) -> list[int]:
+        """Hours with both energy and temperature, in order."""
+        energy, temperature = self.energy.values, self.temperature.values
+        return [h for h in self.hours if h in energy and h in temperature]
 
 
 # -- CSV ------------------------------------------------------------------------------------
@@ -124,10 +155,14 @@ def _refuse_offset(
     raise DataError(f"{path}:{number}: offset {offset} is not UTC; write timestamps in UTC (Z)")
 
 
-def read_csv(path: Path, default_unit: str, base: tuple[str, ...]) -> DailySeries:
-    """A CSV file's values per UTC day: sums for quantities, floor means for rates.
+def read_csv(
+    path: Path, default_unit: str, base: tuple[str, ...], period_s: int = SECONDS_PER_DAY
+) -> DailySeries:
+    """A CSV file's values per UTC day (or per `period_s`, e.g. an hour): sums for quantities,
+    floor means for rates.
 
     `default_unit` is the unit when the header says `value`; `base` the base units allowed.
+    With a period shorter than a day, a file whose usual interval is longer is refused.
     """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -174,7 +209,7 @@ def read_csv(path: Path, default_unit: str, base: tuple[str, ...]) -> DailySerie
             step_lines.append((number, step, previous[0]))
         seen[timestamp] = number
         previous = (timestamp, offset, number)
-        day = timestamp // SECONDS_PER_DAY
+        day = timestamp // period_s
         sums[day] = sums.get(day, 0) + value
         counts[day] += 1
     if not sums:
@@ -185,6 +220,11 @@ def read_csv(path: Path, default_unit: str, base: tuple[str, ...]) -> DailySerie
     )  # floor mean, as the portal computes one
     if steps:
         interval = steps.most_common(1)[0][0]
+        if period_s < SECONDS_PER_DAY and interval > period_s:
+            raise DataError(
+                f"{path}: values every {interval} s (line {step_lines[0][0]} on); the hourly "
+                f"model needs one value per {period_s} s or more often"
+            )
         gaps = [(n, s, t) for n, s, t in step_lines if s > interval]
         if gaps:
             series.gap_count = len(gaps)
@@ -223,6 +263,24 @@ def from_csv(
     return DailyData(energy, temperature, first, end)
 
 
+def from_csv_hourly(
+    energy_path: Path,
+    temperature_path: Path,
+    *,
+    energy_unit: str = "kWh",
+    temperature_unit: str = "degC",
+    first_day: int | None = None,
+    end_day: int | None = None,
+) -> HourlyData:
+    """As `from_csv`, per UTC hour: the files must be hourly or finer (15-minute values add up
+    to their hour; temperatures are the hour's floor mean)."""
+    energy = read_csv(energy_path, energy_unit, ("mWh", "mL"), SECONDS_PER_HOUR)
+    temperature = read_csv(temperature_path, temperature_unit, ("mdegC",), SECONDS_PER_HOUR)
+    first = min(energy.values) // HOURS_PER_DAY if first_day is None else first_day
+    end = max(energy.values) // HOURS_PER_DAY + 1 if end_day is None else end_day
+    return HourlyData(energy, temperature, first, end)
+
+
 # -- the ledger -----------------------------------------------------------------------------
 
 
@@ -257,6 +315,36 @@ def from_ledger(
     for meter_id in (energy_meter, temperature_meter):
         addresses += [addressing.day_rollup_address(meter_id, day_name(d)) for d in days]
     data = run(_read(url, addresses))
+    energy, temperature = _series_pair(energy_meter, temperature_meter, days, data, _series)
+    return DailyData(energy, temperature, first_day, end_day)
+
+
+def from_ledger_hourly(
+    url: str | None, energy_meter: str, temperature_meter: str, first_day: int, end_day: int
+) -> HourlyData:
+    """The hour buckets of the two meters' day rollups over [first_day, end_day), REST API."""
+    from smartblocks.ledger.rest import run
+
+    days = list(range(first_day, end_day))
+    addresses = [
+        addressing.meter_address(energy_meter),
+        addressing.meter_address(temperature_meter),
+    ]
+    for meter_id in (energy_meter, temperature_meter):
+        addresses += [addressing.day_rollup_address(meter_id, day_name(d)) for d in days]
+    data = run(_read(url, addresses))
+    pair = _series_pair(energy_meter, temperature_meter, days, data, _hourly_series)
+    return HourlyData(*pair, first_day, end_day)
+
+
+def _series_pair(
+    energy_meter: str,
+    temperature_meter: str,
+    days: list[int],
+    data: list[bytes | None],
+    series: Callable[[str, str, list[int], list[bytes | None], bool], DailySeries],
+) -> tuple[DailySeries, DailySeries]:
+    """The energy and temperature series from the two meter records and their day rollups."""
     energy_record = _meter(energy_meter, data[0])
     temperature_record = _meter(temperature_meter, data[1])
     if energy_record.unit not in ENERGY_UNITS:
@@ -273,9 +361,9 @@ def from_ledger(
             f"{Unit.Name(temperature_record.unit)}, not an outdoor temperature meter (m°C)"
         )
     n = len(days)
-    energy = _series(energy_meter, ENERGY_UNITS[energy_record.unit], days, data[2 : 2 + n], True)
-    temperature = _series(temperature_meter, "mdegC", days, data[2 + n :], False)
-    return DailyData(energy, temperature, first_day, end_day)
+    energy = series(energy_meter, ENERGY_UNITS[energy_record.unit], days, data[2 : 2 + n], True)
+    temperature = series(temperature_meter, "mdegC", days, data[2 + n :], False)
+    return energy, temperature
 
 
 def _series(
@@ -291,6 +379,26 @@ def _series(
         series.values[day] = rollup.sum if quantity else rollup.sum // rollup.count
         if rollup.flagged_count:
             series.flagged[day] = rollup.flagged_count
+        series.gap_count += rollup.gap_count
+        series.gap_seconds += rollup.gap_seconds
+    return series
+
+
+def _hourly_series(
+    meter_id: str, unit: str, days: list[int], records: list[bytes | None], quantity: bool
+) -> DailySeries:
+    series = DailySeries(source=meter_id, unit=unit)
+    for day, data in zip(days, records, strict=True):
+        if not data:
+            continue
+        rollup = Rollup.FromString(data)
+        for bucket in rollup.buckets:
+            if bucket.count == 0 or bucket.index >= HOURS_PER_DAY:
+                continue
+            hour = day * HOURS_PER_DAY + bucket.index
+            series.values[hour] = bucket.sum if quantity else bucket.sum // bucket.count
+            if bucket.flagged_count:
+                series.flagged[hour] = bucket.flagged_count
         series.gap_count += rollup.gap_count
         series.gap_seconds += rollup.gap_seconds
     return series

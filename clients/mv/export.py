@@ -8,9 +8,15 @@ distinguishes weekdays from weekends and, when it chooses to, seasons, which it 
 month; so the table starts with 24 day types (month x weekday/weekend) and is collapsed to
 WEEKDAY_WEEKEND or ALL_DAYS when the model's curves do not differ.
 
+The hourly model (CalTRACK's hourly method) is one regression per calendar month, linear in
+temperature between its temperature bin endpoints for each hour of the week: its table has
+12 x 168 day types (MONTHS_HOURS_OF_WEEK; HOURS_OF_WEEK if the months agree) with knots at the
+coldest observed hour - margin, the month's bin endpoints (°F, converted to the nearest m°C) and
+the warmest + margin, so between them the table is the model itself up to rounding.
+
 Fidelity: per calendar month, |table - model| / model over the days with data, where "table" is
 the sum of the table's evaluations and "model" the sum of the model's own predictions at the same
-days and temperatures.
+days (or hours) and temperatures.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from smartblocks.protos.baseline_pb2 import BaselineTable, DayTypes, Resolution
 from smartblocks.protos.blockmeter_pb2 import Unit
 
 from . import model as daily_model
-from .model import DailyFit
+from .model import DailyFit, HourlyFit
 from .settings import ExportSettings
 
 TABLE_UNITS = {"mWh": Unit.MILLIWATT_HOUR, "mL": Unit.MILLILITRE}
@@ -154,3 +160,98 @@ def table_dict(table: BaselineTable) -> dict[str, Any]:
             for curve in table.curves
         ],
     }
+
+
+# -- hourly ---------------------------------------------------------------------------------
+
+
+def celsius_milli(fahrenheit: float) -> int:
+    """°F to the nearest m°C (half to even)."""
+    return round((fahrenheit - 32) * 5 / 9 * 1000)
+
+
+def hourly_knots(
+    temperatures: Sequence[int], endpoints_f: Sequence[float], margin: int
+) -> list[int]:
+    """Knots of one month: the observed range + margin and the model's kinks inside it."""
+    low = max(min(temperatures) - margin, baseline.MIN_TEMPERATURE)
+    high = min(max(temperatures) + margin, baseline.MAX_TEMPERATURE)
+    inner = {celsius_milli(f) for f in endpoints_f}
+    return sorted({low, high} | {t for t in inner if low < t < high})
+
+
+def _representative_hours(month: int, copies: int) -> list[list[int]]:
+    """`copies` lists of 168 distinct UTC hours in `month`, each ordered by hour of the week
+    (the first seven days of the month hold every weekday once; each copy another year)."""
+    out = []
+    for copy in range(copies):
+        first = day_number(datetime.date(2001 + copy, month, 1))
+        hours = [(first + d) * 24 + h for d in range(7) for h in range(24)]
+        out.append(sorted(hours, key=lambda hour: baseline.hour_of_week(hour * 3_600)))
+    return out
+
+
+def to_hourly_table(fit: HourlyFit, settings: ExportSettings) -> BaselineTable:
+    """The hourly model as a PER_HOUR table (see the module's docstring)."""
+    endpoints = daily_model.bin_endpoints(fit.model)
+    month_knots = {
+        month: hourly_knots(fit.temperatures, endpoints[month], settings.margin_mdegc)
+        for month in range(1, 13)
+    }
+    hours: list[int] = []
+    temperatures: list[int] = []
+    for month, knots in month_knots.items():
+        for copy, week in zip(knots, _representative_hours(month, len(knots)), strict=True):
+            hours += week
+            temperatures += [copy] * len(week)
+    predicted = daily_model.predict_hourly(fit.model, fit.unit, hours, temperatures)
+    energies = iter(_energy(v) for v in predicted)
+    # curves[(month - 1) * 168 + hour of week] = energies at the month's knots
+    curves: list[list[int]] = [[] for _ in range(12 * 168)]
+    for month, knots in month_knots.items():
+        for _ in knots:
+            for how in range(168):
+                curves[(month - 1) * 168 + how].append(next(energies))
+    day_types = DayTypes.MONTHS_HOURS_OF_WEEK
+    chosen = [list(zip(month_knots[i // 168 + 1], c, strict=True)) for i, c in enumerate(curves)]
+    if all(chosen[i] == chosen[i % 168] for i in range(len(chosen))):
+        day_types, chosen = DayTypes.HOURS_OF_WEEK, chosen[:168]
+    table = BaselineTable(
+        version=baseline.FORMAT_VERSION,
+        unit=TABLE_UNITS[fit.unit],
+        resolution=Resolution.PER_HOUR,
+        day_types=day_types,
+        model=fit.model_name[: baseline.MAX_MODEL_CHARS],
+    )
+    for index, pairs in enumerate(chosen):
+        curve = table.curves.add(day_type=index)
+        for temperature, energy in pairs:
+            curve.knots.add(temperature=temperature, energy=energy)
+    baseline.validate(table)
+    return table
+
+
+def hourly_fidelity(
+    model: Any,
+    unit: str,
+    table: BaselineTable,
+    hours: Sequence[int],
+    temperatures: Sequence[int],
+) -> list[MonthFidelity]:
+    """The hourly table against the hourly model, month by month, over (hour, temperature)
+    pairs (`days` in the result counts hours)."""
+    predicted = daily_model.predict_hourly(model, unit, hours, temperatures)
+    months: dict[str, list[tuple[float, int]]] = {}
+    for hour, temperature, value in zip(hours, temperatures, predicted, strict=True):
+        if not math.isfinite(value):
+            continue
+        months.setdefault(month_name(hour // 24), []).append(
+            (value, baseline.evaluate_hour(table, hour * 3_600, temperature))
+        )
+    out = []
+    for month, pairs in sorted(months.items()):
+        model_sum = sum(m for m, _ in pairs)
+        table_sum = sum(t for _, t in pairs)
+        error = abs(table_sum - model_sum) / model_sum if model_sum else 0.0
+        out.append(MonthFidelity(month, len(pairs), model_sum, table_sum, error))
+    return out

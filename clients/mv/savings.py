@@ -3,7 +3,8 @@
 Per day with both energy and temperature: adjusted baseline = the table's evaluation at the day's
 mean temperature (processors/kit/baseline.py, as a settlement computes it); avoided energy =
 adjusted baseline - actual. Integers in the meter's unit; days without data are left out and
-counted.
+counted. With an hourly table (PER_HOUR): per hour with both, at the hour's mean temperature,
+summed per day (a day's row covers its complete hours; hours without data are counted).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from smartblocks.processors.kit import baseline
 from smartblocks.processors.kit.periods import day_name, month_name
 from smartblocks.protos.baseline_pb2 import BaselineTable
 
-from .data import DailyData
+from .data import HOURS_PER_DAY, DailyData, HourlyData
 from .metrics import FitMetrics, fractional_savings_uncertainty
 
 
@@ -39,6 +40,8 @@ class Savings:
     fsu: float | None = None  # fractional savings uncertainty, when the fit's metrics are known
     confidence: float | None = None
     months: dict[str, dict[str, int]] = field(default_factory=dict)
+    hours: int | None = None  # hourly table: hours evaluated, and hours left out
+    missing_hours: int | None = None
 
     @property
     def baseline(self) -> int:
@@ -67,6 +70,9 @@ class Savings:
             "savings_fraction": round(self.fraction, 6),
             "months": self.months,
         }
+        if self.hours is not None:
+            out["hours"] = self.hours
+            out["missing_hours"] = self.missing_hours
         if self.fsu is not None:
             out["fractional_savings_uncertainty"] = round(self.fsu, 6)
             out["avoided_uncertainty"] = round(abs(self.avoided) * self.fsu)
@@ -95,7 +101,51 @@ def avoided_energy(
                 data.energy.values[day],
             )
         )
-    savings = Savings(rows, missing, data.energy.unit)
+    return _summarize(Savings(rows, missing, data.energy.unit), len(rows), metrics, confidence)
+
+
+def avoided_energy_hourly(
+    table: BaselineTable,
+    data: HourlyData,
+    metrics: FitMetrics | None = None,
+    confidence: float = 0.9,
+) -> Savings:
+    """As `avoided_energy` with a PER_HOUR table on hourly data; rows are days (sums of their
+    complete hours, the day's temperature the mean of those hours'), the uncertainty counts
+    hours."""
+    baseline.validate(table)
+    energy, temperature = data.energy.values, data.temperature.values
+    rows, missing_days = [], []
+    hours = missing_hours = 0
+    for day in data.days:
+        complete = [
+            h
+            for h in range(day * HOURS_PER_DAY, (day + 1) * HOURS_PER_DAY)
+            if h in energy and h in temperature
+        ]
+        missing_hours += HOURS_PER_DAY - len(complete)
+        if not complete:
+            missing_days.append(day)
+            continue
+        hours += len(complete)
+        rows.append(
+            DaySavings(
+                day,
+                sum(temperature[h] for h in complete) // len(complete),
+                sum(baseline.evaluate_hour(table, h * 3_600, temperature[h]) for h in complete),
+                sum(energy[h] for h in complete),
+            )
+        )
+    savings = Savings(rows, missing_days, data.energy.unit, hours=hours)
+    savings.missing_hours = missing_hours
+    return _summarize(savings, hours, metrics, confidence)
+
+
+def _summarize(
+    savings: Savings, points: int, metrics: FitMetrics | None, confidence: float
+) -> Savings:
+    """Monthly sums, and the uncertainty over `points` reporting days or hours."""
+    rows = savings.days
     for row in rows:
         month = savings.months.setdefault(
             month_name(row.day), {"days": 0, "adjusted_baseline": 0, "actual": 0, "avoided": 0}
@@ -106,7 +156,7 @@ def avoided_energy(
         month["avoided"] += row.avoided
     if metrics is not None and rows:
         savings.fsu = fractional_savings_uncertainty(
-            metrics, len(rows), abs(savings.fraction), confidence
+            metrics, points, abs(savings.fraction), confidence
         )
         savings.confidence = confidence
     return savings

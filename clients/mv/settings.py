@@ -20,7 +20,8 @@ class SufficiencySettings:
     )
     min_coverage: float = _setting(
         0.9,
-        "share of the period's days that must have both energy and temperature (CalTRACK: 90 %)",
+        "share of the period's days (hourly model: of each month's hours) that must have both "
+        "energy and temperature (CalTRACK: 90 %)",
     )
     max_flagged_share: float = _setting(
         0.05, "share of days with flagged readings above which the baseline is disqualified"

@@ -6,9 +6,9 @@ so a disqualified baseline says exactly why and a portal can show the same list.
 
 from __future__ import annotations
 
-from smartblocks.processors.kit.periods import day_name
+from smartblocks.processors.kit.periods import day_name, month_name
 
-from .data import DailyData
+from .data import HOURS_PER_DAY, DailyData, HourlyData
 from .findings import DISQUALIFICATION, PASS, WARNING, Finding
 from .settings import SufficiencySettings
 
@@ -105,6 +105,122 @@ def check_reporting(data: DailyData, settings: SufficiencySettings) -> list[Find
             PASS if share >= settings.min_coverage else WARNING,
             f"{complete} of {days} reporting days have both energy and temperature ({share:.1%})",
             {"days_with_data": complete, "days": days, "coverage": round(share, 4)},
+        )
+    ]
+    for series in (data.energy, data.temperature):
+        findings += series.findings
+    return findings
+
+
+# -- hourly: CalTRACK's hourly rules ---------------------------------------------------------
+
+
+def _hour_name(hour: int) -> str:
+    return f"{day_name(hour // HOURS_PER_DAY)}T{hour % HOURS_PER_DAY:02}Z"
+
+
+def check_baseline_hourly(data: HourlyData, settings: SufficiencySettings) -> list[Finding]:
+    """The baseline's findings for the hourly model: length, hourly coverage of energy,
+    temperature and both in every calendar month (CalTRACK's hourly method fits one model per
+    month, so each month must be covered), negative hours, flagged hours and gaps."""
+    findings: list[Finding] = []
+    days = len(data.days)
+    period = {"from": day_name(data.first_day), "to": day_name(data.end_day - 1)}
+    findings.append(
+        Finding(
+            "sufficiency.baseline_length",
+            PASS if days >= settings.baseline_days else DISQUALIFICATION,
+            f"the baseline spans {days} days; CalTRACK needs {settings.baseline_days}",
+            {**period, "days": days, "required_days": settings.baseline_days},
+        )
+    )
+    months: dict[str, list[int]] = {}
+    for hour in data.hours:
+        months.setdefault(month_name(hour // HOURS_PER_DAY), []).append(hour)
+    energy, temperature = data.energy.values, data.temperature.values
+    for code, what, has in (
+        ("sufficiency.hourly_energy_coverage", "energy", lambda h: h in energy),
+        ("sufficiency.hourly_temperature_coverage", "temperature", lambda h: h in temperature),
+        (
+            "sufficiency.hourly_joint_coverage",
+            "both energy and temperature",
+            lambda h: h in energy and h in temperature,
+        ),
+    ):
+        shares = {
+            month: _share(sum(1 for h in hours if has(h)), len(hours))
+            for month, hours in months.items()
+        }
+        short = {m: round(v, 4) for m, v in shares.items() if v < settings.min_coverage}
+        worst = min(shares, key=lambda m: shares[m])
+        findings.append(
+            Finding(
+                code,
+                DISQUALIFICATION if short else PASS,
+                f"{len(short)} of {len(shares)} months have {what} in fewer than "
+                f"{settings.min_coverage:.0%} of their hours (lowest {worst}: "
+                f"{shares[worst]:.1%})",
+                {
+                    "months": len(shares),
+                    "months_short": short,
+                    "lowest_month": worst,
+                    "lowest_coverage": round(shares[worst], 4),
+                    "min_coverage": settings.min_coverage,
+                },
+            )
+        )
+    negative = [_hour_name(h) for h in data.hours if energy.get(h, 0) < 0]
+    findings.append(
+        Finding(
+            "sufficiency.negative_energy",
+            DISQUALIFICATION if negative else PASS,
+            f"{len(negative)} hours with negative energy (a net or misread meter)",
+            {"hours": len(negative), "first": negative[:5]},
+        )
+    )
+    flagged_hours = [h for h in data.hours if data.energy.flagged.get(h)]
+    flagged_share = _share(len(flagged_hours), len(data.hours))
+    findings.append(
+        Finding(
+            "sufficiency.flagged_readings",
+            DISQUALIFICATION
+            if flagged_share > settings.max_flagged_share
+            else (WARNING if flagged_hours else PASS),
+            f"{len(flagged_hours)} hours hold flagged readings (BlockMeter quality flags)",
+            {
+                "hours": len(flagged_hours),
+                "readings": sum(data.energy.flagged.values()),
+                "share": round(flagged_share, 4),
+                "max_share": settings.max_flagged_share,
+            },
+        )
+    )
+    for series, what in ((data.energy, "energy"), (data.temperature, "temperature")):
+        if series.gap_count:
+            findings.append(
+                Finding(
+                    f"sufficiency.{what}_gaps",
+                    WARNING,
+                    f"{series.source}: {series.gap_count} gaps in the readings, "
+                    f"{series.gap_seconds} s missing",
+                    {"gaps": series.gap_count, "gap_seconds": series.gap_seconds},
+                )
+            )
+        findings += series.findings
+    return findings
+
+
+def check_reporting_hourly(data: HourlyData, settings: SufficiencySettings) -> list[Finding]:
+    """The reporting period's hourly coverage: avoided energy counts only complete hours."""
+    hours = len(data.hours)
+    complete = len(data.complete_hours())
+    share = _share(complete, hours)
+    findings = [
+        Finding(
+            "sufficiency.reporting_coverage",
+            PASS if share >= settings.min_coverage else WARNING,
+            f"{complete} of {hours} reporting hours have both energy and temperature ({share:.1%})",
+            {"hours_with_data": complete, "hours": hours, "coverage": round(share, 4)},
         )
     ]
     for series in (data.energy, data.temperature):

@@ -13,7 +13,8 @@ Evaluation of a curve at temperature `t` (m°C), knots `(t0, e0) < (t1, e1) < ..
 
 Day types are UTC: a day counted from 1970-01-01 (a Thursday) has weekday `(day + 3) % 7`,
 0 = Monday; an hour of the week is `weekday * 24 + hour`; MONTHS_WEEKDAY_WEEKEND numbers
-`(month - 1) * 2 + weekend` (the Gregorian month of the UTC day).
+`(month - 1) * 2 + weekend` and MONTHS_HOURS_OF_WEEK `(month - 1) * 168 + hour of the week`
+(the Gregorian month of the UTC day).
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ DAY_TYPE_COUNTS: dict[int, int] = {
     DayTypes.DAYS_OF_WEEK: 7,
     DayTypes.HOURS_OF_WEEK: 168,
     DayTypes.MONTHS_WEEKDAY_WEEKEND: 24,
+    DayTypes.MONTHS_HOURS_OF_WEEK: 12 * 168,
 }
+# The schemes of PER_HOUR tables (the others are of whole days, PER_DAY).
+HOURLY_DAY_TYPES = (DayTypes.HOURS_OF_WEEK, DayTypes.MONTHS_HOURS_OF_WEEK)
 # Units a baseline can be in: quantities that add up (docs/units.md).
 UNITS = (Unit.MILLIWATT_HOUR, Unit.MILLILITRE)
 
@@ -83,6 +87,16 @@ def hour_of_week(hour_start: int) -> int:
     return weekday(day) * 24 + second // SECONDS_PER_HOUR
 
 
+def day_type_of_hour(day_types: int, hour_start: int) -> int:
+    """The day type of the UTC hour holding Unix second `hour_start` under a per-hour scheme."""
+    if day_types == DayTypes.HOURS_OF_WEEK:
+        return hour_of_week(hour_start)
+    if day_types == DayTypes.MONTHS_HOURS_OF_WEEK:
+        month = (_EPOCH + datetime.timedelta(days=hour_start // SECONDS_PER_DAY)).month
+        return (month - 1) * 168 + hour_of_week(hour_start)
+    raise BadTable(f"day types {_enum_name(DayTypes, day_types)} do not apply to hours")
+
+
 def _enum_name(enum: object, value: int) -> str:
     try:
         return str(enum.Name(value))  # type: ignore[attr-defined]
@@ -110,9 +124,13 @@ def validate(table: BaselineTable) -> None:
     count = DAY_TYPE_COUNTS.get(table.day_types)
     if count is None:
         raise BadTable(f"baseline table day types {_enum_name(DayTypes, table.day_types)} unknown")
-    hourly_types = table.day_types == DayTypes.HOURS_OF_WEEK
+    hourly_types = table.day_types in HOURLY_DAY_TYPES
     if hourly_types != (table.resolution == Resolution.PER_HOUR):
-        needs = "HOURS_OF_WEEK" if table.resolution == Resolution.PER_HOUR else "of whole days"
+        needs = (
+            "HOURS_OF_WEEK or MONTHS_HOURS_OF_WEEK"
+            if table.resolution == Resolution.PER_HOUR
+            else "of whole days"
+        )
         raise BadTable(
             f"baseline table: resolution {_enum_name(Resolution, table.resolution)} needs day "
             f"types {needs}, not {_enum_name(DayTypes, table.day_types)}"
@@ -201,7 +219,7 @@ def evaluate_hour(table: BaselineTable, hour_start: int, temperature: int) -> in
     """A per-hour table's baseline for the UTC hour holding `hour_start` at its mean temperature."""
     if table.resolution != Resolution.PER_HOUR:
         raise BadTable("evaluate_hour needs a PER_HOUR table; use evaluate_day")
-    return evaluate(table, hour_of_week(hour_start), temperature)
+    return evaluate(table, day_type_of_hour(table.day_types, hour_start), temperature)
 
 
 def adjusted_baseline(table: BaselineTable, days: Iterable[tuple[int, int]]) -> int:

@@ -52,3 +52,54 @@ def simulate(lighting_factor: float = 0.7, setpoint_change_c: float = 0.0) -> Tr
         actual["gas_volume"],
         counterfactual["gas_volume"],
     )
+
+
+@dataclass
+class HourlyTruth:
+    first_hour: int  # Unix hour (seconds // 3600) of 2025-01-01 00:00 UTC
+    energy: list[int]  # mWh per hour, with the measure from MEASURE_DATE
+    counterfactual: list[int]
+    temperature: list[int]  # m°C, the hour's floor mean of 15-minute samples
+
+    def write_csv(self, folder: Path, hours: range) -> tuple[Path, Path]:
+        energy, temperature = folder / "energy-hourly.csv", folder / "temperature-hourly.csv"
+        energy.write_text(
+            "timestamp,mWh\n" + "".join(f"{self._stamp(i)},{self.energy[i]}\n" for i in hours)
+        )
+        temperature.write_text(
+            "timestamp,mdegC\n"
+            + "".join(f"{self._stamp(i)},{self.temperature[i]}\n" for i in hours)
+        )
+        return energy, temperature
+
+    def _stamp(self, i: int) -> str:
+        hour = self.first_hour + i
+        return f"{day_name(hour // 24)}T{hour % 24:02}:00Z"
+
+
+def _hourly(building: Building, start: int, hours: int, temperature: bool) -> dict[str, list[int]]:
+    """Per UTC hour: the building load's register difference and, if asked, the floor mean of
+    the outdoor temperature every 15 minutes (as a weather-station meter's hour bucket)."""
+    out: dict[str, list[int]] = {"energy": [], "temperature": []}
+    previous = building.reading("building_load", start)
+    for hour in range(hours):
+        first = start + hour * 3_600
+        if temperature:
+            samples = [building.reading("outdoor_temperature", first + k * 900) for k in range(4)]
+            out["temperature"].append(sum(samples) // 4)
+        now = building.reading("building_load", first + 3_600)
+        out["energy"].append(now - previous)
+        previous = now
+    return out
+
+
+def simulate_hourly(lighting_factor: float = 0.7) -> HourlyTruth:
+    """The lighting measure's truth per hour (about 5 s)."""
+    start = day_number(BASELINE_START) * 86_400
+    measure = Measure(day_number(MEASURE_DATE) * 86_400, lighting_factor, 0.0)
+    hours = ((MEASURE_DATE - BASELINE_START).days + REPORTING_DAYS) * 24
+    actual = _hourly(Building(SEED, start, measure), start, hours, True)
+    counterfactual = _hourly(Building(SEED, start), start, hours, False)
+    return HourlyTruth(
+        start // 3_600, actual["energy"], counterfactual["energy"], actual["temperature"]
+    )

@@ -86,6 +86,28 @@ def test_day_types() -> None:
         baseline.evaluate_day(hours, monday_day, 0)
 
 
+def test_months_hours_of_week() -> None:
+    table = make_table(
+        [[(0, i), (10_000, i + 10)] for i in range(12 * 168)],
+        DayTypes.MONTHS_HOURS_OF_WEEK,
+        Resolution.PER_HOUR,
+    )
+    baseline.validate(table)
+    monday_day = (datetime.date(2026, 3, 2) - datetime.date(1970, 1, 1)).days
+    march = 2 * 168
+    assert baseline.evaluate_hour(table, monday_day * 86_400 + 13 * 3_600, 0) == march + 13
+    assert baseline.evaluate_hour(table, monday_day * 86_400 + 13 * 3_600, 5_000) == march + 18
+    # Tuesday 2026-03-31 23:00 and Wednesday 2026-04-01 00:00: the month changes the curve.
+    last = (monday_day + 29) * 86_400 + 23 * 3_600
+    assert baseline.evaluate_hour(table, last, 0) == march + 24 + 23
+    assert baseline.evaluate_hour(table, last + 3_600, 0) == 3 * 168 + 48
+    with pytest.raises(BadTable, match="do not apply to whole days"):
+        baseline.evaluate(table, baseline.day_type_of_day(table.day_types, monday_day), 0)
+    per_day = make_table([[(0, 1)]] * (12 * 168), DayTypes.MONTHS_HOURS_OF_WEEK)
+    with pytest.raises(BadTable, match="PER_DAY needs day types of whole days"):
+        baseline.validate(per_day)
+
+
 def test_adjusted_baseline_sums_days() -> None:
     table = make_table([HEATING])
     assert baseline.adjusted_baseline(table, [(20_000, 0), (20_001, 15_000)]) == 900_000
