@@ -301,20 +301,27 @@ async def _read(url: str | None, addresses: list[str]) -> list[bytes | None]:
         return out
 
 
-def from_ledger(
-    url: str | None, energy_meter: str, temperature_meter: str, first_day: int, end_day: int
-) -> DailyData:
-    """Day rollups of the two meters over [first_day, end_day) through the REST API."""
+def _read_meters_and_rollups(
+    url: str | None, energy_meter: str, temperature_meter: str, days: list[int]
+) -> list[bytes | None]:
+    """The two Meter records, then each meter's day rollups over `days`, in that order."""
     from smartblocks.ledger.rest import run
 
-    days = list(range(first_day, end_day))
     addresses = [
         addressing.meter_address(energy_meter),
         addressing.meter_address(temperature_meter),
     ]
     for meter_id in (energy_meter, temperature_meter):
         addresses += [addressing.day_rollup_address(meter_id, day_name(d)) for d in days]
-    data = run(_read(url, addresses))
+    return run(_read(url, addresses))
+
+
+def from_ledger(
+    url: str | None, energy_meter: str, temperature_meter: str, first_day: int, end_day: int
+) -> DailyData:
+    """Day rollups of the two meters over [first_day, end_day) through the REST API."""
+    days = list(range(first_day, end_day))
+    data = _read_meters_and_rollups(url, energy_meter, temperature_meter, days)
     energy, temperature = _series_pair(energy_meter, temperature_meter, days, data, _series)
     return DailyData(energy, temperature, first_day, end_day)
 
@@ -323,16 +330,8 @@ def from_ledger_hourly(
     url: str | None, energy_meter: str, temperature_meter: str, first_day: int, end_day: int
 ) -> HourlyData:
     """The hour buckets of the two meters' day rollups over [first_day, end_day), REST API."""
-    from smartblocks.ledger.rest import run
-
     days = list(range(first_day, end_day))
-    addresses = [
-        addressing.meter_address(energy_meter),
-        addressing.meter_address(temperature_meter),
-    ]
-    for meter_id in (energy_meter, temperature_meter):
-        addresses += [addressing.day_rollup_address(meter_id, day_name(d)) for d in days]
-    data = run(_read(url, addresses))
+    data = _read_meters_and_rollups(url, energy_meter, temperature_meter, days)
     pair = _series_pair(energy_meter, temperature_meter, days, data, _hourly_series)
     return HourlyData(*pair, first_day, end_day)
 

@@ -89,19 +89,8 @@ def to_table(fit: DailyFit, settings: ExportSettings) -> BaselineTable:
         day_types, chosen = DayTypes.WEEKDAY_WEEKEND, curves[:2]
         if curves[0] == curves[1]:
             day_types, chosen = DayTypes.ALL_DAYS, curves[:1]
-    table = BaselineTable(
-        version=baseline.FORMAT_VERSION,
-        unit=TABLE_UNITS[fit.unit],
-        resolution=Resolution.PER_DAY,
-        day_types=day_types,
-        model=fit.model_name[: baseline.MAX_MODEL_CHARS],
-    )
-    for index, energies in enumerate(chosen):
-        curve = table.curves.add(day_type=index)
-        for temperature, energy in zip(knots, energies, strict=True):
-            curve.knots.add(temperature=temperature, energy=energy)
-    baseline.validate(table)
-    return table
+    pairs = [list(zip(knots, energies, strict=True)) for energies in chosen]
+    return _table(fit, Resolution.PER_DAY, day_types, pairs)
 
 
 @dataclass(frozen=True)
@@ -216,19 +205,7 @@ def to_hourly_table(fit: HourlyFit, settings: ExportSettings) -> BaselineTable:
     chosen = [list(zip(month_knots[i // 168 + 1], c, strict=True)) for i, c in enumerate(curves)]
     if all(chosen[i] == chosen[i % 168] for i in range(len(chosen))):
         day_types, chosen = DayTypes.HOURS_OF_WEEK, chosen[:168]
-    table = BaselineTable(
-        version=baseline.FORMAT_VERSION,
-        unit=TABLE_UNITS[fit.unit],
-        resolution=Resolution.PER_HOUR,
-        day_types=day_types,
-        model=fit.model_name[: baseline.MAX_MODEL_CHARS],
-    )
-    for index, pairs in enumerate(chosen):
-        curve = table.curves.add(day_type=index)
-        for temperature, energy in pairs:
-            curve.knots.add(temperature=temperature, energy=energy)
-    baseline.validate(table)
-    return table
+    return _table(fit, Resolution.PER_HOUR, day_types, chosen)
 
 
 def hourly_fidelity(
@@ -255,3 +232,25 @@ def hourly_fidelity(
         error = abs(table_sum - model_sum) / model_sum if model_sum else 0.0
         out.append(MonthFidelity(month, len(pairs), model_sum, table_sum, error))
     return out
+
+
+def _table(
+    fit: DailyFit | HourlyFit,
+    resolution: Resolution,
+    day_types: DayTypes,
+    curves: list[list[tuple[int, int]]],
+) -> BaselineTable:
+    """The validated BaselineTable: curve i (day type i) holds its (temperature, energy) knots."""
+    table = BaselineTable(
+        version=baseline.FORMAT_VERSION,
+        unit=TABLE_UNITS[fit.unit],
+        resolution=resolution,
+        day_types=day_types,
+        model=fit.model_name[: baseline.MAX_MODEL_CHARS],
+    )
+    for index, pairs in enumerate(curves):
+        curve = table.curves.add(day_type=index)
+        for temperature, energy in pairs:
+            curve.knots.add(temperature=temperature, energy=energy)
+    baseline.validate(table)
+    return table

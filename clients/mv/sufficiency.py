@@ -6,9 +6,11 @@ so a disqualified baseline says exactly why and a portal can show the same list.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from smartblocks.processors.kit.periods import day_name, month_name
 
-from .data import HOURS_PER_DAY, DailyData, HourlyData
+from .data import HOURS_PER_DAY, DailyData, DailySeries, HourlyData
 from .findings import DISQUALIFICATION, PASS, WARNING, Finding
 from .settings import SufficiencySettings
 
@@ -17,19 +19,70 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def check_baseline(data: DailyData, settings: SufficiencySettings) -> list[Finding]:
-    """The baseline period's findings: length, coverage, negative values, flags and gaps."""
-    findings: list[Finding] = []
+def _baseline_length(data: DailyData | HourlyData, settings: SufficiencySettings) -> Finding:
     days = len(data.days)
     period = {"from": day_name(data.first_day), "to": day_name(data.end_day - 1)}
-    findings.append(
-        Finding(
-            "sufficiency.baseline_length",
-            PASS if days >= settings.baseline_days else DISQUALIFICATION,
-            f"the baseline spans {days} days; CalTRACK needs {settings.baseline_days}",
-            {**period, "days": days, "required_days": settings.baseline_days},
-        )
+    return Finding(
+        "sufficiency.baseline_length",
+        PASS if days >= settings.baseline_days else DISQUALIFICATION,
+        f"the baseline spans {days} days; CalTRACK needs {settings.baseline_days}",
+        {**period, "days": days, "required_days": settings.baseline_days},
     )
+
+
+def _quality(
+    energy: DailySeries,
+    temperature: DailySeries,
+    slots: Sequence[int],
+    unit: str,
+    name: Callable[[int], str],
+    settings: SufficiencySettings,
+) -> list[Finding]:
+    """Negative energy, flagged readings and gaps over `slots` (days or hours, named `unit`),
+    then the series' own findings: the same rules for the daily and the hourly model."""
+    negative = [name(slot) for slot in slots if energy.values.get(slot, 0) < 0]
+    flagged = [slot for slot in slots if energy.flagged.get(slot)]
+    flagged_share = _share(len(flagged), len(slots))
+    findings = [
+        Finding(
+            "sufficiency.negative_energy",
+            DISQUALIFICATION if negative else PASS,
+            f"{len(negative)} {unit} with negative energy (a net or misread meter)",
+            {unit: len(negative), "first": negative[:5]},
+        ),
+        Finding(
+            "sufficiency.flagged_readings",
+            DISQUALIFICATION
+            if flagged_share > settings.max_flagged_share
+            else (WARNING if flagged else PASS),
+            f"{len(flagged)} {unit} hold flagged readings (BlockMeter quality flags)",
+            {
+                unit: len(flagged),
+                "readings": sum(energy.flagged.values()),
+                "share": round(flagged_share, 4),
+                "max_share": settings.max_flagged_share,
+            },
+        ),
+    ]
+    for series, what in ((energy, "energy"), (temperature, "temperature")):
+        if series.gap_count:
+            findings.append(
+                Finding(
+                    f"sufficiency.{what}_gaps",
+                    WARNING,
+                    f"{series.source}: {series.gap_count} gaps in the readings, "
+                    f"{series.gap_seconds} s missing",
+                    {"gaps": series.gap_count, "gap_seconds": series.gap_seconds},
+                )
+            )
+        findings += series.findings
+    return findings
+
+
+def check_baseline(data: DailyData, settings: SufficiencySettings) -> list[Finding]:
+    """The baseline period's findings: length, coverage, negative values, flags and gaps."""
+    findings = [_baseline_length(data, settings)]
+    days = len(data.days)
     energy_days = sum(1 for d in data.days if d in data.energy.values)
     temperature_days = sum(1 for d in data.days if d in data.temperature.values)
     complete = len(data.complete_days())
@@ -53,58 +106,31 @@ def check_baseline(data: DailyData, settings: SufficiencySettings) -> list[Findi
                 },
             )
         )
-    negative = [day_name(d) for d in data.days if data.energy.values.get(d, 0) < 0]
-    findings.append(
-        Finding(
-            "sufficiency.negative_energy",
-            DISQUALIFICATION if negative else PASS,
-            f"{len(negative)} days with negative energy (a net or misread meter)",
-            {"days": len(negative), "first": negative[:5]},
-        )
-    )
-    flagged_days = [d for d in data.days if data.energy.flagged.get(d)]
-    flagged_share = _share(len(flagged_days), days)
-    findings.append(
-        Finding(
-            "sufficiency.flagged_readings",
-            DISQUALIFICATION
-            if flagged_share > settings.max_flagged_share
-            else (WARNING if flagged_days else PASS),
-            f"{len(flagged_days)} days hold flagged readings (BlockMeter quality flags)",
-            {
-                "days": len(flagged_days),
-                "readings": sum(data.energy.flagged.values()),
-                "share": round(flagged_share, 4),
-                "max_share": settings.max_flagged_share,
-            },
-        )
-    )
-    for series, what in ((data.energy, "energy"), (data.temperature, "temperature")):
-        if series.gap_count:
-            findings.append(
-                Finding(
-                    f"sufficiency.{what}_gaps",
-                    WARNING,
-                    f"{series.source}: {series.gap_count} gaps in the readings, "
-                    f"{series.gap_seconds} s missing",
-                    {"gaps": series.gap_count, "gap_seconds": series.gap_seconds},
-                )
-            )
-        findings += series.findings
+    findings += _quality(data.energy, data.temperature, data.days, "days", day_name, settings)
     return findings
 
 
 def check_reporting(data: DailyData, settings: SufficiencySettings) -> list[Finding]:
     """The reporting period's coverage: avoided energy is counted only on complete days."""
-    days = len(data.days)
-    complete = len(data.complete_days())
-    share = _share(complete, days)
+    return _reporting(data, len(data.complete_days()), len(data.days), "days", settings)
+
+
+def _reporting(
+    data: DailyData | HourlyData,
+    complete: int,
+    total: int,
+    unit: str,
+    settings: SufficiencySettings,
+) -> list[Finding]:
+    """The reporting coverage over `total` days or hours (`unit`), then the series' findings."""
+    share = _share(complete, total)
     findings = [
         Finding(
             "sufficiency.reporting_coverage",
             PASS if share >= settings.min_coverage else WARNING,
-            f"{complete} of {days} reporting days have both energy and temperature ({share:.1%})",
-            {"days_with_data": complete, "days": days, "coverage": round(share, 4)},
+            f"{complete} of {total} reporting {unit} have both energy and temperature "
+            f"({share:.1%})",
+            {f"{unit}_with_data": complete, unit: total, "coverage": round(share, 4)},
         )
     ]
     for series in (data.energy, data.temperature):
@@ -123,17 +149,7 @@ def check_baseline_hourly(data: HourlyData, settings: SufficiencySettings) -> li
     """The baseline's findings for the hourly model: length, hourly coverage of energy,
     temperature and both in every calendar month (CalTRACK's hourly method fits one model per
     month, so each month must be covered), negative hours, flagged hours and gaps."""
-    findings: list[Finding] = []
-    days = len(data.days)
-    period = {"from": day_name(data.first_day), "to": day_name(data.end_day - 1)}
-    findings.append(
-        Finding(
-            "sufficiency.baseline_length",
-            PASS if days >= settings.baseline_days else DISQUALIFICATION,
-            f"the baseline spans {days} days; CalTRACK needs {settings.baseline_days}",
-            {**period, "days": days, "required_days": settings.baseline_days},
-        )
-    )
+    findings = [_baseline_length(data, settings)]
     months: dict[str, list[int]] = {}
     for hour in data.hours:
         months.setdefault(month_name(hour // HOURS_PER_DAY), []).append(hour)
@@ -169,60 +185,10 @@ def check_baseline_hourly(data: HourlyData, settings: SufficiencySettings) -> li
                 },
             )
         )
-    negative = [_hour_name(h) for h in data.hours if energy.get(h, 0) < 0]
-    findings.append(
-        Finding(
-            "sufficiency.negative_energy",
-            DISQUALIFICATION if negative else PASS,
-            f"{len(negative)} hours with negative energy (a net or misread meter)",
-            {"hours": len(negative), "first": negative[:5]},
-        )
-    )
-    flagged_hours = [h for h in data.hours if data.energy.flagged.get(h)]
-    flagged_share = _share(len(flagged_hours), len(data.hours))
-    findings.append(
-        Finding(
-            "sufficiency.flagged_readings",
-            DISQUALIFICATION
-            if flagged_share > settings.max_flagged_share
-            else (WARNING if flagged_hours else PASS),
-            f"{len(flagged_hours)} hours hold flagged readings (BlockMeter quality flags)",
-            {
-                "hours": len(flagged_hours),
-                "readings": sum(data.energy.flagged.values()),
-                "share": round(flagged_share, 4),
-                "max_share": settings.max_flagged_share,
-            },
-        )
-    )
-    for series, what in ((data.energy, "energy"), (data.temperature, "temperature")):
-        if series.gap_count:
-            findings.append(
-                Finding(
-                    f"sufficiency.{what}_gaps",
-                    WARNING,
-                    f"{series.source}: {series.gap_count} gaps in the readings, "
-                    f"{series.gap_seconds} s missing",
-                    {"gaps": series.gap_count, "gap_seconds": series.gap_seconds},
-                )
-            )
-        findings += series.findings
+    findings += _quality(data.energy, data.temperature, data.hours, "hours", _hour_name, settings)
     return findings
 
 
 def check_reporting_hourly(data: HourlyData, settings: SufficiencySettings) -> list[Finding]:
     """The reporting period's hourly coverage: avoided energy counts only complete hours."""
-    hours = len(data.hours)
-    complete = len(data.complete_hours())
-    share = _share(complete, hours)
-    findings = [
-        Finding(
-            "sufficiency.reporting_coverage",
-            PASS if share >= settings.min_coverage else WARNING,
-            f"{complete} of {hours} reporting hours have both energy and temperature ({share:.1%})",
-            {"hours_with_data": complete, "hours": hours, "coverage": round(share, 4)},
-        )
-    ]
-    for series in (data.energy, data.temperature):
-        findings += series.findings
-    return findings
+    return _reporting(data, len(data.complete_hours()), len(data.hours), "hours", settings)
