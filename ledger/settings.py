@@ -82,9 +82,14 @@ def split_list(value: str | None) -> list[str]:
 BLOCKMETER_AUTHORITIES = "smartblocks.blockmeter.authorities"
 KEY_LIST_SETTINGS = (
     BLOCKMETER_AUTHORITIES,
-    "smartblocks.energycontract.currency_issuers",
     "smartblocks.markets.operator",
 )
+# Families of such settings, one per currency: smartblocks.energycontract.issuers.EUR.
+ISSUERS_PREFIX = "smartblocks.energycontract.issuers."
+
+
+def is_key_list(key: str) -> bool:
+    return key in (AUTHORIZED_KEYS, *KEY_LIST_SETTINGS) or key.startswith(ISSUERS_PREFIX)
 
 
 def value_problem(key: str, value: str) -> str | None:
@@ -93,7 +98,7 @@ def value_problem(key: str, value: str) -> str | None:
     The settings processor checks the vote settings again; the others only this checks."""
     if key == PROPOSALS:
         return f"{PROPOSALS} is read-only: it holds the pending proposals"
-    if key in (AUTHORIZED_KEYS, *KEY_LIST_SETTINGS):
+    if is_key_list(key):
         items = split_list(value)
         if not items:
             return "must list at least one public key (comma-separated)"

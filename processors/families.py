@@ -11,7 +11,7 @@ import inspect
 
 from sawtooth_sdk.processor.handler import TransactionHandler
 
-from . import block_info, blockmeter, blockpredict, kv, settings
+from . import block_info, blockmeter, blockpredict, energycontract, kv, settings
 from .kit.family import Family
 
 FAMILIES: dict[str, Family] = {
@@ -20,6 +20,7 @@ FAMILIES: dict[str, Family] = {
         block_info.FAMILY,
         blockmeter.FAMILY,
         blockpredict.FAMILY,
+        energycontract.FAMILY,
         kv.FAMILY,
         settings.FAMILY,
     )
