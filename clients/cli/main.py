@@ -22,6 +22,8 @@ COMMANDS = [
     "meter",
     "mv",
     "forecast",
+    "contract",
+    "account",
     "predict",
     "portal",
     "settings",

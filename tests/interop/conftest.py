@@ -16,6 +16,7 @@ import pytest
 from smartblocks.ledger.keys import Signer, write_key_files
 from smartblocks.ledger.settings import BATCH_INJECTORS
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+from smartblocks.processors.energycontract.records import issuers_setting
 from tests.integration.processes import Processor
 from tests.interop.sawtooth10 import (
     BLOCK_VALIDATION_RULES,
@@ -69,6 +70,7 @@ def interop(sawtooth10_build: Path, tmp_path_factory: pytest.TempPathFactory) ->
         BATCH_INJECTORS: "block_info",
         "sawtooth.validator.block_validation_rules": BLOCK_VALIDATION_RULES,
         AUTHORITIES_SETTING: authority.public_key,
+        issuers_setting("EUR"): authority.public_key,
     }
     node = Sawtooth10Node(sawtooth10_build, data, settings)
     ledger = Interop(node, key_dir, authority_key, authority, {})
