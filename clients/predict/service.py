@@ -13,9 +13,9 @@ state-delta events of the BlockInfo records), never the service's clock. On each
 2. score: every posted day that has ended by ledger time is scored once the meter's head
    (BlockMeter) has data up to the day's end; a score already on the ledger is recorded.
 
-State (SQLite, `[service] state`): the blocks followed (to resume from the last one and rewind
-on forks: a block that does not extend the head drops what was recorded at and above it) and
-one row per (meter, day): posted, found, missed, scored or failed.
+State (SQLite, `[service] state`): the blocks followed (ledger/block_log.py: to resume from the
+last one and rewind on forks: a block that does not extend the head drops what was recorded at
+and above it) and one row per (meter, day): posted, found, missed, scored or failed.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from typing import Any
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.block_info_pb2 import BlockInfo, BlockInfoConfig
 from sawtooth_sdk.protobuf.events_pb2 import EventFilter
-from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, StateChangeList
 
-from smartblocks.ledger.block_info import BLOCK_PREFIX, CONFIG_ADDRESS, block_address, block_num_of
+from smartblocks.ledger.block_info import BLOCK_PREFIX, CONFIG_ADDRESS, block_address
+from smartblocks.ledger.block_log import BlockLog, block_ledger_time
 from smartblocks.ledger.errors import UserError
-from smartblocks.ledger.events import STATE_DELTA, BlockEvents, EventFollower, subscription
+from smartblocks.ledger.events import STATE_DELTA, EventFollower, subscription
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.transactions import make_batch
@@ -67,12 +67,6 @@ MODELS = {"demand": "baseline-table-day-ahead", "wind": "windpowerlib-power-curv
 RETRY_BLOCKS = 5  # a failed post or score is tried again this many blocks later
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS blocks (
-    block_num INTEGER PRIMARY KEY,
-    block_id TEXT NOT NULL,
-    previous_block_id TEXT NOT NULL,
-    ledger_time INTEGER            -- newest BlockInfo timestamp in this block, if any
-);
 CREATE TABLE IF NOT EXISTS days (
     meter_id TEXT NOT NULL,
     start INTEGER NOT NULL,        -- the day's first second (UTC)
@@ -84,58 +78,21 @@ CREATE TABLE IF NOT EXISTS days (
 """
 
 
-class PredictState:
-    """The service's SQLite file: followed blocks and per-(meter, day) status."""
+class PredictState(BlockLog):
+    """The service's SQLite file: followed blocks (BlockLog) and per-(meter, day) status."""
 
     def __init__(self, path: Path | str) -> None:
-        self.db = sqlite3.connect(str(path), isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        db = sqlite3.connect(str(path), isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        super().__init__(db)
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
         self.db.close()
 
-    def known_block_ids(self, skip: int, limit: int) -> Sequence[str]:
-        rows = self.db.execute(
-            "SELECT block_id FROM blocks ORDER BY block_num DESC LIMIT ? OFFSET ?", (limit, skip)
-        )
-        return [r[0] for r in rows]
-
-    def head(self) -> tuple[int, str] | None:
-        row = self.db.execute(
-            "SELECT block_num, block_id FROM blocks ORDER BY block_num DESC LIMIT 1"
-        ).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def add_block(self, block: BlockEvents, ledger_time: int | None) -> int:
-        """Record a block, first rewinding when it does not extend the head; returns how many
-        blocks were dropped."""
-        rewound = 0
-        head = self.head()
-        self.db.execute("BEGIN")
-        try:
-            if head is not None and not (
-                block.block_num == head[0] + 1 and block.previous_block_id == head[1]
-            ):
-                rewound = self.db.execute(
-                    "DELETE FROM blocks WHERE block_num >= ?", (block.block_num,)
-                ).rowcount
-                self.db.execute("DELETE FROM days WHERE block_num >= ?", (block.block_num,))
-            self.db.execute(
-                "INSERT INTO blocks VALUES (?, ?, ?, ?)",
-                (block.block_num, block.block_id, block.previous_block_id, ledger_time),
-            )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return rewound
-
-    def ledger_time(self) -> int | None:
-        row = self.db.execute(
-            "SELECT MAX(ledger_time) FROM blocks WHERE ledger_time IS NOT NULL"
-        ).fetchone()
-        return None if row[0] is None else int(row[0])
+    def on_rewind(self, block_num: int) -> None:
+        """A day's status set on a dropped block is decided again on the new branch."""
+        self.db.execute("DELETE FROM days WHERE block_num >= ?", (block_num,))
 
     def status(self, meter_id: str, start: int) -> tuple[str, int] | None:
         row = self.db.execute(
@@ -166,20 +123,6 @@ class PredictState:
         )
         keys = ("meter_id", "start", "status", "block_num", "detail")
         return [dict(zip(keys, r, strict=True)) for r in rows]
-
-
-def block_ledger_time(block: BlockEvents) -> int | None:
-    """The newest BlockInfo timestamp this block's state changes write, if any."""
-    newest: int | None = None
-    for event in block.of_type(STATE_DELTA):
-        changes = StateChangeList()
-        changes.ParseFromString(event.data)
-        for change in changes.state_changes:
-            if change.type == StateChange.SET and block_num_of(change.address) is not None:
-                info = BlockInfo()
-                info.ParseFromString(change.value)
-                newest = info.timestamp if newest is None else max(newest, info.timestamp)
-    return newest
 
 
 def weather_source(config: PredictConfig) -> WeatherSource:
