@@ -17,10 +17,11 @@ from sawtooth_sdk.protobuf.block_info_pb2 import BlockInfo, BlockInfoConfig
 from smartblocks.ledger.block_info import CONFIG_ADDRESS, block_address
 from smartblocks.ledger.rest import RestClient, run
 from smartblocks.processors.blockmeter import addressing as meters
-from smartblocks.processors.energycontract import addressing, measure, schedule, settlement
+from smartblocks.processors.energycontract import addressing, inputs, measure, schedule, settlement
+from smartblocks.processors.energycontract.inputs import DayValues
 from smartblocks.processors.energycontract.schedule import PeriodInfo
 from smartblocks.processors.energycontract.templates.base import State
-from smartblocks.processors.kit.periods import day_name, iso
+from smartblocks.processors.kit.periods import iso
 from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, Rollup
 from smartblocks.protos.energycontract_pb2 import (
     Account,
@@ -115,42 +116,36 @@ async def read_escrows(client: StateReader, contract: Contract) -> dict[str, int
 
 @dataclass(frozen=True)
 class PeriodInputs:
-    """What settling one period reads from BlockMeter."""
+    """What settling one period reads from BlockMeter (inputs.py names the rollups)."""
 
     days: list[int]  # the period's UTC day numbers
     intervals: dict[str, int]  # energy meter -> nominal interval (s)
     data_until: dict[str, int | None]  # every meter (weather too) -> head's last_window_end
-    energy: dict[str, list[Rollup | None]]  # energy meter -> day rollups, in `days` order
-    weather: list[Rollup | None]
+    energy: dict[str, list[DayValues | None]]  # energy meter -> values per day, in `days` order
+    weather: list[DayValues | None]
     missing_meters: list[str]  # meters with no Meter record
-
-
-def _all_meters(terms: Terms) -> list[str]:
-    return [*terms.meters, terms.weather_meter]
 
 
 async def period_inputs(client: StateReader, terms: Terms, period: int) -> PeriodInputs:
     info = schedule.period(terms, period)
-    days = list(info.day_numbers())
-    names = _all_meters(terms)
+    names = inputs.meters_of(terms)
+    refs = inputs.rollup_refs(terms, info)
     addresses = [meters.meter_address(m) for m in names]
     addresses += [meters.meter_head_address(m) for m in names]
-    addresses += [meters.day_rollup_address(m, day_name(d)) for m in names for d in days]
+    addresses += [ref.address for m in names for ref in refs[m]]
     data = await read_many(client, addresses)
     records, heads, rollups = (
         data[: len(names)],
         data[len(names) : 2 * len(names)],
         data[2 * len(names) :],
     )
-    by_meter = {
-        m: [
-            Rollup.FromString(r) if r else None
-            for r in rollups[i * len(days) : (i + 1) * len(days)]
-        ]
-        for i, m in enumerate(names)
-    }
+    found: dict[str, list[Rollup | None]] = {}
+    for m in names:
+        found[m] = [Rollup.FromString(r) if r else None for r in rollups[: len(refs[m])]]
+        rollups = rollups[len(refs[m]) :]
+    values = inputs.by_meter(terms, info, found)
     return PeriodInputs(
-        days=days,
+        days=list(info.day_numbers()),
         intervals={
             m: Meter.FromString(r).nominal_interval_s if r else 0
             for m, r in zip(names, records, strict=True)
@@ -160,8 +155,8 @@ async def period_inputs(client: StateReader, terms: Terms, period: int) -> Perio
             m: MeterHead.FromString(h).last_window_end if h else None
             for m, h in zip(names, heads, strict=True)
         },
-        energy={m: by_meter[m] for m in terms.meters},
-        weather=by_meter[terms.weather_meter],
+        energy={m: values[m] for m in terms.meters},
+        weather=values[terms.weather_meter],
         missing_meters=[m for m, r in zip(names, records, strict=True) if r is None],
     )
 

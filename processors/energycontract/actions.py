@@ -15,9 +15,9 @@ from smartblocks.processors.kit import baseline
 from smartblocks.processors.kit.handler import Action as ActionFn
 from smartblocks.processors.kit.ledger_time import ledger_time
 from smartblocks.processors.kit.payload import short_key
-from smartblocks.processors.kit.periods import SECONDS_PER_DAY, SECONDS_PER_HOUR, day_name, iso
+from smartblocks.processors.kit.periods import SECONDS_PER_DAY, SECONDS_PER_HOUR, iso
 from smartblocks.processors.kit.settings import admin_keys, how_to_change, require_signer_in_setting
-from smartblocks.processors.kit.store import RecordStore, Ref
+from smartblocks.processors.kit.store import RecordStore
 from smartblocks.protos.baseline_pb2 import Resolution
 from smartblocks.protos.blockmeter_pb2 import MeterKind, Unit
 from smartblocks.protos.energycontract_pb2 import (
@@ -44,7 +44,7 @@ from smartblocks.protos.energycontract_pb2 import (
     Withdraw,
 )
 
-from . import accounts, records, schedule
+from . import accounts, inputs, records, schedule
 from .events import CONTRACT_CHANGED, DISPUTED, SETTLED
 from .measure import Measured, measure
 from .settlement import compute
@@ -269,7 +269,7 @@ def accept(body: Accept, signer: str, store: RecordStore) -> None:
 def _period_data(
     store: RecordStore, terms: Terms, period: schedule.PeriodInfo, now: int, doing: str
 ) -> tuple[Measured, list[str]]:
-    """The period's measurement from the meters' day rollups, and the addresses it read."""
+    """The period's measurement from the meters' rollups (inputs.py), and the addresses read."""
     meter_ids = [*terms.meters, terms.weather_meter]
     if now < period.end + terms.data_grace_s:
         for meter_id in meter_ids:
@@ -282,10 +282,7 @@ def _period_data(
                     f"{iso(period.end)}; settle once it covers the period, or after the data "
                     f"grace ends at {iso(period.end + terms.data_grace_s)}"
                 )
-    days = list(period.day_numbers())
-    refs: dict[str, list[Ref[Any]]] = {
-        m: [blockmeter.day_rollup(m, day_name(d)) for d in days] for m in meter_ids
-    }
+    refs = inputs.rollup_refs(terms, period)
     store.load(ref for group in refs.values() for ref in group)
     intervals = {}
     for meter_id in terms.meters:
@@ -293,11 +290,12 @@ def _period_data(
         if meter is None:  # meters are never deleted; the proposal checked they existed
             raise InvalidTransaction(f"{doing}: meter {meter_id} is missing")
         intervals[meter_id] = meter.nominal_interval_s
-    energy = {m: [store.get(r) for r in refs[m]] for m in terms.meters}
-    weather = [store.get(r) for r in refs[terms.weather_meter]]
-    measured = measure(terms.baseline, days, energy, intervals, weather)
-    inputs = sorted(ref.address for group in refs.values() for ref in group)
-    return measured, inputs
+    values = inputs.by_meter(terms, period, {m: [store.get(r) for r in refs[m]] for m in refs})
+    energy = {m: values[m] for m in terms.meters}
+    days = list(period.day_numbers())
+    measured = measure(terms.baseline, days, energy, intervals, values[terms.weather_meter])
+    read = sorted(ref.address for group in refs.values() for ref in group)
+    return measured, read
 
 
 def _figures(pairs: tuple[tuple[str, int], ...]) -> list[Figure]:
@@ -342,7 +340,7 @@ def settle(body: Settle, signer: str, store: RecordStore) -> None:
         raise InvalidTransaction(
             f"{doing}: period {period.name} ends {iso(period.end)}, after ledger time {iso(now)}"
         )
-    measured, inputs = _period_data(store, terms, period, now, doing)
+    measured, read = _period_data(store, terms, period, now, doing)
     before = State.of(contract.state)
     computed = compute(terms, period, measured, before)
     payments, after = _pay_all(store, terms, computed.outcome.dues, computed.outcome.state)
@@ -365,7 +363,7 @@ def settle(body: Settle, signer: str, store: RecordStore) -> None:
         payments=payments,
         state_before=before.record(),
         state_after=after.record(),
-        inputs=inputs,
+        inputs=read,
         settled_at=now,
         settled_by=signer,
     )

@@ -1,6 +1,7 @@
-"""What a period's meters say: actual energy, adjusted baseline and coverage, from BlockMeter day
-rollups and the signed baseline table. Pure integers over plain data; the settle action and
-every off-chain preview (CLI, contract manager, portal) call this one function.
+"""What a period's meters say: actual energy, adjusted baseline and coverage, from the meters'
+values per day (inputs.py reads them from BlockMeter's rollups) and the signed baseline table.
+Pure integers over plain data; the settle action and every off-chain preview (CLI, contract
+manager, portal) call this one function.
 
 Rules (docs/energycontract.md#measurement):
 - a day is *complete* when every energy meter covers it exactly (the counts of its values times
@@ -22,7 +23,8 @@ from smartblocks.processors.kit import baseline
 from smartblocks.processors.kit.arithmetic import PPM, Rounding, divide, mul_div
 from smartblocks.processors.kit.periods import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from smartblocks.protos.baseline_pb2 import BaselineTable, Resolution
-from smartblocks.protos.blockmeter_pb2 import Rollup
+
+from .inputs import DayValues
 
 HOURS = 24
 
@@ -47,28 +49,22 @@ def floor_mean(total: int, count: int) -> int:
     return divide(total, count, Rounding.FLOOR, what="mean temperature")
 
 
-def _buckets(rollup: Rollup | None) -> dict[int, tuple[int, int]]:
-    if rollup is None:
-        return {}
-    return {b.index: (b.sum, b.count) for b in rollup.buckets}
-
-
 def _day(
     table: BaselineTable,
     day: int,
-    energy: Sequence[tuple[Rollup | None, int]],
-    weather: Rollup | None,
+    energy: Sequence[tuple[DayValues | None, int]],
+    weather: DayValues | None,
 ) -> tuple[int, int] | None:
     """(actual, baseline) of a complete day; None when the day is incomplete."""
     if weather is None or weather.count == 0:
         return None
-    if any(r is None or r.count * interval != SECONDS_PER_DAY for r, interval in energy):
+    if any(v is None or v.count * interval != SECONDS_PER_DAY for v, interval in energy):
         return None
-    actual = sum(r.sum for r, _ in energy if r is not None)
+    actual = sum(v.total for v, _ in energy if v is not None)
     if table.resolution == Resolution.PER_DAY:
-        return actual, baseline.evaluate_day(table, day, floor_mean(weather.sum, weather.count))
-    temperatures = _buckets(weather)
-    meters = [(_buckets(r), interval) for r, interval in energy]
+        return actual, baseline.evaluate_day(table, day, floor_mean(weather.total, weather.count))
+    temperatures = weather.hours
+    meters = [(v.hours if v is not None else {}, interval) for v, interval in energy]
     total = 0
     for hour in range(HOURS):
         t_sum, t_count = temperatures.get(hour, (0, 0))
@@ -84,12 +80,12 @@ def _day(
 def measure(
     table: BaselineTable,
     days: Sequence[int],
-    energy: Mapping[str, Sequence[Rollup | None]],
+    energy: Mapping[str, Sequence[DayValues | None]],
     intervals: Mapping[str, int],
-    weather: Sequence[Rollup | None],
+    weather: Sequence[DayValues | None],
 ) -> Measured:
-    """`days`: the period's UTC day numbers; `energy[meter][i]` and `weather[i]` the day rollups
-    of `days[i]` (None when absent); `intervals[meter]` each energy meter's nominal interval."""
+    """`days`: the period's UTC day numbers; `energy[meter][i]` and `weather[i]` the values of
+    `days[i]` (None when absent); `intervals[meter]` each energy meter's nominal interval."""
     meters = sorted(energy)
     complete = actual = total_baseline = 0
     for i, day in enumerate(days):

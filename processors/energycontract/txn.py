@@ -13,7 +13,6 @@ from smartblocks.ledger.settings import setting_address
 from smartblocks.processors.blockmeter import addressing as blockmeter
 from smartblocks.processors.kit.builder import Builder
 from smartblocks.processors.kit.ledger_time import with_ledger_time
-from smartblocks.processors.kit.periods import day_name
 from smartblocks.protos.energycontract_pb2 import (
     Accept,
     AcceptAmendment,
@@ -33,7 +32,7 @@ from smartblocks.protos.energycontract_pb2 import (
 )
 
 from . import addressing as addr
-from . import records, schedule
+from . import inputs, records, schedule
 
 Action = EnergyContractPayload.Action
 
@@ -146,8 +145,9 @@ def accept(signer: Signer, *, terms: Terms, terms_hash: str) -> Transaction:
 
 def settle_addresses(terms: Terms, period: int) -> tuple[list[str], list[str]]:
     """(inputs, outputs) of settling period `period`: the contract, the settlement, every meter
-    (intervals), head (how far its data reaches) and day rollup of the period, both parties'
-    accounts and escrows (payments, release at the end), and ledger time."""
+    (intervals), head (how far its data reaches) and rollup of the period (inputs.py: month
+    rollups, or day rollups for an hourly table), both parties' accounts and escrows (payments,
+    release at the end), and ledger time."""
     contract = addr.contract_address(terms.contract_id)
     settlement = addr.settlement_address(terms.contract_id, period)
     meters = [*terms.meters, terms.weather_meter]
@@ -155,8 +155,8 @@ def settle_addresses(terms: Terms, period: int) -> tuple[list[str], list[str]]:
     reads += [blockmeter.meter_address(m) for m in meters]
     reads += [blockmeter.meter_head_address(m) for m in meters]
     if period < terms.periods:
-        days = schedule.period(terms, period).day_numbers()
-        reads += [blockmeter.day_rollup_address(m, day_name(d)) for m in meters for d in days]
+        refs = inputs.rollup_refs(terms, schedule.period(terms, period))
+        reads += [ref.address for m in meters for ref in refs[m]]
     funds = _both_parties_funds(terms)
     return with_ledger_time(_unique([*reads, *funds])), [contract, settlement, *funds]
 

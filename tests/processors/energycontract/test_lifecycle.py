@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
+from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 
+from smartblocks.processors.blockmeter import addressing as meters
 from smartblocks.processors.energycontract import records, txn
+from smartblocks.protos.baseline_pb2 import BaselineTable, DayTypes, Resolution
+from smartblocks.protos.blockmeter_pb2 import Unit
 from smartblocks.protos.energycontract_pb2 import (
     Account,
     Contract,
@@ -259,3 +263,53 @@ def test_termination_by_both_releases_the_escrow(world):
     assert contract.status == Contract.ENDED
     assert "building sold" in contract.end_reason
     assert balance(world, world.esco) == 5_000 * EUR
+
+
+def hourly_flat_table(per_hour_mwh: int):
+    table = BaselineTable(
+        version=1,
+        unit=Unit.MILLIWATT_HOUR,
+        resolution=Resolution.PER_HOUR,
+        day_types=DayTypes.HOURS_OF_WEEK,
+        model="test flat hourly",
+    )
+    for hour in range(168):
+        table.curves.add(day_type=hour).knots.add(temperature=0, energy=per_hour_mwh)
+    return table
+
+
+def test_daily_tables_read_month_rollups_and_hourly_tables_day_rollups(world):
+    """A settlement's cost grows with the months (daily table) or days (hourly table) of its
+    period, never with readings; both read the same figures."""
+    daily = world.activate()
+    hourly = world.terms(contract_id="c-2", baseline=hourly_flat_table(200_000_000 // 24))
+    world.ledger.apply(txn.propose(world.esco, terms=hourly))
+    world.ledger.apply(
+        txn.accept(world.owner, terms=hourly, terms_hash=world.contract("c-2").terms_hash)
+    )
+    world.record_days(MARCH, 31, kwh_per_day=150, skip=[3])
+    world.set_time(APRIL + 8 * DAY)
+    by_day = txn.settle(world.esco, terms=hourly, period=0)
+    by_month = txn.settle(world.esco, terms=daily, period=0)
+    rollups = meters.NAMESPACE + meters.RecordType.DAY_ROLLUP.value
+    months = meters.NAMESPACE + meters.RecordType.MONTH_ROLLUP.value
+
+    def listed(transaction, prefix):
+        header = TransactionHeader.FromString(transaction.header)
+        return sum(1 for a in header.inputs if a.startswith(prefix))
+
+    assert (listed(by_month, months), listed(by_month, rollups)) == (2, 0)
+    assert (listed(by_day, months), listed(by_day, rollups)) == (0, 62)
+    world.ledger.apply(by_day)
+    world.ledger.apply(by_month)
+    a, b = settlement(world, 0, "c-2"), settlement(world, 0, "c-1")
+    assert (a.complete_days, a.actual, a.adjusted_baseline) == (
+        30,
+        30 * 150_000_000,
+        30 * 199_999_992,
+    )
+    assert (b.complete_days, b.actual, b.adjusted_baseline) == (
+        30,
+        30 * 150_000_000,
+        30 * 200_000_000,
+    )
