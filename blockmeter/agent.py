@@ -100,13 +100,15 @@ class Agent:
                 self._sim_clock = Clock(None if sim.clock == "wall" else sim.start, sim.speed)
         seed = meter.settings.seed if meter.settings.seed is not None else sim.seed
         if seed not in self._buildings:
-            self._buildings[seed] = Building(seed, sim.start, sim.measure)
+            model_start = sim.start if sim.model_start is None else sim.model_start
+            self._buildings[seed] = Building(seed, model_start, sim.measure)
         return module.SimulatedReader(  # type: ignore[no-any-return]
             meter.id,
             meter.interval_s,
             meter.settings.point,
             self._buildings[seed],
             self._sim_clock,
+            start=sim.start,
         )
 
     async def emit(self, samples: list[Sample]) -> None:

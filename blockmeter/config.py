@@ -78,6 +78,11 @@ class SimulatorConfig:
     # An energy conservation measure from `measure.start` on (M&V ground truth): the same seed
     # without it is the counterfactual.
     measure: Measure | None = None
+    # Where the model itself starts (its registers are 0 and its weather series begins there),
+    # at or before `start`: readings are emitted from `start` on, continuing a history another
+    # writer took from the same model over [model_start, start) (the demo's baseline year).
+    # None: `start`.
+    model_start: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,8 +146,11 @@ def _parse(doc: dict[str, Any], path: Path) -> Config:
         raise sim.error("measure_setpoint_change_c", f"must be within -10..10, got {setpoint}")
     if measure_start is not None:
         measure = Measure(measure_start, lighting, setpoint)
+    model_start = sim.integer("model_start", None, low=0, high=start)
     sim.done()
-    simulator = SimulatorConfig(seed=seed, start=start, speed=speed, clock=clock, measure=measure)
+    simulator = SimulatorConfig(
+        seed=seed, start=start, speed=speed, clock=clock, measure=measure, model_start=model_start
+    )
 
     meters = []
     seen: dict[str, int] = {}

@@ -60,16 +60,23 @@ class SimulatedReader:
     """Emits every slot up to the simulated now, in order; sleeps a slot's real duration."""
 
     def __init__(
-        self, meter_id: str, interval_s: int, point: str, building: Building, clock: Clock
+        self,
+        meter_id: str,
+        interval_s: int,
+        point: str,
+        building: Building,
+        clock: Clock,
+        start: int | None = None,
     ):
         self.meter_id = meter_id
         self.interval_s = interval_s
         self.point = point
         self.building = building
         self.clock = clock
-        # Accelerated runs replay from the first interval of the simulation; real time starts
-        # at the next slot boundary.
-        first = building.start + interval_s
+        # Accelerated runs replay from the first interval of the simulation (`start`, default
+        # the building's: a later one continues a history taken from the same building); real
+        # time starts at the next slot boundary.
+        first = max(building.start, start if start is not None else building.start) + interval_s
         if clock.realtime:
             first = max(first, clock.now() + interval_s - 1)
         self.next_slot = first - first % interval_s

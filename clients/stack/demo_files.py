@@ -5,10 +5,16 @@ simulation start (the replay is deterministic from it) and its portal passwords;
 rewritten every run from stack.toml.
 
     DIR/.smartblocks-demo     marker: --fresh deletes only a dir that has it
-    DIR/keys/                 authority, owner, gateway (.priv 0600, .pub); the authority's
-                              public key is the genesis setting smartblocks.blockmeter.authorities
+    DIR/keys/                 authority, owner, gateway, esco, bank, auditor (.priv 0600, .pub);
+                              genesis settings: the authority's public key is
+                              smartblocks.blockmeter.authorities, the bank's the EUR issuer
+    DIR/agent.toml            from blockmeter/examples/simulated-building.toml, with the
+                              building's energy conservation measure (ECM) on the 1st of the
+                              month two full months ago, and its model starting a year before
+                              that (the baseline history the set-up writes to the ledger)
+    DIR/baselines/, contracts/  the fitted baseline tables and the contracts' terms files
+    DIR/manager.toml, manager.sqlite  the contract manager (the ESCO's key) and its state
     DIR/devnet/               the chain
-    DIR/agent.toml            from blockmeter/examples/simulated-building.toml
     DIR/agent-spool.sqlite    the agent's spool
     DIR/portal.toml, portal/  BlockPortal config and index
     DIR/admin-password.txt    the portal admin's password (0600)
@@ -16,6 +22,8 @@ rewritten every run from stack.toml.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import json
 import secrets
 import shutil
@@ -28,11 +36,18 @@ import smartblocks.blockmeter
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import load_public_key, write_key_files, write_private_file
 from smartblocks.ledger.settings import BLOCKMETER_AUTHORITIES
+from smartblocks.processors.energycontract.records import issuers_setting
 
 from .stackfile import DemoSettings, Ports
 
 MARKER = ".smartblocks-demo"
-KEY_NAMES = ("authority", "owner", "gateway")
+KEY_NAMES = ("authority", "owner", "gateway", "esco", "bank", "auditor")
+CURRENCY = "EUR"
+# The ECM the simulated building gets (docs/mv.md): lighting and small power x 0.7, the heating
+# set-point 1 degC lower.
+MEASURE_LIGHTING_FACTOR = 0.7
+MEASURE_SETPOINT_CHANGE_C = -1.0
+BASELINE_DAYS = 365  # a CalTRACK baseline year before the measure
 EXAMPLE = Path(smartblocks.blockmeter.__file__).parent / "examples" / "simulated-building.toml"
 DEMO_USER, DEMO_PASSWORD = "demo", "demo"
 DAY = 86400
@@ -69,7 +84,13 @@ def devnet_genesis_args(data_dir: Path) -> list[str]:
     if chain_exists(data_dir / "devnet"):
         return []
     authority = load_public_key(data_dir / "keys" / "authority.pub")
-    return ["--setting", f"{BLOCKMETER_AUTHORITIES}={authority}"]
+    bank = load_public_key(data_dir / "keys" / "bank.pub")
+    return [
+        "--setting",
+        f"{BLOCKMETER_AUTHORITIES}={authority}",
+        "--setting",
+        f"{issuers_setting(CURRENCY)}={bank}",
+    ]
 
 
 def simulation_start(data_dir: Path, days: int, now: float | None = None) -> int:
@@ -84,6 +105,45 @@ def simulation_start(data_dir: Path, days: int, now: float | None = None) -> int
     return today - days * DAY
 
 
+def _existing_simulator(data_dir: Path) -> dict[str, Any]:
+    existing = data_dir / "agent.toml"
+    if not existing.exists():
+        return {}
+    try:
+        return dict(tomllib.loads(existing.read_text()).get("simulator", {}))
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def measure_date(start: int, now: float | None = None) -> int:
+    """The ECM's day: the 1st of the month two full months before today (UTC), or the 1st of
+    the simulation start's month if that is earlier (the history must reach the measure)."""
+    today = datetime.datetime.fromtimestamp(
+        int(now if now is not None else time.time()), datetime.UTC
+    ).date()
+    year, month = today.year, today.month - 2
+    if month < 1:
+        year, month = year - 1, month + 12
+    two_months = calendar.timegm((year, month, 1, 0, 0, 0))
+    begun = datetime.datetime.fromtimestamp(start, datetime.UTC)
+    start_month = calendar.timegm((begun.year, begun.month, 1, 0, 0, 0))
+    return min(two_months, start_month)
+
+
+def measure_and_model_start(
+    data_dir: Path, start: int, now: float | None = None
+) -> tuple[int, int]:
+    """(ECM start, model start = a baseline year before it): those of the first run, kept on
+    resume like the simulation start."""
+    sim = _existing_simulator(data_dir)
+    try:
+        measure, model = int(sim["measure_start"]), int(sim["model_start"])
+    except (KeyError, TypeError, ValueError):
+        measure = measure_date(start, now)
+        model = measure - BASELINE_DAYS * DAY
+    return measure, model
+
+
 def agent_config(data_dir: Path, ports: Ports, settings: DemoSettings) -> dict[str, Any]:
     """The example building's config, pointed at this demo's keys, ledger and spool."""
     doc = tomllib.loads(EXAMPLE.read_text())
@@ -93,10 +153,17 @@ def agent_config(data_dir: Path, ports: Ports, settings: DemoSettings) -> dict[s
         spool="agent-spool.sqlite",
         metrics=f"127.0.0.1:{ports.agent_metrics}",
     )
+    start = simulation_start(data_dir, settings.days)
+    measure, model = measure_and_model_start(data_dir, start)
     doc["simulator"].update(
-        start=simulation_start(data_dir, settings.days),
+        start=start,
         speed=settings.speed,
         clock="catch-up",
+        # The set-up writes [model_start, start) to the ledger; the agent continues from there.
+        model_start=model,
+        measure_start=measure,
+        measure_lighting_factor=MEASURE_LIGHTING_FACTOR,
+        measure_setpoint_change_c=MEASURE_SETPOINT_CHANGE_C,
     )
     return doc
 
@@ -105,6 +172,22 @@ def write_agent_config(data_dir: Path, ports: Ports, settings: DemoSettings) -> 
     path = data_dir / "agent.toml"
     header = "# Written by `smartblocks up --demo` from " + str(EXAMPLE.name) + "\n"
     path.write_text(header + dump_toml(agent_config(data_dir, ports, settings)))
+    return path
+
+
+def write_manager_config(data_dir: Path, ports: Ports) -> Path:
+    """manager.toml: the contract manager settles the contracts where the ESCO is a party."""
+    path = data_dir / "manager.toml"
+    doc = {
+        "service": {
+            "rest_api": f"http://127.0.0.1:{ports.rest_api}",
+            "component": f"tcp://127.0.0.1:{ports.component}",
+            "key": "keys/esco.priv",
+            "state": "manager.sqlite",
+            "log_level": "info",
+        },
+    }
+    path.write_text("# Written by `smartblocks up --demo`\n" + dump_toml(doc))
     return path
 
 

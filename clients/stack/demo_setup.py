@@ -1,8 +1,10 @@
-"""The demo's one-shot set-up: authority, site "lab-970", its meters, the gateway's key.
+"""The demo's one-shot set-up: authority, site "lab-970", its meters, the gateway's key; then
+the building's baseline history (demo_history.py), baselines and contracts (demo_contracts.py).
 
-Everything goes in ONE batch signed by the authority, so it is all on the ledger or none of it:
-a resumed chain that holds the site needs nothing more. The meters are those of the agent's
-config (DIR/agent.toml), registered with the kind, unit, mode and interval the agent will use.
+The site and its meters go in ONE batch signed by the authority, so they are all on the ledger
+or none of them: a resumed chain that holds the site needs none of it again. The meters are
+those of the agent's config (DIR/agent.toml), registered with the kind, unit, mode and interval
+the agent will use. The history and the contracts skip, each, what the ledger already holds.
 
     python -m smartblocks.clients.stack.demo_setup --data-dir DIR --url http://127.0.0.1:8008
 """
@@ -14,6 +16,7 @@ import asyncio
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
@@ -27,6 +30,9 @@ from smartblocks.ledger.settings import decode_setting, entry_value, setting_add
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+
+from .demo_contracts import set_up_contracts
+from .demo_history import load_history
 
 SITE_NAME = "Office/lab (simulated)"
 FLOOR_AREA_M2 = 970
@@ -116,31 +122,52 @@ def setup_transactions(
     return txns
 
 
-async def set_up(data_dir: Path, url: str, out=sys.stdout) -> bool:
-    """Put the demo's site on the ledger; False when it was already there."""
+async def set_up(
+    data_dir: Path, url: str, out: TextIO = sys.stdout, *, contracts: bool = True
+) -> bool:
+    """Put the demo's site, its baseline history and (with `contracts`) the contracts around its
+    ECM on the ledger; False when the site was already there (the rest is completed either
+    way)."""
     config = load_agent_config(data_dir / "agent.toml")
     keys = data_dir / "keys"
     authority = load_signer(keys / "authority.priv")
     owner = load_signer(keys / "owner.priv")
     gateway = load_signer(keys / "gateway.priv")
     async with RestClient(url, timeout=60) as client:
-        if await client.state(addressing.site_address(config.site_id)) is not None:
-            print(f"site {config.site_id} is on the ledger already: nothing to set up", file=out)
-            return False
-        stored = await client.state(setting_address(AUTHORITIES_SETTING))
-        setting = decode_setting(stored) if stored else None
-        if authority.public_key not in split_list(entry_value(setting, AUTHORITIES_SETTING)):
-            raise UserError(
-                f"this ledger's metering authorities (setting {AUTHORITIES_SETTING}) do not "
-                "include the demo's authority key: it is not the demo's chain (start over with "
-                f"--fresh, or use another --data-dir than {data_dir})"
-            )
-        txns = setup_transactions(authority, owner, gateway.public_key, config)
-        await client.submit_and_wait([make_batch(authority, txns)], timeout=60)
+        created = await create_site(client, config, authority, owner, gateway, data_dir, out)
+        await load_history(client, gateway, config, out)
+        if contracts:
+            await set_up_contracts(client, data_dir, config, out)
+    return created
+
+
+async def create_site(
+    client: RestClient,
+    config: Config,
+    authority: Signer,
+    owner: Signer,
+    gateway: Signer,
+    data_dir: Path,
+    out: TextIO,
+) -> bool:
+    if await client.state(addressing.site_address(config.site_id)) is not None:
+        print(f"site {config.site_id} is on the ledger already", file=out)
+        return False
+    stored = await client.state(setting_address(AUTHORITIES_SETTING))
+    setting = decode_setting(stored) if stored else None
+    if authority.public_key not in split_list(entry_value(setting, AUTHORITIES_SETTING)):
+        raise UserError(
+            f"this ledger's metering authorities (setting {AUTHORITIES_SETTING}) do not "
+            "include the demo's authority key: it is not the demo's chain (start over with "
+            f"--fresh, or use another --data-dir than {data_dir})"
+        )
+    txns = setup_transactions(authority, owner, gateway.public_key, config)
+    await client.submit_and_wait([make_batch(authority, txns)], timeout=60)
     print(
         f"site {config.site_id} created; {len(config.meters)} meters registered "
         f"and bound to the gateway key {gateway.public_key[:12]}…",
         file=out,
+        flush=True,
     )
     return True
 

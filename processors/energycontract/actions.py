@@ -237,7 +237,9 @@ def withdraw(body: Withdraw, signer: str, store: RecordStore) -> None:
         raise InvalidTransaction(
             f"{doing}: only the proposer {short_key(contract.proposer)} may withdraw it"
         )
-    accounts.release(store, body.contract_id, signer, contract.terms.currency)
+    # The other party may have deposited already (deposit is open while PROPOSED).
+    for party in sorted({contract.terms.esco, contract.terms.owner}):
+        accounts.release(store, body.contract_id, party, contract.terms.currency)
     contract.status = Status.WITHDRAWN
     contract.ended_at = ledger_time(store)
     contract.end_reason = "withdrawn by the proposer before acceptance"
@@ -408,10 +410,11 @@ def propose_amendment(body: ProposeAmendment, signer: str, store: RecordStore) -
             f"{doing}: an amendment cannot change the template ({old.WhichOneof('template')} "
             f"-> {new.WhichOneof('template')})"
         )
-    if new.periods < contract.settled_periods:
+    if new.periods <= contract.settled_periods:
+        # An active contract always has a period left to settle (the last settle ends it).
         raise InvalidTransaction(
-            f"{doing}: the new term of {new.periods} periods ends before the "
-            f"{contract.settled_periods} already settled"
+            f"{doing}: the new term of {new.periods} periods leaves nothing to settle after the "
+            f"{contract.settled_periods} already settled; to stop, terminate the contract"
         )
     _check_terms_against_state(new, store, doing)
     new_hash = terms_hash(new)

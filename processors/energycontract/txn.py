@@ -130,7 +130,7 @@ def withdraw(signer: Signer, *, terms: Terms) -> Transaction:
         action=Action.WITHDRAW, withdraw=Withdraw(contract_id=terms.contract_id)
     )
     contract = addr.contract_address(terms.contract_id)
-    funds = _own_funds(terms, signer.public_key)
+    funds = _both_parties_funds(terms)  # the other party may have deposited
     return _transaction(signer, payload, with_ledger_time([contract, *funds]), [contract, *funds])
 
 

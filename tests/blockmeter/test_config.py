@@ -131,3 +131,15 @@ def test_a_simulated_measure(tmp_path: Path) -> None:
     bad = text.replace("= 0.7", "= 3")
     with pytest.raises(config.ConfigError, match="measure_lighting_factor"):
         config.load(write(tmp_path, bad))
+
+
+def test_a_simulated_model_start(tmp_path: Path) -> None:
+    """`model_start` (the demo's history) at or before `start`; default: `start`."""
+    assert config.load(write(tmp_path, GOOD)).simulator.model_start is None
+    text = GOOD.replace(
+        "[[meters]]", "[simulator]\nstart = 1767571200\nmodel_start = 1736035200\n\n[[meters]]", 1
+    )
+    assert config.load(write(tmp_path, text)).simulator.model_start == 1736035200
+    late = text.replace("model_start = 1736035200", "model_start = 1767571260")
+    with pytest.raises(config.ConfigError, match="model_start"):
+        config.load(write(tmp_path, late))

@@ -123,3 +123,17 @@ def test_a_measure_changes_the_building_from_its_start_and_the_counterfactual_ke
     # Wednesday: lighting -30 % of the occupied load, and heating to a 1 degC lower set-point.
     assert actual["building_load"][2] < counterfactual["building_load"][2] * 0.9
     assert actual["gas_volume"][2] < counterfactual["gas_volume"][2]
+
+
+def test_a_reader_continues_a_history_taken_from_the_same_model() -> None:
+    """With the model started earlier (the demo's baseline history), a reader emits from its
+    own start on, the same values the model gives there: registers run on, no seam."""
+    model_start, start = START, START + 2 * DAY
+    building = Building(9, model_start)
+    reader = SimulatedReader("m", 60, "grid_import", building, Clock(start, speed=1e6), start)
+    assert reader.next_slot == start + 60
+    history = Building(9, model_start)
+    last_of_history = history.reading("grid_import", start)
+    samples = reader.due()
+    assert samples[0] == ("m", start + 60, history.reading("grid_import", start + 60))
+    assert samples[0][2] >= last_of_history > 0

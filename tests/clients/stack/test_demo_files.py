@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import stat
 import time
 import tomllib
@@ -52,7 +53,8 @@ def test_a_resumed_demo_keeps_keys_start_and_passwords_but_takes_new_ports(
 ) -> None:
     data_dir = make_demo_dir(tmp_path, DemoSettings(days=3))
     gateway = (data_dir / "keys" / "gateway.pub").read_text()
-    start = load_agent_config(data_dir / "agent.toml").simulator.start
+    sim = load_agent_config(data_dir / "agent.toml").simulator
+    start, measure, model_start = sim.start, sim.measure, sim.model_start
     users = load_portal_config(data_dir / "portal.toml").users
 
     assert demo_files.prepare(data_dir) is True
@@ -64,6 +66,7 @@ def test_a_resumed_demo_keeps_keys_start_and_passwords_but_takes_new_ports(
     assert (data_dir / "keys" / "gateway.pub").read_text() == gateway
     config = load_agent_config(data_dir / "agent.toml")
     assert config.simulator.start == start
+    assert (config.simulator.measure, config.simulator.model_start) == (measure, model_start)
     assert config.rest_urls == ("http://127.0.0.1:28008",)
     portal = load_portal_config(data_dir / "portal.toml")
     assert portal.users == users
@@ -116,9 +119,12 @@ def test_the_authority_key_is_a_genesis_setting_of_a_new_chain_only(tmp_path: Pa
 
     data_dir = make_demo_dir(tmp_path)
     authority = load_public_key(data_dir / "keys" / "authority.pub")
+    bank = load_public_key(data_dir / "keys" / "bank.pub")
     assert demo_files.devnet_genesis_args(data_dir) == [
         "--setting",
         f"smartblocks.blockmeter.authorities={authority}",
+        "--setting",
+        f"smartblocks.energycontract.issuers.EUR={bank}",
     ]
 
     async def make_chain() -> None:
@@ -129,3 +135,44 @@ def test_the_authority_key_is_a_genesis_setting_of_a_new_chain_only(tmp_path: Pa
     # Once the devnet has written its genesis block, the flags would be refused: none.
     asyncio.run(make_chain())
     assert demo_files.devnet_genesis_args(data_dir) == []
+
+
+def test_the_measure_is_on_the_first_of_the_month_two_full_months_ago() -> None:
+    day = 86400
+    dec_6 = calendar.timegm((2026, 12, 6, 15, 0, 0))
+    start = calendar.timegm((2026, 11, 6, 0, 0, 0))
+    assert demo_files.measure_date(start, dec_6) == calendar.timegm((2026, 10, 1, 0, 0, 0))
+    feb_1 = calendar.timegm((2027, 2, 1, 0, 0, 0))
+    assert demo_files.measure_date(feb_1 - 30 * day, feb_1) == calendar.timegm(
+        (2026, 12, 1, 0, 0, 0)
+    )
+    # A simulation that starts earlier (a long replay): the measure moves to its month, so the
+    # history written before the agent starts reaches the measure.
+    early = calendar.timegm((2026, 8, 20, 0, 0, 0))
+    assert demo_files.measure_date(early, dec_6) == calendar.timegm((2026, 8, 1, 0, 0, 0))
+
+
+def test_agent_config_has_the_measure_and_a_baseline_year_of_model_before_it(
+    tmp_path: Path,
+) -> None:
+    data_dir = make_demo_dir(tmp_path, DemoSettings(days=30))
+    sim = load_agent_config(data_dir / "agent.toml").simulator
+    assert sim.measure is not None
+    assert (sim.measure.lighting_factor, sim.measure.setpoint_change_c) == (0.7, -1.0)
+    assert sim.model_start == sim.measure.start - 365 * 86400
+    assert sim.model_start < sim.measure.start <= sim.start
+    assert demo_files.measure_date(sim.start) == sim.measure.start
+
+
+def test_manager_config_settles_with_the_escos_key(tmp_path: Path) -> None:
+    from smartblocks.clients.contracts.manager_config import load_config
+
+    data_dir = make_demo_dir(tmp_path)
+    config = load_config(demo_files.write_manager_config(data_dir, PORTS))
+    assert config.key == data_dir / "keys" / "esco.priv"
+    assert config.state == data_dir / "manager.sqlite"
+    assert config.rest_api == "http://127.0.0.1:18008"
+    assert config.component == "tcp://127.0.0.1:14004"
+    assert (
+        load_signer(config.key).public_key == (data_dir / "keys" / "esco.pub").read_text().strip()
+    )

@@ -1,4 +1,5 @@
-"""The demo's set-up step against a real devnet with the BlockMeter processor."""
+"""The demo's set-up step against a real devnet with the BlockMeter processor: the site, its
+meters and the baseline history (here two days of it; the contracts are the slow demo test's)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from smartblocks.blockmeter.config import load as load_agent_config
+from smartblocks.blockmeter.simulator import Building
 from smartblocks.clients.stack import demo_files
 from smartblocks.clients.stack.demo_setup import set_up
 from smartblocks.clients.stack.stackfile import DemoSettings, Ports
@@ -17,15 +19,32 @@ from smartblocks.ledger.keys import load_signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.processors.blockmeter import addressing
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
-from smartblocks.protos.blockmeter_pb2 import Meter, MeterKind, ReadingMode, Site, Unit
+from smartblocks.protos.blockmeter_pb2 import (
+    Meter,
+    MeterHead,
+    MeterKind,
+    ReadingMode,
+    Site,
+    Unit,
+)
 from tests.integration.conftest import Node
+
+HISTORY_DAYS = 2
 
 
 def demo_dir(tmp_path: Path) -> Path:
+    """A demo dir whose history is two days long (the demo's is a year and two months)."""
     data_dir = tmp_path / "demo"
     demo_files.prepare(data_dir)
     demo_files.ensure_keys(data_dir)
-    demo_files.write_agent_config(data_dir, Ports(), DemoSettings())
+    path = demo_files.write_agent_config(data_dir, Ports(), DemoSettings())
+    config = load_agent_config(path)
+    start = config.simulator.start
+    text = path.read_text().replace(
+        f"model_start = {config.simulator.model_start}",
+        f"model_start = {start - HISTORY_DAYS * 86400}",
+    )
+    path.write_text(text)
     return data_dir
 
 
@@ -72,8 +91,9 @@ EXPECTED = {
 async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None:
     data_dir = demo
     out = io.StringIO()
-    assert await set_up(data_dir, node.rest_url, out) is True
+    assert await set_up(data_dir, node.rest_url, out, contracts=False) is True
     assert "9 meters registered" in out.getvalue()
+    assert "history loaded: 25,920 readings of 9 meters" in out.getvalue()
 
     config = load_agent_config(data_dir / "agent.toml")
     gateway = load_signer(data_dir / "keys" / "gateway.priv").public_key
@@ -96,10 +116,26 @@ async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None
             assert meter.nominal_interval_s == 60
             assert list(meter.device_keys) == [gateway]
 
-    # A resumed chain: the site is there, nothing is submitted.
+        # The history: each meter's readings from the model's start to the simulation's, the
+        # registers where the agent's building (the same model) has them at its first slot.
+        sim = config.simulator
+        assert sim.model_start is not None and sim.start - sim.model_start == 2 * 86400
+        building = Building(sim.seed, sim.model_start, sim.measure)
+        for configured in config.meters:
+            head = MeterHead.FromString(
+                await rest.state(addressing.meter_head_address(configured.id)) or b""
+            )
+            assert (head.first_window_start, head.last_window_end) == (sim.model_start, sim.start)
+            assert head.value_count == HISTORY_DAYS * 1440 and head.gap_count == 0
+            if configured.mode == "cumulative":
+                point = configured.settings.point
+                assert head.last_register == building.reading(point, sim.start)
+
+    # A resumed chain: the site and the history are there, nothing is submitted.
     again = io.StringIO()
-    assert await set_up(data_dir, node.rest_url, again) is False
-    assert "already" in again.getvalue()
+    assert await set_up(data_dir, node.rest_url, again, contracts=False) is False
+    assert "site lab-970 is on the ledger already" in again.getvalue()
+    assert "is on the ledger already" in again.getvalue().splitlines()[-1]
 
 
 async def test_a_chain_whose_authorities_are_not_the_demos_is_refused(tmp_path: Path) -> None:
