@@ -50,7 +50,7 @@ from smartblocks.protos.energycontract_pb2 import Contract, DisputeRecord, Settl
 
 from . import ledger as chain
 from .manager_config import ManagerConfig
-from .quantities import format_amount, format_energy
+from .quantities import display_energy, display_ppm, format_amount
 from .terms_file import unit_of
 
 LOG = logging.getLogger(__name__)
@@ -393,15 +393,15 @@ def settlement_figures(record: Settlement, terms: Terms) -> dict[str, Any]:
 
 
 def _energy(terms: Terms, base: int) -> str:
-    return format_energy(base, unit_of(terms))
+    return display_energy(base, unit_of(terms))
 
 
 def describe_preview(preview: chain.Preview, currency: str) -> str:
     m, terms = preview.measured, preview.terms
     text = (
         f"actual {_energy(terms, m.actual)}, baseline {_energy(terms, m.baseline)}, avoided "
-        f"{_energy(terms, m.avoided)}, coverage {m.coverage_ppm} ppm ({m.complete_days} of "
-        f"{m.days} days complete)"
+        f"{_energy(terms, m.avoided)}, coverage {display_ppm(m.coverage_ppm)} "
+        f"({m.complete_days} of {m.days} days complete)"
     )
     if not preview.computed.sufficient:
         return f"{text}; INSUFFICIENT: {preview.computed.reason}"
@@ -416,7 +416,7 @@ def describe_settlement(record: Settlement, terms: Terms) -> str:
     text = (
         f"{Settlement.Status.Name(record.status)}: actual {_energy(terms, record.actual)}, "
         f"baseline {_energy(terms, record.adjusted_baseline)}, avoided "
-        f"{_energy(terms, record.avoided)}, coverage {record.coverage_ppm} ppm "
+        f"{_energy(terms, record.avoided)}, coverage {display_ppm(record.coverage_ppm)} "
         f"({record.complete_days} of {record.days} days complete)"
     )
     if record.status == Settlement.INSUFFICIENT:

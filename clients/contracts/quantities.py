@@ -126,6 +126,20 @@ def parse_energy(value: object) -> tuple[int, str]:
     return int(exact), units.base_unit(unit)
 
 
+def display_energy(base: int, base_unit: str) -> str:
+    """For people: exact, in kWh (m3) with thousands separators, e.g. "6,522.797833 kWh"."""
+    big = {"mWh": "kWh", "mL": "m3"}.get(base_unit)
+    if big is None:
+        return f"{base:,} {base_unit}"
+    text = f"{Decimal(base) / MICRO:,f}"
+    return f"{text.rstrip('0').rstrip('.') if '.' in text else text} {big}"
+
+
+def display_ppm(ppm: int) -> str:
+    """A ppm ratio as a percentage for people: 966,666 -> "96.67 %"."""
+    return f"{ppm / 10_000:.2f} %"
+
+
 def format_energy(base: int, base_unit: str) -> str:
     """In kWh (m3) when exact, else in the base unit."""
     big = {"mWh": "kWh", "mL": "m3"}.get(base_unit)

@@ -4,7 +4,7 @@ shortcuts: for tests whose periods must start and end without waiting for the wa
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from smartblocks.ledger.keys import Signer, write_key_files
@@ -26,9 +26,12 @@ class ClockedLedger(BlockMeterLedger):
 
 
 @contextlib.contextmanager
-def clocked_ledger(base: Path, start_time: int, *processors: str) -> Iterator[ClockedLedger]:
-    """A devnet under `base` with BlockMeter's authority set, ledger time `start_time` until
-    `set_time`, and `processors` (e.g. "blockmeter", "blockpredict") beside it."""
+def clocked_ledger(
+    base: Path, start_time: int, *processors: str, settings: Sequence[str] = ()
+) -> Iterator[ClockedLedger]:
+    """A devnet under `base` with BlockMeter's authority set (and genesis `settings`, each
+    "KEY=VALUE"), ledger time `start_time` until `set_time`, and `processors` (e.g.
+    "blockmeter", "blockpredict") beside it."""
     clock_file = base / "clock"
     clock_file.write_text(str(start_time))
     authority = write_key_files("authority", base / "keys")
@@ -38,6 +41,7 @@ def clocked_ledger(base: Path, start_time: int, *processors: str) -> Iterator[Cl
         f"{AUTHORITIES_SETTING}={authority[2].public_key}",
         "--clock-file",
         str(clock_file),
+        *(arg for setting in settings for arg in ("--setting", setting)),
     )
     try:
         node.start(*processors)
