@@ -20,19 +20,34 @@ runs them one after another, as it would for a real ESCO's portfolio. With `--di
 every contract has its own ESCO and owner instead (set-up then needs a batch per party): how
 much of the time that ordering costs.
 
+Then the contract manager's catch-up (the issue "the manager's catch-up over a year of
+blocks"): a manager started (in process) with an empty state file and `all = true` after the
+settlements are committed; measured: the time until its state's head block is the chain's head
+and every contract and settlement is indexed (its start pass reads every contract once, then it
+replays every block from genesis, indexing their events). The set-up above makes few blocks
+(batches share blocks), so `--year-of-blocks` first commits YEAR_DAYS blocks, one a ledger day
+(the clock file stepped a day before each), each with a day of hourly readings of a meter no
+contract uses, ending the day before the month's set-up: the manager then catches up over a
+year of ledger time (committing them takes ~25 s for 365 blocks, timed on its own).
+
     python -m bench energycontract_devnet [--quick]          # 10,000 contracts (--quick: 200)
     python -m bench.bench_energycontract_devnet --contracts 2000 [--distinct-parties]
+    python -m bench.bench_energycontract_devnet --quick --year-of-blocks
 
 Figures: settlements committed per second, total seconds, p50/p99 batch commit latency (POST to
 COMMITTED, with BATCHES_IN_FLIGHT batches in flight), CPU of the devnet and of the
 EnergyContract processor per settlement, set-up seconds, and whether the 60 s target (scaled to
-N) is met.
+N) is met; the chain's length in blocks, the manager's catch-up seconds, its start pass
+seconds, blocks/s and contracts/s, and the manager's (this process's) and the devnet's CPU
+seconds during the catch-up.
 
 With `--url` (bench/stack.py `Target`): an operator's validator, with BlockMeter and
 EnergyContract processors beside it (theirs, or started here with `--start-processors`) and a
 metering authority's key (`--authority-key`) to create the site. Ledger time cannot be moved
 there: the month measured is the last complete UTC month; the issuers setting for EUR must list
 someone (the benchmark cannot fund the owner, so each settlement records its due as arrears).
+The manager's catch-up is skipped there (with `all = true` it would settle every due contract
+on the network), and so is `--year-of-blocks`.
 """
 
 from __future__ import annotations
@@ -41,6 +56,7 @@ import argparse
 import asyncio
 import calendar
 import datetime
+import sqlite3
 import tempfile
 import time
 from collections.abc import Sequence
@@ -54,7 +70,9 @@ from bench import harness
 from bench.bench_blockmeter_devnet import external_authority
 from bench.bench_devnet import submit
 from bench.stack import DevnetStack, Stack, Target, open_stack
-from smartblocks.ledger.keys import Signer
+from smartblocks.clients.contracts.manager import serve
+from smartblocks.clients.contracts.manager_config import load_config
+from smartblocks.ledger.keys import Signer, write_private_file
 from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.settings import decode_setting, entry_value, setting_address, split_list
 from smartblocks.ledger.transactions import make_batch
@@ -78,6 +96,9 @@ TARGET_SETTLEMENTS = 10_000
 COMMIT_TIMEOUT = 1_200.0
 FAMILIES = ["blockmeter", "energycontract"]
 ISSUERS = records.issuers_setting("EUR")
+YEAR_DAYS = 365  # --year-of-blocks: one block a ledger day before the month settled
+CATCH_UP_TIMEOUT = 1_200.0
+CATCH_UP_POLL_S = 0.05
 
 
 def month_bounds(start: int) -> tuple[int, int]:
@@ -379,8 +400,168 @@ async def measure(
     return figures
 
 
+async def year_of_blocks(node: Stack, parties: Parties, clock: Path) -> list[dict[str, Any]]:
+    """`--year-of-blocks`: YEAR_DAYS blocks before the set-up, one a ledger day (the clock file
+    stepped a day before each), each holding a day of hourly readings (24 values, one
+    transaction) of a meter no contract uses, the last one a day before the month settled, so
+    the contract manager's catch-up replays a year of ledger time. Timed on its own."""
+    first = MARCH - DAY - (YEAR_DAYS - 1) * DAY  # ledger time of the first of those blocks
+    site, meter = f"{parties.site}-y", f"{parties.site}-y-e"
+    began = time.perf_counter()
+    async with RestClient(node.rest_url, timeout=120) as client:
+        create = meter_txn.create_site(
+            parties.authority, site_id=site, owner_public_key=parties.owner.public_key, name="y"
+        )
+        await client.submit_and_wait([make_batch(parties.authority, [create])])
+        register = [
+            meter_txn.register_meter(
+                parties.owner,
+                meter_id=meter,
+                site_id=site,
+                kind="ELECTRICITY_IMPORT",
+                unit="MILLIWATT_HOUR",
+                nominal_interval_s=HOUR,
+                plausible_min=0,
+                plausible_max=10**12,
+            ),
+            meter_txn.bind_key(
+                parties.owner, meter_id=meter, site_id=site, public_key=parties.device.public_key
+            ),
+        ]
+        await client.submit_and_wait([make_batch(parties.owner, register)])
+        for day in range(YEAR_DAYS):
+            now = first + day * DAY
+            clock.write_text(str(now))  # this block's ledger time; its window ends there
+            reading = meter_txn.record_readings(
+                parties.device,
+                meter_id=meter,
+                window_start=now - DAY,
+                interval_s=HOUR,
+                values=[6_250_000] * 24,
+            )
+            await client.submit_and_wait([make_batch(parties.device, [reading])], timeout=120)
+    elapsed = time.perf_counter() - began
+    return [
+        harness.figure(
+            "year of blocks set-up time (not in the figures above)",
+            elapsed,
+            "s",
+            blocks=YEAR_DAYS,
+            ledger_days_per_block=1,
+            readings_per_block=24,
+        )
+    ]
+
+
+def manager_progress(path: Path) -> tuple[int, int, int, int | None, int | None]:
+    """The manager's state file as it catches up: head block, contracts indexed, settlements
+    indexed, first and last ledger time of the blocks followed (-1, 0, 0 before it exists)."""
+    if not path.exists():
+        return -1, 0, 0, None, None
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        head, low, high = db.execute(
+            "SELECT MAX(block_num), MIN(ledger_time), MAX(ledger_time) FROM blocks"
+        ).fetchone()
+        [contracts] = db.execute("SELECT COUNT(*) FROM contracts").fetchone()
+        [settled] = db.execute("SELECT COUNT(*) FROM settlements").fetchone()
+    except sqlite3.OperationalError:  # its tables are not made yet
+        return -1, 0, 0, None, None
+    finally:
+        db.close()
+    return (-1 if head is None else int(head)), int(contracts), int(settled), low, high
+
+
+async def manager_catch_up(
+    node: Stack, contracts: int, folder: Path, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """A contract manager started (in this process, `serve` as `smartblocks contract manager`
+    runs it) with an empty state file and `all = true`, after the settlements: the time until
+    its state's head block is the chain's head and every contract is indexed (its start pass
+    reads every contract, then it replays every block from genesis, indexing their events) and
+    every settlement's event is indexed. No block is committed meanwhile; every contract waits
+    for period 1, so the manager settles nothing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key = folder / "manager.priv"
+    write_private_file(key, Signer.generate().private_hex() + "\n")
+    config_path = folder / "manager.toml"
+    config_path.write_text(
+        f'[service]\nrest_api = "{node.rest_url}"\ncomponent = "{node.component}"\n'
+        f'key = "{key}"\nstate = "manager.sqlite"\nlog_level = "warning"\n\n'
+        "[settle]\nall = true\n"
+    )
+    config = load_config(config_path)
+    async with RestClient(node.rest_url, timeout=120) as client:
+        page = await client.blocks(limit=1)
+    chain_head = int(page["data"][0]["header"]["block_num"])
+    blocks = chain_head + 1  # genesis is block 0
+    pids = {role: pid for role, pid in node.pids.items() if role in ("devnet", "client")}
+    cpu_before = {name: harness.cpu_seconds(pid) for name, pid in pids.items()}
+    stop = asyncio.Event()
+    began = time.perf_counter()
+    task = asyncio.ensure_future(serve(config, Signer.generate(), stop=stop))
+    indexed_s: float | None = None
+    try:
+        while True:
+            head, indexed, settled, first, last = manager_progress(config.state)
+            if indexed_s is None and indexed >= contracts:
+                indexed_s = time.perf_counter() - began
+            if head >= chain_head and indexed >= contracts and settled >= contracts:
+                break  # the last block's events (the settlements) indexed too
+            if task.done():
+                task.result()
+                raise RuntimeError("the contract manager stopped before catching up")
+            if time.perf_counter() - began > CATCH_UP_TIMEOUT:
+                raise RuntimeError(f"the contract manager at block {head} of {chain_head}")
+            await asyncio.sleep(CATCH_UP_POLL_S)
+        elapsed = time.perf_counter() - began
+        cpu = {name: harness.cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+    finally:
+        stop.set()
+        await task
+    days = (last - first) / DAY if first is not None and last is not None else 0.0
+    caught = {
+        **params,
+        "blocks": blocks,
+        "contracts_indexed": indexed,
+        "settlements_indexed": settled,
+        "ledger_days": round(days, 1),
+        "selection": "all = true",
+        "state": "empty (replays from genesis)",
+        "poll_s": CATCH_UP_POLL_S,
+    }
+    return [
+        harness.figure("chain length", blocks, "blocks", head_block=chain_head, **params),
+        harness.figure("contract manager catch-up time", elapsed, "s", **caught),
+        harness.figure(
+            "contract manager start pass (every contract read)",
+            indexed_s or elapsed,
+            "s",
+            **caught,
+        ),
+        harness.figure(
+            "contract manager catch-up blocks per second", blocks / elapsed, "blocks/s", **caught
+        ),
+        harness.figure(
+            "contract manager catch-up contracts per second",
+            contracts / elapsed,
+            "contracts/s",
+            **caught,
+        ),
+        harness.figure(
+            "contract manager CPU during catch-up (this process)",
+            cpu.get("client", 0.0),
+            "s",
+            **caught,
+        ),
+        harness.figure(
+            "devnet CPU during the manager's catch-up", cpu.get("devnet", 0.0), "s", **caught
+        ),
+    ]
+
+
 async def run_all(
-    contracts: int, distinct: bool, data_dir: Path, target: Target
+    contracts: int, distinct: bool, data_dir: Path, target: Target, year: bool = False
 ) -> list[dict[str, Any]]:
     if target.external:
         authority = await external_authority(target)
@@ -397,19 +578,28 @@ async def run_all(
         target.skip("devnet CPU per settlement", "the benchmark did not start the validator")
         if not target.start_processors:
             target.skip("energycontract processor CPU per settlement", "not started here")
+        target.skip(
+            "contract manager catch-up",
+            "a manager with `all = true` would settle every due contract on the network",
+        )
+        if year:
+            target.skip("--year-of-blocks", "ledger time cannot be moved on an operator's network")
         return figures
     authority, bank = Signer.generate(), Signer.generate()
     clock = data_dir / "clock"
     data_dir.mkdir(parents=True, exist_ok=True)
-    clock.write_text(str(MARCH - DAY))
+    clock.write_text(str(MARCH - DAY - (YEAR_DAYS if year else 0) * DAY))
     settings = [f"{AUTHORITIES_SETTING}={authority.public_key}", f"{ISSUERS}={bank.public_key}"]
     stack = DevnetStack(
         data_dir / "stack", FAMILIES, settings=settings, devnet_args=["--clock-file", str(clock)]
     )
+    parties = Parties(authority, bank, contracts, distinct)
     with stack as node:
-        return await measure(
-            node, Parties(authority, bank, contracts, distinct), contracts, clock, target
-        )
+        before = await year_of_blocks(node, parties, clock) if year else []
+        figures = await measure(node, parties, contracts, clock, target)
+        params = {"contracts": contracts, "year_of_blocks": year, "target": target.label}
+        after = await manager_catch_up(node, contracts, data_dir / "manager", params)
+    return figures + before + after
 
 
 def run(
@@ -417,27 +607,32 @@ def run(
     target: Target | None = None,
     contracts: int | None = None,
     distinct_parties: bool = False,
+    year_of_blocks: bool = False,
 ) -> list[dict[str, Any]]:
     count = contracts or (QUICK_CONTRACTS if quick else FULL_CONTRACTS)
     with tempfile.TemporaryDirectory(prefix="bench-energycontract-devnet-") as tmp:
         folder = Path(tmp) / "devnet"
-        return asyncio.run(run_all(count, distinct_parties, folder, target or Target()))
+        return asyncio.run(
+            run_all(count, distinct_parties, folder, target or Target(), year_of_blocks)
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """`python -m bench.bench_energycontract_devnet [--contracts N] [--distinct-parties]
-    [python -m bench's options]`: another number of contracts than 10,000 (or --quick's 200),
-    and each contract with its own ESCO and owner; results where `python -m bench` writes them
-    (one file: a run replaces the last)."""
+    [--year-of-blocks] [python -m bench's options]`: another number of contracts than 10,000
+    (or --quick's 200), each contract with its own ESCO and owner, and a year of blocks before
+    the set-up for the manager's catch-up; results where `python -m bench` writes them (one
+    file: a run replaces the last)."""
     from bench.__main__ import EXTERNAL_RESULTS, parse_args
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--contracts", type=int, default=None)
     parser.add_argument("--distinct-parties", action="store_true")
+    parser.add_argument("--year-of-blocks", action="store_true")
     known, rest = parser.parse_known_args(argv)
     args = parse_args(rest, ["energycontract_devnet"])
     target = Target(args.url, args.component, args.start_processors, args.authority_key)
-    figures = run(args.quick, target, known.contracts, known.distinct_parties)
+    figures = run(args.quick, target, known.contracts, known.distinct_parties, known.year_of_blocks)
     for f in figures:
         print(f"   {f['figure']}: {f['value']} {f['unit']}  {f['parameters']}", flush=True)
     folder = args.results_dir or (EXTERNAL_RESULTS if target.external else harness.RESULTS)
