@@ -6,15 +6,19 @@ the first year of days (the quick run: 120) and exported to a baseline table, as
 fit` does. Each of the next 8 weeks' days (quick: 4) is then forecast as the service forecasts
 it: the table at the simulator's weather forecast (seeded error growing with lead time, 1 °C
 after a day), split into hours by the meter's own mean shape over the same kind of day in the
-previous 28 days. The naive forecast is the same hour one week earlier. CV(RMSE) is over every
-hour of the evaluation days: RMSE / mean actual. Demand meters: the building's electricity load
-(mWh) and its gas (mL).
+previous 28 days (the model). The naive forecast is the same hour one week earlier. The
+combination is what the service posts (clients/predict/forecasts.py): model and naive blended
+with the model's inverse-MSE weight over the trailing 21 days (clipped to [0.1, 0.9]), from the
+same 28 days of history and the temperature forecasts issued for the past days. CV(RMSE) is over
+every hour of the evaluation days: RMSE / mean actual. Demand meters: the building's electricity
+load (mWh) and its gas (mL).
 
 Service time per 100 meters: one step of the service (`Predictor.on_block`) with 100 demand
 meters that all need the next day's forecast: reading the meters and their 28 days of rollups,
-the weather, evaluating the table, building, signing and handing over 100 batches. The ledger
-is an in-process stand-in answering instantly, so the figure is the service's own cost; the
-ledger's cost of the posts is bench_blockpredict_devnet's.
+the weather, evaluating the table (for the day and the 21 days its combination weights are
+measured on), building, signing and handing over 100 batches. The ledger is an in-process
+stand-in answering instantly, so the figure is the service's own cost; the ledger's cost of the
+posts is bench_blockpredict_devnet's.
 """
 
 from __future__ import annotations
@@ -108,19 +112,49 @@ def accuracy(quick: bool) -> list[dict[str, Any]]:
         for error_c in ERRORS_C:
             weather = SimulatedForecast(SEED, first * DAY, temperature_error_c=error_c)
             predicted: list[int] = []
+            combined: list[int] = []
+            weights: list[float] = []
             for i in range(train, train + evaluate):
                 day = first + i
                 history = {first + j: days[j] for j in range(i - fc.PROFILE_WINDOW_DAYS, i)}
-                profile = fc.hourly_profile(history, day)
+                # the past days first, in order: the simulated weather only runs forward
+                past = {
+                    d: weather.day(d).temperatures_mc
+                    for d in range(day - fc.COMBINATION_WINDOW_DAYS, day)
+                }
                 temperatures_mc = weather.day(day).temperatures_mc
+                profile = fc.hourly_profile(history, day)
                 predicted += fc.demand_forecast(table, day, temperatures_mc, profile)
+                combination = fc.combined_demand_forecast(
+                    table, day, temperatures_mc, history, past
+                )
+                combined += combination.values
+                weights.append(combination.model_weight)
+            at_error = {**parameters, "temperature_error_c_at_24h": error_c}
             figures.append(
                 {
-                    "figure": f"day-ahead hourly CV(RMSE), {point}, service, "
+                    "figure": f"day-ahead hourly CV(RMSE), {point}, model (baseline table), "
                     f"temperature forecast error {error_c:g} °C at 24 h",
                     "value": round(100 * cv_rmse(predicted, actual), 2),
                     "unit": "%",
-                    "parameters": {**parameters, "temperature_error_c_at_24h": error_c},
+                    "parameters": at_error,
+                }
+            )
+            figures.append(
+                {
+                    "figure": f"day-ahead hourly CV(RMSE), {point}, service (model and naive "
+                    f"combined), temperature forecast error {error_c:g} °C at 24 h",
+                    "value": round(100 * cv_rmse(combined, actual), 2),
+                    "unit": "%",
+                    "parameters": {
+                        **at_error,
+                        "method": "inverse-MSE combination of model and naive",
+                        "weight_window_days": fc.COMBINATION_WINDOW_DAYS,
+                        "min_scored_days": fc.MIN_COMBINATION_DAYS,
+                        "weight_clip": [fc.WEIGHT_MIN, 1 - fc.WEIGHT_MIN],
+                        "model_weight_mean": round(sum(weights) / len(weights), 2),
+                        "model_weight_range": [round(min(weights), 2), round(max(weights), 2)],
+                    },
                 }
             )
     return figures
@@ -193,11 +227,15 @@ def service_time(quick: bool) -> list[dict[str, Any]]:
             state[meter_addr.day_rollup_address(meter_id, name)] = Rollup(
                 meter_id=meter_id, period=name, buckets=buckets
             ).SerializeToString()
+    # The weather from 29 days before: the forecasts issued for the 21 days the combination
+    # weights are measured on are there, so the step includes scoring them.
+    weather_start = (first - 29) * DAY
+    weather = SimulatedForecast(SEED, weather_start)
     with tempfile.TemporaryDirectory() as folder:
         config = PredictConfig(
             key=Path(folder) / "unused.priv",
             state=Path(folder) / "state.sqlite",
-            weather=WeatherConfig("simulator", seed=SEED, start=(first - 1) * DAY),
+            weather=WeatherConfig("simulator", seed=SEED, start=weather_start),
             meters=tuple(meters),
         )
         timings = []
@@ -210,7 +248,7 @@ def service_time(quick: bool) -> list[dict[str, Any]]:
                 Signer.generate(),
                 predict_state,
                 cast(RestClient, stand_in),
-                SimulatedForecast(SEED, (first - 1) * DAY),
+                weather,
             )
             for meter in meters:
                 predictor._tables[meter.meter_id] = table
@@ -219,7 +257,7 @@ def service_time(quick: bool) -> list[dict[str, Any]]:
             outcome = asyncio.run(predictor.on_block(7))
             elapsed = time.perf_counter() - started
             assert outcome.posted == count and stand_in.submitted == count, outcome
-            if attempt:  # the first warms the simulator's weather for the day
+            if attempt:  # the first warms the simulator's weather for the days
                 timings.append(elapsed)
             predict_state.close()
     return [

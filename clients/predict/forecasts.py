@@ -9,6 +9,16 @@ the meter's own mean hourly shape over the same kind of day (weekday or weekend)
 MIN_PROFILE_DAYS such days the split is flat. Shares are split by largest remainder, so the
 hours add up to the table's day value exactly.
 
+Combination (what the service posts for demand): the model above and the naive forecast (the
+same hour one week before, from the meter's rollups) blended hour by hour with one weight per
+meter and day, w x model + (1 - w) x naive, rounded to the meter's unit. w is the inverse-MSE
+weight (Bates and Granger, 1969) measured on the trailing COMBINATION_WINDOW_DAYS days that have
+both forecasts and the actuals: w = SSE_naive / (SSE_model + SSE_naive) over their hours, where
+the model's forecast of a past day is the table at the temperature forecast issued for that day,
+split by the current profile of that day's kind. w is clipped to [WEIGHT_MIN, 1 - WEIGHT_MIN] so
+a few odd days do not drop either forecast. With no week-old day the forecast is the model's;
+with fewer than MIN_COMBINATION_DAYS scored days, too.
+
 Wind: the turbine's power curve (windpowerlib's turbine library, bundled with it, or a curve in
 the config) at the wind speed at hub height, scaled from the forecast's measurement height with
 windpowerlib's Hellman power law; one hour at P watts is P * 1000 mWh.
@@ -28,6 +38,11 @@ HOURS = 24
 DAY = 86_400
 MIN_PROFILE_DAYS = 3
 PROFILE_WINDOW_DAYS = 28
+NAIVE_LAG_DAYS = 7  # the naive forecast: the same hour one week before
+COMBINATION_WINDOW_DAYS = 21  # trailing days the weights are measured on (all of them have
+# their week-old day inside the profile window the service reads)
+MIN_COMBINATION_DAYS = 7
+WEIGHT_MIN = 0.1
 
 
 class ForecastError(ValueError):
@@ -56,12 +71,17 @@ def weekend(day_number: int) -> bool:
 
 
 def hourly_profile(
-    history: Mapping[int, Sequence[int]], target_day: int, window_days: int = PROFILE_WINDOW_DAYS
+    history: Mapping[int, Sequence[int]],
+    target_day: int,
+    window_days: int = PROFILE_WINDOW_DAYS,
+    *,
+    kind: bool | None = None,
 ) -> list[float]:
     """The mean share of each UTC hour over the days of `history` (day number -> 24 hourly
-    values) within `window_days` before `target_day` that are of its kind (weekday or weekend);
-    flat with fewer than MIN_PROFILE_DAYS such days."""
-    kind = weekend(target_day)
+    values) within `window_days` before `target_day` that are of its kind (weekday or weekend;
+    `kind`: weekend or not, when given instead); flat with fewer than MIN_PROFILE_DAYS such
+    days."""
+    kind = weekend(target_day) if kind is None else kind
     shares = [0.0] * HOURS
     used = 0
     for day, hours in history.items():
@@ -96,6 +116,62 @@ def demand_forecast(
         ]
     mean = sum(temperatures_mc) // HOURS  # floor, like a weather meter's day rollup
     return split_by_profile(baseline.evaluate_day(table, target_day, mean), profile)
+
+
+def combination_weight(model_sse: float, naive_sse: float, floor: float = WEIGHT_MIN) -> float:
+    """The model's inverse-MSE weight, naive_sse / (model_sse + naive_sse) (the same hours for
+    both), clipped to [floor, 1 - floor]; 0.5 when both are 0."""
+    total = model_sse + naive_sse
+    weight = 0.5 if total <= 0 else naive_sse / total
+    return min(max(weight, floor), 1.0 - floor)
+
+
+def blend(model: Sequence[int], naive: Sequence[int], weight: float) -> list[int]:
+    """weight x model + (1 - weight) x naive, hour by hour, rounded (half to even)."""
+    return [round(weight * m + (1.0 - weight) * n) for m, n in zip(model, naive, strict=True)]
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A combined demand forecast and how it was made."""
+
+    values: list[int]
+    model_weight: float  # 1.0: the model alone (no week-old day, or too few scored days)
+    scored_days: int  # trailing days the weight was measured on
+
+
+def combined_demand_forecast(
+    table: BaselineTable,
+    target_day: int,
+    temperatures_mc: Sequence[int],
+    history: Mapping[int, Sequence[int]],
+    past_temperatures_mc: Mapping[int, Sequence[int]],
+) -> Combination:
+    """The model's forecast of `target_day` blended with the naive one (module docstring).
+    `history`: the meter's complete days (day number -> 24 hourly values) before the day;
+    `past_temperatures_mc`: the temperature forecasts that were issued for past days (those the
+    weather source still has)."""
+    profiles = {k: hourly_profile(history, target_day, kind=k) for k in (False, True)}
+    model = demand_forecast(table, target_day, temperatures_mc, profiles[weekend(target_day)])
+    naive = history.get(target_day - NAIVE_LAG_DAYS)
+    if naive is None or len(naive) != HOURS:
+        return Combination(model, 1.0, 0)
+    model_sse = naive_sse = 0.0
+    scored = 0
+    for day in range(target_day - COMBINATION_WINDOW_DAYS, target_day):
+        actual, week_before = history.get(day), history.get(day - NAIVE_LAG_DAYS)
+        past = past_temperatures_mc.get(day)
+        if any(x is None or len(x) != HOURS for x in (actual, week_before, past)):
+            continue
+        assert actual is not None and week_before is not None and past is not None
+        past_model = demand_forecast(table, day, past, profiles[weekend(day)])
+        model_sse += sum((f - a) ** 2 for f, a in zip(past_model, actual, strict=True))
+        naive_sse += sum((f - a) ** 2 for f, a in zip(week_before, actual, strict=True))
+        scored += 1
+    if scored < MIN_COMBINATION_DAYS:
+        return Combination(model, 1.0, scored)
+    weight = combination_weight(model_sse, naive_sse)
+    return Combination(blend(model, naive, weight), weight, scored)
 
 
 @dataclass(frozen=True)

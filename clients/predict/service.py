@@ -49,13 +49,13 @@ from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, Rollup, Unit
 
 from .config import MeterConfig, PredictConfig
 from .forecasts import (
+    COMBINATION_WINDOW_DAYS,
     DAY,
     HOURS,
     PROFILE_WINDOW_DAYS,
     ForecastError,
     PowerCurve,
-    demand_forecast,
-    hourly_profile,
+    combined_demand_forecast,
     library_power_curve,
     wind_forecast,
 )
@@ -237,7 +237,28 @@ class Predictor:
                 f"{meter.meter_id}'s {Unit.Name(meter_record.unit)}"
             )
         history = await self.hour_history(meter.meter_id, day)
-        return demand_forecast(table, day, weather.temperatures_mc, hourly_profile(history, day))
+        combination = combined_demand_forecast(
+            table, day, weather.temperatures_mc, history, self.past_temperatures(day)
+        )
+        LOG.debug(
+            "%s on %s: model weight %.2f from %d scored days",
+            meter.meter_id,
+            day_name(day),
+            combination.model_weight,
+            combination.scored_days,
+        )
+        return combination.values
+
+    def past_temperatures(self, day: int) -> dict[int, tuple[int, ...]]:
+        """The temperature forecasts of the days the combination weights are measured on,
+        those the weather source still has (oldest first: the simulator runs forward)."""
+        past: dict[int, tuple[int, ...]] = {}
+        for d in range(day - COMBINATION_WINDOW_DAYS, day):
+            try:
+                past[d] = self.weather.day(d).temperatures_mc
+            except WeatherError:
+                continue
+        return past
 
     # -- one step -------------------------------------------------------------------------
 

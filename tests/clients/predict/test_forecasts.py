@@ -1,5 +1,6 @@
 """Forecast building of the prediction service: demand from a baseline table (split by the
-meter's own profile), wind from a power curve (windpowerlib), weather inputs and the config."""
+meter's own profile) combined with the naive forecast, wind from a power curve (windpowerlib),
+weather inputs and the config."""
 
 from __future__ import annotations
 
@@ -89,6 +90,45 @@ def test_demand_from_an_hour_of_week_table_uses_each_hours_temperature():
     temperatures = [0] * 12 + [10_000] * 12
     values = fc.demand_forecast(table, MONDAY, temperatures, [])
     assert values[:2] == [2_000, 2_001] and values[12] == 1_012 and len(values) == 24
+
+
+def test_combination_weights_are_inverse_mse_and_clipped():
+    assert fc.combination_weight(1.0, 3.0) == pytest.approx(0.75)  # model errs a third as much
+    assert fc.combination_weight(3.0, 1.0) == pytest.approx(0.25)
+    assert fc.combination_weight(0.0, 5.0) == pytest.approx(0.9)  # clipped: naive keeps 0.1
+    assert fc.combination_weight(5.0, 0.0) == pytest.approx(0.1)
+    assert fc.combination_weight(0.0, 0.0) == 0.5
+    assert fc.blend([100, 200, 1], [200, 100, 2], 0.75) == [125, 175, 1]  # 1.25 rounds to 1
+    assert fc.blend([3], [4], 0.5) == [4]  # half to even
+
+
+def test_the_service_forecast_blends_the_model_and_last_week_by_their_recent_errors():
+    table = BaselineTable(
+        version=1,
+        unit=Unit.MILLIWATT_HOUR,
+        resolution=Resolution.PER_DAY,
+        day_types=DayTypes.ALL_DAYS,
+        model="hand-made",
+    )
+    table.curves.add(day_type=0).knots.add(temperature=0, energy=2_400)  # the model: 100 an hour
+    # Four weeks of actuals, flat in the day: 100, then 120, 120, 110 an hour.
+    levels = [100] * 7 + [120] * 14 + [110] * 7
+    history = {MONDAY - 28 + i: [level] * 24 for i, level in enumerate(levels)}
+    past = {d: [0] * 24 for d in range(MONDAY - 21, MONDAY)}
+    combined = fc.combined_demand_forecast(table, MONDAY, [0] * 24, history, past)
+    # Errors over the last 21 days, per hour: model 20, 20, 10 (a week each), naive (a week
+    # before) 20, 0, -10: SSE 7 x 900 and 7 x 500, so the model's weight is 500 / 1400.
+    assert combined.scored_days == 21
+    assert combined.model_weight == pytest.approx(5 / 14)
+    assert combined.values == [round(5 / 14 * 100 + 9 / 14 * 110)] * 24 == [106] * 24
+    # Days with no temperature forecast left are not scored; with fewer than 7, the model.
+    few = {d: past[d] for d in range(MONDAY - 6, MONDAY)}
+    alone = fc.combined_demand_forecast(table, MONDAY, [0] * 24, history, few)
+    assert (alone.values, alone.model_weight, alone.scored_days) == ([100] * 24, 1.0, 6)
+    # No week-old day: the model.
+    del history[MONDAY - 7]
+    alone = fc.combined_demand_forecast(table, MONDAY, [0] * 24, history, past)
+    assert (alone.values, alone.model_weight) == ([100] * 24, 1.0)
 
 
 def test_wind_from_a_config_power_curve_at_hub_height():

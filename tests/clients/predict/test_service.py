@@ -16,7 +16,7 @@ from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, StateChan
 
 from smartblocks.clients.predict.config import MeterConfig, PredictConfig, WeatherConfig
 from smartblocks.clients.predict.service import Predictor, PredictState, block_ledger_time
-from smartblocks.clients.predict.weather import DayWeather
+from smartblocks.clients.predict.weather import DayWeather, day_name
 from smartblocks.ledger.block_info import CONFIG_ADDRESS, block_address
 from smartblocks.ledger.events import STATE_DELTA, BlockEvents
 from smartblocks.ledger.keys import Signer
@@ -25,7 +25,7 @@ from smartblocks.processors.blockmeter import addressing as meter_addr
 from smartblocks.processors.blockpredict import addressing as predict_addr
 from smartblocks.processors.kit import baseline
 from smartblocks.protos.baseline_pb2 import BaselineTable, DayTypes, Resolution
-from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, Unit
+from smartblocks.protos.blockmeter_pb2 import Bucket, Meter, MeterHead, Rollup, Unit
 from smartblocks.protos.blockpredict_pb2 import BlockPredictPayload
 
 DAY = 86_400
@@ -153,3 +153,22 @@ async def test_a_forecast_already_on_the_ledger_is_found_and_a_started_day_misse
     state.add_block(block(2, "b1", T0 + 60), T0 + 60)
     assert (await service.on_block(2)).missed == 1 and not ledger.batches
     assert state.status("m", T0 + DAY) == ("missed", 2)
+
+
+async def test_the_demand_forecast_blends_the_table_with_last_week_by_their_recent_errors(
+    predictor,
+):
+    service, ledger, _ = predictor
+    day = T0 // DAY
+    # 28 days of rollups at 150 an hour, where the table says 100: last week was right every
+    # day of the trailing 21, so the model keeps only the floor weight, 0.1.
+    for d in range(day - 28, day):
+        name = day_name(d)
+        ledger.values[meter_addr.day_rollup_address("m", name)] = Rollup(
+            meter_id="m",
+            period=name,
+            buckets=[Bucket(index=h, sum=150, count=4) for h in range(24)],
+        ).SerializeToString()
+    meter = service.config.meters[0]
+    record = Meter(meter_id="m", site_id="s", unit=Unit.MILLIWATT_HOUR)
+    assert await service.build(meter, record, day) == [145] * 24  # 0.1 x 100 + 0.9 x 150
