@@ -6,6 +6,7 @@ Each committed block's matching events go to each subscriber as one CLIENT_EVENT
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 
@@ -29,6 +30,7 @@ class EventHub:
         self._endpoint = endpoint
         self._store = store
         self._subscribers: dict[bytes, list[Subscription]] = {}
+        self._catching_up: dict[bytes, asyncio.Task[None]] = {}
         self._ids = itertools.count(1)
         endpoint.on(Message.CLIENT_EVENTS_SUBSCRIBE_REQUEST, self._on_subscribe)
         endpoint.on(Message.CLIENT_EVENTS_UNSUBSCRIBE_REQUEST, self._on_unsubscribe)
@@ -40,6 +42,9 @@ class EventHub:
 
     def drop(self, identity: bytes) -> None:
         self._subscribers.pop(identity, None)
+        task = self._catching_up.pop(identity, None)
+        if task is not None:
+            task.cancel()
 
     def publish(self, events: EventList) -> None:
         for identity, subscriptions in list(self._subscribers.items()):
@@ -89,18 +94,41 @@ class EventHub:
                 answer(Response.UNKNOWN_BLOCK, "none of last_known_block_ids is in the chain")
                 return
             catch_up_from = max(nums) + 1
+        self.drop(identity)  # a subscriber subscribing again starts over
         answer(Response.OK)
-        if catch_up_from is not None:
-            head = self._store.head()
-            last = head.num if head is not None else -1
-            for num in range(catch_up_from, last + 1):
+        if catch_up_from is None:
+            self._add(identity, subscriptions)
+            return
+        self._catching_up[identity] = asyncio.get_running_loop().create_task(
+            self._catch_up(identity, subscriptions, catch_up_from)
+        )
+
+    async def _catch_up(self, identity: bytes, subscriptions: list[Subscription], num: int) -> None:
+        """Send the blocks from `num` to the head, one per loop iteration, then add the
+        subscriber. Between blocks the endpoint sends the subscription's answer and serves
+        other requests: a long catch-up (big blocks, a long chain) never makes the subscriber
+        time out waiting for its answer and subscribe again (which would start over)."""
+        try:
+            while True:
+                await asyncio.sleep(0)
+                head = self._store.head()
+                if head is None or num > head.num:
+                    break
                 self._send(identity, select(self._block_events(num).events, subscriptions))
-        # Registered after the catch-up with no await in between: no block is missed or doubled.
+                num += 1
+            # No await between the last head check and this: no block is missed or doubled
+            # (a block committed meanwhile was sent above; later ones come from publish).
+            self._add(identity, subscriptions)
+        finally:
+            if self._catching_up.get(identity) is asyncio.current_task():
+                del self._catching_up[identity]
+
+    def _add(self, identity: bytes, subscriptions: list[Subscription]) -> None:
         self._subscribers[identity] = subscriptions
         LOGGER.info("event subscriber added (%d in all)", len(self._subscribers))
 
     def _on_unsubscribe(self, identity: bytes, message: Frame) -> None:
-        self._subscribers.pop(identity, None)
+        self.drop(identity)
         response = ce.ClientEventsUnsubscribeResponse(status=ce.ClientEventsUnsubscribeResponse.OK)
         self._endpoint.reply(
             identity,

@@ -13,11 +13,12 @@ from smartblocks.processors.blockmeter import records as blockmeter
 from smartblocks.processors.blockmeter import units
 from smartblocks.processors.kit import baseline
 from smartblocks.processors.kit.handler import Action as ActionFn
+from smartblocks.processors.kit.ledger_time import config_ref as ledger_time_config
 from smartblocks.processors.kit.ledger_time import ledger_time
 from smartblocks.processors.kit.payload import short_key
 from smartblocks.processors.kit.periods import SECONDS_PER_DAY, SECONDS_PER_HOUR, iso
 from smartblocks.processors.kit.settings import admin_keys, how_to_change, require_signer_in_setting
-from smartblocks.processors.kit.store import RecordStore
+from smartblocks.processors.kit.store import RecordStore, Ref
 from smartblocks.protos.baseline_pb2 import Resolution
 from smartblocks.protos.blockmeter_pb2 import MeterKind, Unit
 from smartblocks.protos.energycontract_pb2 import (
@@ -268,6 +269,21 @@ def accept(body: Accept, signer: str, store: RecordStore) -> None:
     _changed(store, contract, "accept")
 
 
+def _settle_reads(terms: Terms, period: schedule.PeriodInfo) -> list[Ref[Any]]:
+    """What settling reads after the contract, for one request: each get_state is a round trip
+    to the validator, and a settlement would otherwise make a dozen."""
+    meter_ids = inputs.meters_of(terms)
+    parties = (terms.esco, terms.owner)
+    return [
+        ledger_time_config(),
+        *(blockmeter.head(m) for m in meter_ids),
+        *(blockmeter.meter(m) for m in terms.meters),
+        *(ref for group in inputs.rollup_refs(terms, period).values() for ref in group),
+        *(records.account(p, terms.currency) for p in parties),
+        *(records.escrow(terms.contract_id, p) for p in parties),
+    ]
+
+
 def _period_data(
     store: RecordStore, terms: Terms, period: schedule.PeriodInfo, now: int, doing: str
 ) -> tuple[Measured, list[str]]:
@@ -337,6 +353,7 @@ def settle(body: Settle, signer: str, store: RecordStore) -> None:
             f"{doing}: the term has {terms.periods} periods (0..{terms.periods - 1})"
         )
     period = schedule.period(terms, body.period)
+    store.load(_settle_reads(terms, period))
     now = ledger_time(store)
     if now < period.end:
         raise InvalidTransaction(
