@@ -23,6 +23,7 @@ from smartblocks.blockmeter import cli as blockmeter_cli
 from smartblocks.blockmeter import config as agent_config
 from smartblocks.clients.cli import main as smartblocks_cli
 from smartblocks.clients.portal.config import load_config as load_portal_config
+from smartblocks.clients.predict.config import load_config as load_predict_config
 from smartblocks.ledger.endpoints import check_component_url
 from smartblocks.processors.families import FAMILIES
 
@@ -35,6 +36,26 @@ SCRIPTS: dict[str, str] = PYPROJECT["project"]["scripts"]
 # Families that exist only for tests; a production network never serves them.
 TEST_FAMILIES = {"kv"}
 DEFAULT_ENTRYPOINT = "smartblocks"
+# docker/Dockerfile's targets: the slim image (default, last stage) and the one with the `mv`
+# extra, each with its own image name so neither build overwrites the other's tag.
+SLIM_TARGET, MV_TARGET = "slim", "mv"
+IMAGE_NAMES = {SLIM_TARGET: "smartblocks", MV_TARGET: "smartblocks-mv"}
+# The only services on the mv image: they run the commands that import the M&V libraries.
+MV_SERVICES = {"predict"}
+MV_COMMANDS = {"predict", "mv"}
+
+
+def mount_source(mount: str) -> str:
+    """The host side of a volume mount, `${VAR:-default}` read as its default."""
+    interpolated = re.fullmatch(r"\$\{\w+:-([^}]*)\}(:.*)", mount)
+    if interpolated:
+        return interpolated[1]
+    return mount.split(":")[0]
+
+
+def mount_target(mount: str) -> str:
+    rest = mount.split("}", 1)[1] if mount.startswith("${") else mount
+    return rest.split(":")[-2] if rest.endswith(":ro") else rest.split(":")[-1]
 
 
 def numbered(prefix: str) -> dict[int, dict[str, Any]]:
@@ -78,6 +99,32 @@ def family_processors() -> dict[str, dict[int, dict[str, Any]]]:
         assert families == [match[1]], f"{name}: serves {families}, name says {match[1]}"
         found.setdefault(match[1], {})[int(match[2])] = service
     return found
+
+
+def build_target(service: dict[str, Any]) -> str:
+    return service["build"].get("target", dockerfile_stages()[-1][0])
+
+
+def dockerfile_stages() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(stage name, base, instructions after FROM) in file order."""
+    stages: list[tuple[str, str, list[tuple[str, str]]]] = []
+    for keyword, args in dockerfile_instructions():
+        if keyword == "FROM":
+            words = args.split()
+            assert len(words) == 3 and words[1].upper() == "AS", f"name every stage: FROM {args}"
+            stages.append((words[2], words[0], []))
+        else:
+            stages[-1][2].append((keyword, args))
+    return stages
+
+
+def stage_lineage(name: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The stage and the earlier stages it is built FROM, base first."""
+    by_name = {stage[0]: stage for stage in dockerfile_stages()}
+    chain = [by_name[name]]
+    while chain[0][1] in by_name:
+        chain.insert(0, by_name[chain[0][1]])
+    return chain
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -147,7 +194,7 @@ def test_each_node_keeps_keys_and_data_in_its_own_volumes() -> None:
     seen: dict[str, str] = {}
     for name, service in SERVICES.items():
         for mount in service.get("volumes", []):
-            source = mount.split(":")[0]
+            source = mount_source(mount)
             if source.startswith("."):
                 assert (DOCKER / source).exists(), f"{name}: {source} does not exist"
                 continue
@@ -184,12 +231,13 @@ def test_every_image_is_pinned() -> None:
         assert repository and "/" not in tag, f"{name}: image {image} has no tag"
         assert tag not in ("latest", "nightly"), f"{name}: image {image} is not pinned"
         if "build" in service:
-            assert image == f"smartblocks:{version}", f"{name}: tag it with pyproject's version"
+            expected = f"{IMAGE_NAMES[build_target(service)]}:{version}"
+            assert image == expected, f"{name}: tag it {expected} (pyproject's version)"
 
 
 def test_our_services_build_from_the_dockerfile() -> None:
     processors = {f"{f}-tp-{n}" for f in ("blockmeter", "blockpredict") for n in VALIDATORS}
-    assert set(ours()) >= {"portal", "agent"} | processors
+    assert set(ours()) >= {"portal", "agent"} | MV_SERVICES | processors
     for name, service in ours().items():
         build = service["build"]
         context = (DOCKER / build["context"]).resolve()
@@ -199,17 +247,70 @@ def test_our_services_build_from_the_dockerfile() -> None:
 
 def test_dockerfile_shape() -> None:
     instructions = dockerfile_instructions()
-    bases = [args for keyword, args in instructions if keyword == "FROM"]
-    assert all(base.split()[0] == "python:3.11-slim-bookworm" for base in bases), bases
-    users = [args for keyword, args in instructions if keyword == "USER"]
-    assert users and users[-1] not in ("root", "0"), "the image must run as a non-root user"
-    (entry,) = [json.loads(args) for keyword, args in instructions if keyword == "ENTRYPOINT"]
-    assert entry == [DEFAULT_ENTRYPOINT]
+    stages = dockerfile_stages()
+    names = [name for name, _, _ in stages]
+    assert len(set(names)) == len(names), names
+    for number, (name, base, _) in enumerate(stages):
+        earlier = names[:number]
+        assert base in earlier or base == "python:3.11-slim-bookworm", f"{name}: FROM {base}"
+    for target in IMAGE_NAMES:
+        lineage = stage_lineage(target)
+        users = [args for _, _, body in lineage for keyword, args in body if keyword == "USER"]
+        assert users and users[-1] not in ("root", "0"), f"{target} must run as a non-root user"
+        entries = [
+            json.loads(args)
+            for _, _, body in lineage
+            for keyword, args in body
+            if keyword == "ENTRYPOINT"
+        ]
+        assert entries == [[DEFAULT_ENTRYPOINT]], f"{target}: ENTRYPOINT {entries}"
     installs = " ".join(args for keyword, args in instructions if keyword == "RUN")
     assert "[dev]" not in installs, "the image installs no dev extras"
     # Every folder setup.py maps into the package must reach the build stage.
     copied = {args.split()[0].rstrip("/") for keyword, args in instructions if keyword == "COPY"}
     assert set(setup_folders()) <= copied, f"not copied: {set(setup_folders()) - copied}"
+
+
+def test_the_default_target_is_the_slim_image_without_the_mv_extra() -> None:
+    """Processors never import the M&V libraries (import contract validator-side-no-mv); their
+    image does not carry them either. `docker build` with no --target builds the last stage."""
+    assert dockerfile_stages()[-1][0] == SLIM_TARGET
+    for target in (SLIM_TARGET, MV_TARGET):
+        assert target in {name for name, _, _ in dockerfile_stages()}, f"no stage {target}"
+    slim_installs = [
+        args
+        for _, _, body in stage_lineage(SLIM_TARGET)
+        for keyword, args in body
+        if keyword == "RUN"
+    ]
+    assert slim_installs and not any("[mv]" in args for args in slim_installs), slim_installs
+    assert not any("wheels-mv" in args for args in slim_installs), "slim sees the mv wheels"
+    # The mv image is the slim one plus the extra, installed offline from built wheels.
+    slim_bases = [name for name, _, _ in stage_lineage(SLIM_TARGET)][:-1]
+    mv_lineage = [name for name, _, _ in stage_lineage(MV_TARGET)]
+    assert slim_bases and mv_lineage[: len(slim_bases)] == slim_bases, (slim_bases, mv_lineage)
+    mv_runs = [args for keyword, args in stage_lineage(MV_TARGET)[-1][2] if keyword == "RUN"]
+    assert any(
+        "smartblocks[mv]" in args and "--no-index" in args and "from=" in args for args in mv_runs
+    ), mv_runs
+    assert "mv" in PYPROJECT["project"]["optional-dependencies"]
+
+
+def test_only_the_prediction_service_runs_on_the_mv_image() -> None:
+    for name, service in ours().items():
+        target = build_target(service)
+        assert target in IMAGE_NAMES, f"{name}: unknown build target {target}"
+        if name in MV_SERVICES:
+            assert target == MV_TARGET, f"{name} needs the mv extra: target {MV_TARGET}"
+            assert service["command"][0] in MV_COMMANDS
+        else:
+            assert target == SLIM_TARGET, f"{name}: processors and clients use the slim image"
+            assert service["command"][0] not in MV_COMMANDS, f"{name} needs the mv image"
+    # One image name per target, so `dc build` never tags both targets alike.
+    images: dict[str, set[str]] = {}
+    for service in ours().values():
+        images.setdefault(service["image"], set()).add(build_target(service))
+    assert all(len(targets) == 1 for targets in images.values()), images
 
 
 def setup_folders() -> list[str]:
@@ -251,6 +352,41 @@ def test_mounted_configs_load_and_point_at_the_network() -> None:
     for path in (agent.key_file, agent.spool):
         assert path.is_relative_to("/var/lib/smartblocks"), f"{path} is not in the agent volume"
     assert SERVICES["agent"]["profiles"] == ["agent"]
+
+
+def test_the_prediction_service_config_loads_and_points_at_the_network() -> None:
+    service = SERVICES["predict"]
+    assert service["profiles"] == ["predict"]
+    command = service["command"]
+    assert command[:2] == ["predict", "--config"]
+    mounts = {mount_target(m): m for m in service["volumes"]}
+    config_mount = mounts[command[2]]
+    assert config_mount.endswith(":ro"), config_mount
+    host_config = (DOCKER / mount_source(config_mount)).resolve()
+    assert host_config == DOCKER / "config" / "predict.toml"
+
+    config = load_predict_config(host_config)
+    assert config.rest_api == "http://rest-api-0:8008"
+    assert config.component == "tcp://validator-0:4004"
+    check_component_url(config.component)
+    volume = "/var/lib/smartblocks"
+    assert f"predict-data:{volume}" in service["volumes"]
+    paths = [config.key, config.state] + [m.baseline for m in config.meters if m.baseline]
+    for path in paths:
+        assert path.is_relative_to(volume), f"{path} is not in the predict-data volume"
+    assert config.weather.kind == "csv"
+    weather_mount = mounts[str(config.weather.folder)]
+    assert weather_mount.endswith(":ro"), weather_mount
+    assert (DOCKER / mount_source(weather_mount)).is_dir()
+    # Forecasts are for meters the agent's site has.
+    agent = agent_config.load(DOCKER / "config" / "agent.toml")
+    agent_meters = {meter.id for meter in agent.meters}
+    assert {m.meter_id for m in config.meters} <= agent_meters
+
+    assert service["depends_on"] == {
+        "rest-api-0": {"condition": "service_healthy"},
+        "blockpredict-tp-0": {"condition": "service_started"},
+    }
 
 
 @pytest.mark.parametrize("script", sorted((DOCKER / "scripts").glob("*.sh")), ids=lambda p: p.name)
