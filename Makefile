@@ -7,6 +7,11 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 # grpcio-tools is only a code generator (bundled protoc 25.x, whose output runs on the
 # protobuf 3.20 runtime). Installed without its deps: it would otherwise pull protobuf>=4.
 PROTOC_PKG := grpcio-tools==1.62.3
+# setuptools' editable build warns "Editable installation ... folders in your working directory
+# with the same name as your package" (setup.py maps each folder to smartblocks.<folder>, so it
+# installs a meta path finder) and pip shows that warning even with --quiet. It is information
+# only: silenced in pip's build subprocess, which inherits PYTHONWARNINGS.
+EDITABLE := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e
 
 .PHONY: venv test test-slow lint format bench protos demo clean
 
@@ -15,7 +20,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,mv]'
+	$(EDITABLE) '.[dev,mv]'
 	$(BIN)/python -m pip install --quiet --no-deps $(PROTOC_PKG)
 	@touch $(STAMP) $(RUNTIME_STAMP)
 
@@ -24,7 +29,7 @@ $(STAMP): pyproject.toml setup.py
 $(RUNTIME_STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[mv]'
+	$(EDITABLE) '.[mv]'
 	@touch $(RUNTIME_STAMP)
 
 # Debian's chromium for the portal's browser tests (needs root and the Debian registry).

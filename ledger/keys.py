@@ -232,6 +232,11 @@ def load_signer(path: Path | str, *, check_permissions: bool = True) -> Signer:
     file of hex text. Every refusal is a KeyFileError naming the file."""
     path = Path(path).expanduser()
     data, mode = _read_key_file(path, "key file")
+    if is_public_key(data.decode("utf-8", errors="replace").strip()):
+        # Before the mode check: a .pub file is meant to be readable, and chmod is not the fix.
+        private = path.with_suffix(".priv")
+        hint = f": {private}" if path.suffix == ".pub" and private.exists() else ""
+        raise KeyFileError(f"{path} is a public key; give the private key (.priv) that signs{hint}")
     if check_permissions and mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyFileError(
             f"key file {path} has mode {stat.S_IMODE(mode):04o}: others can read it; "

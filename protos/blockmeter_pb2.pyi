@@ -20,6 +20,8 @@ class MeterKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     WIND_SPEED: _ClassVar[MeterKind]
     SOLAR_IRRADIANCE: _ClassVar[MeterKind]
     RELATIVE_HUMIDITY: _ClassVar[MeterKind]
+    STORAGE_CHARGE: _ClassVar[MeterKind]
+    STORAGE_DISCHARGE: _ClassVar[MeterKind]
 
 class Unit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -48,6 +50,8 @@ TEMPERATURE: MeterKind
 WIND_SPEED: MeterKind
 SOLAR_IRRADIANCE: MeterKind
 RELATIVE_HUMIDITY: MeterKind
+STORAGE_CHARGE: MeterKind
+STORAGE_DISCHARGE: MeterKind
 UNIT_UNSET: Unit
 MILLIWATT_HOUR: Unit
 MILLILITRE: Unit

@@ -19,28 +19,31 @@ from smartblocks.processors.settings import txn as settings_txn
 
 from . import ledger_args
 from .blockmeter_inputs import public_key_arg
+from .help import add_command
 from .ledger_args import add_ledger_options, signer_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "authority",
-        help="BlockMeter metering authorities (the setting smartblocks.blockmeter.authorities)",
+        "BlockMeter metering authorities (the setting smartblocks.blockmeter.authorities)",
+        ["smartblocks authority show", "smartblocks authority propose ops.pub --key voter.priv"],
     )
     commands = parser.add_subparsers(dest="authority_command", metavar="COMMAND", required=True)
 
-    show = commands.add_parser("show", help="list the authority keys")
+    show = add_command(commands, "show", "list the authority keys", "smartblocks authority show")
     show.add_argument("--json", action="store_true", help="print JSON")
     add_ledger_options(show, signing=False)
     show.set_defaults(func=run_show)
 
-    propose = commands.add_parser(
+    propose = add_command(
+        commands,
         "propose",
-        help="propose a new list of authorities (signed by a settings voter)",
+        "propose a new list of authorities (signed by a settings voter)",
+        "smartblocks authority propose 02ab...ef ops.pub --key voter.priv",
         description="A settings proposal for smartblocks.blockmeter.authorities; it takes effect "
         "when enough keys of sawtooth.settings.vote.authorized_keys accept it.",
-        epilog="example: smartblocks authority propose 02ab...ef ops.pub --key voter.priv",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     propose.add_argument("keys", nargs="+", metavar="KEY", help="public key (66 hex) or .pub file")
     add_ledger_options(propose)

@@ -9,8 +9,21 @@ import csv
 import datetime
 from pathlib import Path
 
+from sawtooth_sdk.processor.exceptions import InvalidTransaction
+
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import is_public_key, load_public_key
+from smartblocks.processors.kit import payload
+
+
+def check_id(what: str, value: str, listing: str) -> None:
+    """The processors' rule for ids (processors/kit/payload.py), checked before anything is read
+    or signed: an id that breaks it names nothing on the ledger. `listing` is the command that
+    shows the valid ones."""
+    try:
+        payload.check_id(what, value)
+    except InvalidTransaction as exc:
+        raise UserError(f"invalid id: {exc} (`{listing}` shows the ids)") from None
 
 
 def parse_time(text: str) -> int:

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import signal
-import textwrap
 import time
 from pathlib import Path
 
@@ -15,16 +14,18 @@ from smartblocks.ledger.endpoints import DEFAULT_COMPONENT, DEFAULT_REST_LISTEN,
 from smartblocks.ledger.errors import UserError
 
 from . import devnet_genesis
+from .help import add_command
 
 DEFAULT_DATA_DIR = Path.home() / ".smartblocks" / "devnet"
 LOGGER = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "devnet",
-        help="run a single-node Sawtooth-compatible validator with its REST API",
-        description=textwrap.fill(
+        "run a single-node Sawtooth-compatible validator with its REST API",
+        description=(
             "Run devnet: one process that speaks Sawtooth 1.2's component endpoint (processors, "
             "client requests, events) and REST API, publishing dev-mode blocks. The first start "
             "creates the validator key and genesis block in the data dir, with the genesis "
@@ -32,8 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "It serves Sawtooth's system families itself "
             f"({', '.join(devnet_genesis.SYSTEM_FAMILIES)}, those this build has). Stops cleanly "
             "on SIGINT/SIGTERM. Run your processors beside it with "
-            "`smartblocks tp FAMILY --connect COMPONENT`.",
-            width=90,
+            "`smartblocks tp FAMILY --connect COMPONENT`."
         ),
         epilog=(
             "examples:\n"
@@ -43,7 +43,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "  smartblocks devnet --settings genesis.toml   # [smartblocks.blockmeter]\n"
             '                                               # authorities = ["02ab..."]'
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--data-dir",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from typing import Any
 
 from google.protobuf.message import Message
@@ -22,33 +21,22 @@ from smartblocks.protos.blockpredict_pb2 import Forecast, MonthAccuracy, Score
 from . import ledger_args
 from .blockmeter_inputs import parse_int_list, parse_time, public_key_arg, read_values_csv
 from .blockmeter_views import table
+from .help import add_command
 from .ledger_args import add_ledger_options, signer_of
 
 RESOLUTIONS = {"15m": 900, "hour": 3_600, "day": 86_400}
 SLOTS = {"hour": 3_600, "day": 86_400}
 
 
-def _command(
-    commands: argparse._SubParsersAction,
-    name: str,
-    help_text: str,
-    example: str,
-    func: Callable[[argparse.Namespace], int],
-) -> argparse.ArgumentParser:
-    sub = commands.add_parser(
-        name,
-        help=help_text,
-        description=help_text[0].upper() + help_text[1:] + ".",
-        epilog="example:\n  " + example,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub.set_defaults(func=func)
-    return sub
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "forecast", help="BlockPredict forecasts of meters and their on-chain accuracy"
+    parser = add_command(
+        subparsers,
+        "forecast",
+        "BlockPredict forecasts of meters and their on-chain accuracy",
+        [
+            "smartblocks forecast show main --start 2026-03-02 --issuer forecaster.pub",
+            "smartblocks forecast accuracy main --month 2026-03",
+        ],
     )
     commands = parser.add_subparsers(dest="forecast_command", metavar="COMMAND", required=True)
 
@@ -56,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("grant", "let a key post forecasts for a site's meters (site owner)", run_grant),
         ("revoke", "stop a key posting forecasts for a site's meters (site owner)", run_revoke),
     ]:
-        sub = _command(
+        sub = add_command(
             commands,
             name,
             verb,
@@ -67,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         sub.add_argument("public_key", metavar="KEY", help="public key (66 hex) or .pub file")
         add_ledger_options(sub)
 
-    post = _command(
+    post = add_command(
         commands,
         "post",
         "post a forecast of a meter before its period starts (a forecaster of the site)",
@@ -96,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "--issuer", required=True, help="the forecaster's public key (66 hex) or .pub file"
         )
 
-    show = _command(
+    show = add_command(
         commands,
         "show",
         "show a forecast and, once scored, its score",
@@ -107,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help="print JSON")
     add_ledger_options(show, signing=False)
 
-    score = _command(
+    score = add_command(
         commands,
         "score",
         "score a forecast against the meter's data (anyone, once the data covers the period)",
@@ -117,7 +105,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     forecast_key(score)
     add_ledger_options(score)
 
-    accuracy = _command(
+    accuracy = add_command(
         commands,
         "accuracy",
         "a meter's forecast accuracy per UTC month, from the on-chain month records",

@@ -6,11 +6,15 @@ import argparse
 
 from smartblocks.ledger.keys import DEFAULT_KEY_DIR, write_key_files
 
+from .help import add_command
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "keygen",
-        help="create a signing key pair (NAME.priv, NAME.pub)",
+        "create a signing key pair (NAME.priv, NAME.pub)",
+        ["smartblocks keygen alice", "smartblocks keygen gateway-01 --key-dir keys"],
         description=(
             "Create a secp256k1 key pair: NAME.priv (hex private key, mode 0600) and NAME.pub "
             "(hex compressed public key, mode 0644), whatever the umask: the same files "

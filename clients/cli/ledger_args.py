@@ -19,13 +19,21 @@ def default_key_path() -> Path:
     return DEFAULT_KEY_DIR / f"{getpass.getuser()}.priv"
 
 
+def _default_key_shown() -> str:
+    """The default key as `--help` shows it: the real path, named after the user."""
+    try:
+        return f"{default_key_path()}, named after your user"
+    except (KeyError, OSError):  # no user name for this uid (getpass found none)
+        return f"{DEFAULT_KEY_DIR}/USER.priv, USER being your user name"
+
+
 def add_ledger_options(parser: argparse.ArgumentParser, *, signing: bool = True) -> None:
     if signing:
         parser.add_argument(
             "--key",
             metavar="FILE",
             default=None,
-            help=f"signing key file (default {DEFAULT_KEY_DIR}/$USER.priv)",
+            help=f"signing key file (default {_default_key_shown()})",
         )
         parser.add_argument(
             "--wait",

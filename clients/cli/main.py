@@ -14,6 +14,8 @@ import sys
 
 from smartblocks.ledger.errors import UserError
 
+from .help import Formatter, examples_epilog
+
 COMMANDS = [
     "devnet",
     "keygen",
@@ -41,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smartblocks",
         description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples_epilog(
+            ["smartblocks up --demo", "smartblocks meter list --url http://127.0.0.1:8008"],
+            "Every command has its own examples: smartblocks COMMAND --help.",
+        ),
+        formatter_class=Formatter,
     )
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"

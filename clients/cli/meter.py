@@ -14,31 +14,53 @@ from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, MeterKind, Readi
 
 from . import ledger_args
 from .blockmeter_inputs import (
+    check_id,
     parse_date,
     parse_int_list,
     parse_time,
     public_key_arg,
     read_values_csv,
 )
-from .blockmeter_views import describe, record_dict, rollup_rows, table
+from .blockmeter_views import describe, display_of, record_dict, rollup_rows, table
+from .help import add_command
 from .ledger_args import add_ledger_options, signer_of
 
 KINDS = [name.lower().replace("_", "-") for name, number in MeterKind.items() if number]
 MAX_ROLLUP_DAYS = 366
 
 
+METER_HELP = "meter id, e.g. lab-970.incomer-import"
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("meter", help="BlockMeter meters and their readings")
+    parser = add_command(
+        subparsers,
+        "meter",
+        "BlockMeter meters and their readings",
+        [
+            "smartblocks meter list --site town-hall",
+            "smartblocks meter rollups main --from 2026-03-01 --to 2026-03-31",
+        ],
+    )
     commands = parser.add_subparsers(dest="meter_command", metavar="COMMAND", required=True)
 
-    reg = commands.add_parser("register", help="register a meter (signed by the site owner)")
-    reg.add_argument("meter_id", metavar="METER")
+    reg = add_command(
+        commands,
+        "register",
+        "register a meter (signed by the site owner)",
+        "smartblocks meter register main --site town-hall --kind electricity-import "
+        "--interval 900 --max 250000000 --key owner.priv",
+        run_register,
+    )
+    reg.add_argument("meter_id", metavar="METER", help=METER_HELP)
     reg.add_argument("--site", required=True, help="site id")
     reg.add_argument("--kind", required=True, choices=KINDS)
     reg.add_argument(
         "--unit", default=None, help="base unit, e.g. milliwatt-hour (default: the kind's unit)"
     )
-    reg.add_argument("--interval", type=int, required=True, metavar="S", help="nominal interval")
+    reg.add_argument(
+        "--interval", type=int, required=True, metavar="S", help="nominal reading interval, s"
+    )
     reg.add_argument(
         "--min", type=int, default=0, help="plausible minimum (see docs/blockmeter.md)"
     )
@@ -48,99 +70,158 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reg.add_argument(
         "--rollover", type=int, default=0, help="register rollover: makes a CUMULATIVE meter"
     )
-    reg.add_argument("--initial-register", type=int, default=0, metavar="N")
-    reg.add_argument("--name", default="")
-    reg.add_argument("--bms-tag", default="")
+    reg.add_argument(
+        "--initial-register",
+        type=int,
+        default=0,
+        metavar="N",
+        help="CUMULATIVE: the register before the first reading",
+    )
+    reg.add_argument("--name", default="", help="display name")
+    reg.add_argument("--bms-tag", default="", help="the building management system's tag")
     add_ledger_options(reg)
-    reg.set_defaults(func=run_register)
 
     for name, help_text, func in [
         ("bind-key", "let a device key post readings for the meter", run_bind_key),
         ("revoke-key", "stop a device key posting readings for the meter", run_revoke_key),
     ]:
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("meter_id", metavar="METER")
+        sub = add_command(
+            commands,
+            name,
+            help_text + " (site owner)",
+            f"smartblocks meter {name} main gateway.pub --key owner.priv",
+            func,
+        )
+        sub.add_argument("meter_id", metavar="METER", help=METER_HELP)
         sub.add_argument("public_key", metavar="KEY", help="public key (66 hex) or .pub file")
         add_ledger_options(sub)
-        sub.set_defaults(func=func)
 
-    retire = commands.add_parser("retire", help="retire a meter: it takes no more readings")
-    retire.add_argument("meter_id", metavar="METER")
+    retire = add_command(
+        commands,
+        "retire",
+        "retire a meter: it takes no more readings (site owner)",
+        "smartblocks meter retire main --key owner.priv",
+        run_retire,
+    )
+    retire.add_argument("meter_id", metavar="METER", help=METER_HELP)
     add_ledger_options(retire)
-    retire.set_defaults(func=run_retire)
 
-    update = commands.add_parser(
+    update = add_command(
+        commands,
         "update",
-        help="widen a meter's plausible range, or correct its initial register (owner key)",
+        "widen a meter's plausible range, or correct its initial register (owner key)",
+        "smartblocks meter update main --max 600000000 --key owner.priv",
+        run_update,
         description="Bounds may only widen, so readings already accepted stay plausible; the "
         "initial register of a CUMULATIVE meter may change only before its first reading.",
-        epilog="example: smartblocks meter update main --max 600000000 --key owner.priv",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    update.add_argument("meter_id", metavar="METER")
+    update.add_argument("meter_id", metavar="METER", help=METER_HELP)
     update.add_argument("--min", type=int, default=None, help="new plausible minimum (lower)")
     update.add_argument("--max", type=int, default=None, help="new plausible maximum (higher)")
-    update.add_argument("--initial-register", type=int, default=None, metavar="N")
+    update.add_argument(
+        "--initial-register", type=int, default=None, metavar="N", help="new initial register"
+    )
     add_ledger_options(update)
-    update.set_defaults(func=run_update)
 
-    repair = commands.add_parser(
+    repair = add_command(
+        commands,
         "repair",
-        help="move a meter's recorded-until time back from the future (owner key)",
+        "move a meter's recorded-until time back from the future (owner key)",
+        "smartblocks meter repair main --until 2026-03-01T12:00Z "
+        '--reason "gateway clock was a year ahead" --key owner.priv',
+        run_repair,
         description="For a meter whose last window ends after ledger time (a gateway clock "
         "that ran ahead, before windows were checked): readings flow again from --until. "
         "Rollups keep what was recorded; the repair is counted and announced.",
-        epilog="example: smartblocks meter repair main --until 2026-03-01T12:00Z "
-        '--reason "gateway clock was a year ahead" --key owner.priv',
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    repair.add_argument("meter_id", metavar="METER")
+    repair.add_argument("meter_id", metavar="METER", help=METER_HELP)
     repair.add_argument("--until", required=True, help="new end of recorded data (UTC)")
     repair.add_argument("--register", type=int, default=0, help="CUMULATIVE: register then")
     repair.add_argument("--reason", required=True, help="why, for the audit trail")
     add_ledger_options(repair)
-    repair.set_defaults(func=run_repair)
 
-    show = commands.add_parser("show", help="show a meter and its head")
-    show.add_argument("meter_id", metavar="METER")
+    show = add_command(
+        commands,
+        "show",
+        "show a meter and its head (how far its readings reach)",
+        "smartblocks meter show lab-970.incomer-import",
+        run_show,
+    )
+    show.add_argument("meter_id", metavar="METER", help=METER_HELP)
     show.add_argument("--json", action="store_true", help="print JSON")
     add_ledger_options(show, signing=False)
-    show.set_defaults(func=run_show)
 
-    listing = commands.add_parser("list", help="list meters")
+    listing = add_command(
+        commands,
+        "list",
+        "list meters",
+        ["smartblocks meter list", "smartblocks meter list --site lab-970 --json"],
+        run_list,
+    )
     listing.add_argument("--site", default=None, help="only this site's meters")
     listing.add_argument("--json", action="store_true", help="print JSON")
     add_ledger_options(listing, signing=False)
-    listing.set_defaults(func=run_list)
 
-    record = commands.add_parser("record", help="record a window of readings (device key)")
-    record.add_argument("meter_id", metavar="METER")
+    record = add_command(
+        commands,
+        "record",
+        "record a window of readings (device key)",
+        [
+            "smartblocks meter record main --start 2026-03-01T12:00Z --interval 900 "
+            "--values 1200,1150,1180,1210 --key gateway.priv",
+            "smartblocks meter record main --start 2026-03-01T12:00Z --interval 60 "
+            "--csv window.csv --key gateway.priv",
+        ],
+        run_record,
+    )
+    record.add_argument("meter_id", metavar="METER", help=METER_HELP)
     record.add_argument("--start", required=True, help="window start, e.g. 2026-03-01T12:00Z")
-    record.add_argument("--interval", type=int, required=True, metavar="S")
+    record.add_argument(
+        "--interval",
+        type=int,
+        required=True,
+        metavar="S",
+        help="seconds between the values (each value covers S seconds from --start on)",
+    )
     source = record.add_mutually_exclusive_group(required=True)
     source.add_argument("--values", help="comma-separated integers in the meter's unit")
     source.add_argument("--csv", metavar="FILE", help="rows of value[,quality]")
     record.add_argument("--quality", default=None, help="comma-separated flags, one per value")
     add_ledger_options(record)
-    record.set_defaults(func=run_record)
 
-    rollups = commands.add_parser("rollups", help="daily (or hourly, monthly) totals")
-    rollups.add_argument("meter_id", metavar="METER")
+    rollups = add_command(
+        commands,
+        "rollups",
+        "daily (or hourly, monthly) totals, and means of rates such as temperature",
+        [
+            "smartblocks meter rollups main --from 2026-03-01 --to 2026-03-31",
+            "smartblocks meter rollups main --from 2026-01-01 --to 2026-12-31 --by month --json",
+        ],
+        run_rollups,
+        description="Energy in kWh, volume in m³; for rates (temperature, wind speed, ...) "
+        "the mean of the readings. --json prints the ledger's records: integer sums in the "
+        "meter's base unit (mWh, mL, m°C, ...).",
+    )
+    rollups.add_argument("meter_id", metavar="METER", help=METER_HELP)
     rollups.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
     rollups.add_argument("--to", dest="last", required=True, help="last day (inclusive)")
     rollups.add_argument("--by", choices=["day", "hour", "month"], default="day")
     rollups.add_argument("--json", action="store_true", help="print the rollup records as JSON")
     add_ledger_options(rollups, signing=False)
-    rollups.set_defaults(func=run_rollups)
 
 
 def fetch_meter(args: argparse.Namespace, meter_id: str) -> Meter:
     return meter_record(meter_id, ledger_args.read(args, [addressing.meter_address(meter_id)])[0])
 
 
+def check_meter_id(meter_id: str) -> None:
+    check_id("meter id", meter_id, "smartblocks meter list")
+
+
 def meter_record(meter_id: str, data: bytes | None) -> Meter:
     if data is None:
-        raise UserError(f"meter {meter_id} does not exist")
+        check_meter_id(meter_id)
+        raise UserError(f"meter {meter_id} does not exist (`smartblocks meter list` shows them)")
     return Meter.FromString(data)
 
 
@@ -172,6 +253,7 @@ def register_fields(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run_register(args: argparse.Namespace) -> int:
+    check_meter_id(args.meter_id)
     fields = register_fields(args)
     signer = signer_of(args)
     try:
@@ -255,6 +337,7 @@ def run_repair(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    check_meter_id(args.meter_id)
     meter_data, head_data = ledger_args.read(
         args,
         [addressing.meter_address(args.meter_id), addressing.meter_head_address(args.meter_id)],
@@ -314,6 +397,7 @@ def window_of(args: argparse.Namespace) -> tuple[int, list[int], list[int]]:
 
 
 def run_record(args: argparse.Namespace) -> int:
+    check_meter_id(args.meter_id)
     start, values, quality = window_of(args)
     signer = signer_of(args)
     transaction = txn.record_readings(
@@ -343,6 +427,7 @@ def rollup_periods(first: datetime.date, last: datetime.date, by: str) -> list[s
 
 
 def run_rollups(args: argparse.Namespace) -> int:
+    check_meter_id(args.meter_id)
     periods = rollup_periods(parse_date(args.first), parse_date(args.last), args.by)
     if args.by == "month":
         addresses = [addressing.month_rollup_address(args.meter_id, p) for p in periods]
@@ -357,8 +442,10 @@ def run_rollups(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([record_dict(r) for r in records], indent=2))
         return 0
-    headers, rows = rollup_rows(records, "hour" if args.by == "hour" else "period")
-    symbol = units.UNIT_SYMBOLS.get(meter.unit, "")
-    print(f"meter {args.meter_id} ({units.kind_name(meter.kind).lower()}, {symbol}), UTC")
+    headers, rows = rollup_rows(records, "hour" if args.by == "hour" else "period", meter.unit)
+    shown = display_of(meter.unit).symbol
+    if not units.is_quantity(meter.unit):
+        shown += ": means of the readings"
+    print(f"meter {args.meter_id} ({units.kind_name(meter.kind).lower()}, {shown}), UTC")
     print(table(headers, rows) if rows else "no readings in this period")
     return 0

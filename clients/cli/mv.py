@@ -17,6 +17,7 @@ from smartblocks.processors.kit.periods import day_name, day_number
 from smartblocks.protos.baseline_pb2 import Resolution
 
 from .blockmeter_inputs import parse_date
+from .help import add_command
 from .ledger_args import add_ledger_options
 
 FIT_EXAMPLES = """\
@@ -53,19 +54,26 @@ names another).
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "mv",
-        help="measurement and verification: fit a baseline, report avoided energy",
+        "measurement and verification: fit a baseline, report avoided energy",
+        [
+            "smartblocks mv fit --meter main --temperature-meter outdoor-temp "
+            "--from 2025-01-01 --to 2025-12-31 --out baseline.pb",
+            "smartblocks mv report --table baseline.pb --meter main "
+            "--temperature-meter outdoor-temp --from 2026-01-01 --to 2026-03-31",
+        ],
         description="Measurement and verification with OpenDSM (needs smartblocks[mv]).",
     )
     commands = parser.add_subparsers(dest="mv_command", metavar="COMMAND", required=True)
-    fit = commands.add_parser(
+    fit = add_command(
+        commands,
         "fit",
-        help="fit a baseline and export its table",
+        "fit a baseline and export its table",
         description="Fit OpenDSM's daily or hourly model (CalTRACK) on a baseline period, check "
         "it, and export the integer baseline table both parties sign.",
         epilog=FIT_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _inputs(fit, period_required=False)
     fit.add_argument(
@@ -86,13 +94,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     fit.add_argument("--json", action="store_true", help="print the result as JSON")
     fit.set_defaults(func=run_fit)
-    report = commands.add_parser(
+    report = add_command(
+        commands,
         "report",
-        help="avoided energy over a reporting period, from a baseline table",
+        "avoided energy over a reporting period, from a baseline table",
         description="Adjusted baseline (from the table), actual and avoided energy, uncertainty, "
         "and a plot, over a reporting period.",
         epilog=REPORT_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     report.add_argument(
         "--table", type=Path, required=True, metavar="FILE", help="the table `mv fit` wrote"

@@ -11,11 +11,18 @@ from smartblocks.clients.portal.config import DEFAULT_LISTEN
 from smartblocks.ledger.endpoints import DEFAULT_COMPONENT, DEFAULT_REST_API
 from smartblocks.ledger.errors import UserError
 
+from .help import add_command
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "portal",
-        help="run BlockPortal, the web explorer of the ledger",
+        "run BlockPortal, the web explorer of the ledger",
+        [
+            "smartblocks portal --config portal.toml",
+            "smartblocks portal hash-password   # for a [[users]] entry of portal.toml",
+        ],
         description=(
             "Run BlockPortal: it follows a validator's events (--component), fetches block "
             "contents from its REST API (--rest-api), keeps an SQLite index in --data-dir and "
@@ -23,23 +30,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Flags override the config file."
         ),
     )
-    parser.add_argument("--config", help="portal.toml with [portal] settings and [[users]]")
-    parser.add_argument("--listen", help=f"HOST:PORT to serve on (default {DEFAULT_LISTEN})")
-    parser.add_argument("--rest-api", help=f"Sawtooth REST API URL (default {DEFAULT_REST_API})")
     parser.add_argument(
-        "--component", help=f"validator component endpoint (default {DEFAULT_COMPONENT})"
+        "--config", metavar="FILE", help="portal.toml with [portal] settings and [[users]]"
     )
-    parser.add_argument("--data-dir", help="where the index lives (default data/portal)")
+    parser.add_argument(
+        "--listen", metavar="HOST:PORT", help=f"HOST:PORT to serve on (default {DEFAULT_LISTEN})"
+    )
+    parser.add_argument(
+        "--rest-api", metavar="URL", help=f"Sawtooth REST API URL (default {DEFAULT_REST_API})"
+    )
+    parser.add_argument(
+        "--component",
+        metavar="URL",
+        help=f"validator component endpoint (default {DEFAULT_COMPONENT})",
+    )
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="where the index lives (default data/portal)"
+    )
     parser.set_defaults(func=run)
-    actions = parser.add_subparsers(dest="portal_command", metavar="ACTION")
-    hasher = actions.add_parser(
+    actions = parser.add_subparsers(
+        dest="portal_command",
+        metavar="ACTION",
+        required=False,
+        help="optional; without one, the portal runs",
+    )
+    hasher = add_command(
+        actions,
         "hash-password",
-        help="print a password hash for a [[users]] entry of portal.toml",
+        "print a password hash for a [[users]] entry of portal.toml",
+        [
+            "smartblocks portal hash-password",
+            "printf '%s\\n' \"$PASSWORD\" | smartblocks portal hash-password --stdin",
+        ],
+        hash_password_command,
         description="Read a password (prompted twice, or one line from stdin with --stdin) "
         "and print its scrypt hash for the `password` key of a [[users]] entry.",
     )
     hasher.add_argument("--stdin", action="store_true", help="read the password from stdin")
-    hasher.set_defaults(func=hash_password_command)
 
 
 def hash_password_command(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from smartblocks.ledger.keys import load_signer
 
+from .help import add_command
+
 if TYPE_CHECKING:
     from smartblocks.clients.predict.config import PredictConfig
     from smartblocks.ledger.keys import Signer
@@ -45,9 +47,10 @@ predict.toml (clients/predict/predict.example.toml has every key):
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "predict",
-        help="the prediction service: post day-ahead forecasts and score them",
+        "the prediction service: post day-ahead forecasts and score them",
         description=(
             "Follow the ledger and, for each configured meter, post the next UTC day's hourly "
             "forecast before the day starts by ledger time (demand: baseline table at a "
@@ -56,7 +59,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "block in its state file; never posts a day twice."
         ),
         epilog=EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", required=True, metavar="FILE", help="predict.toml")
     parser.add_argument(

@@ -12,7 +12,6 @@ import argparse
 import base64
 import binascii
 import json
-import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +38,7 @@ from smartblocks.protos.sawtooth_settings_pb2 import (
 )
 
 from . import ledger_args
+from .help import add_command
 from .ledger_args import add_ledger_options, signer_of
 
 HOW = (
@@ -49,23 +49,17 @@ HOW = (
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "settings",
-        help="on-chain settings: list, show, propose and vote on changes",
+        "on-chain settings: list, show, propose and vote on changes",
+        ["smartblocks settings list", "smartblocks settings proposals"],
         description="The ledger's on-chain settings (Sawtooth's settings family). " + HOW,
     )
     commands = parser.add_subparsers(dest="settings_command", metavar="COMMAND", required=True)
 
     def command(name: str, help: str, example: str, **kw: Any) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(
-            name,
-            help=help,
-            description=textwrap.fill(kw.pop("description", help[0].upper() + help[1:] + "."), 90),
-            epilog="example:\n  " + example,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-            **kw,
-        )
-        return sub
+        return add_command(commands, name, help, example, **kw)
 
     listing = command("list", "list every setting", "smartblocks settings list --url URL")
     listing.add_argument("--json", action="store_true", help="print a JSON object")

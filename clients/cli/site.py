@@ -12,14 +12,26 @@ from smartblocks.protos.blockmeter_pb2 import Site
 from . import ledger_args
 from .blockmeter_inputs import public_key_arg
 from .blockmeter_views import describe, record_dict, table
+from .help import add_command
 from .ledger_args import add_ledger_options, signer_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("site", help="BlockMeter sites (buildings)")
+    parser = add_command(
+        subparsers,
+        "site",
+        "BlockMeter sites (buildings)",
+        ["smartblocks site list", "smartblocks site show lab-970"],
+    )
     commands = parser.add_subparsers(dest="site_command", metavar="COMMAND", required=True)
 
-    create = commands.add_parser("create", help="create a site (signed by an authority)")
+    create = add_command(
+        commands,
+        "create",
+        "create a site (signed by an authority)",
+        'smartblocks site create town-hall --owner owner.pub --name "Town hall" '
+        "--floor-area 2400 --timezone Europe/Berlin --key authority.priv",
+    )
     create.add_argument("site_id", metavar="SITE", help="site id, e.g. town-hall")
     create.add_argument("--owner", required=True, help="owner's public key (66 hex) or .pub file")
     create.add_argument("--name", required=True, help="display name")
@@ -31,13 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_ledger_options(create)
     create.set_defaults(func=run_create)
 
-    show = commands.add_parser("show", help="show a site")
+    show = add_command(commands, "show", "show a site", "smartblocks site show town-hall --json")
     show.add_argument("site_id", metavar="SITE")
     show.add_argument("--json", action="store_true", help="print JSON")
     add_ledger_options(show, signing=False)
     show.set_defaults(func=run_show)
 
-    listing = commands.add_parser("list", help="list all sites")
+    listing = add_command(commands, "list", "list all sites", "smartblocks site list")
     listing.add_argument("--json", action="store_true", help="print JSON")
     add_ledger_options(listing, signing=False)
     listing.set_defaults(func=run_list)

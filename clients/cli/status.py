@@ -7,13 +7,16 @@ from typing import Any
 
 from smartblocks.ledger.rest import RestClient, RestError, run
 
+from .help import add_command
 from .ledger_args import add_ledger_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "status",
-        help="show the ledger's head block, block count and peers",
+        "show the ledger's head block, block count and peers",
+        ["smartblocks status", "smartblocks status --url http://validator:8008"],
         description=(
             "Ask a validator's REST API (the devnet's or a real Sawtooth validator's) for its "
             "head block, its number of blocks and its peers."

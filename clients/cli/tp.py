@@ -14,11 +14,18 @@ from smartblocks.processors.runtime import (
     RegistrationRefused,
 )
 
+from .help import add_command
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "tp",
-        help="run transaction processors beside a validator",
+        "run transaction processors beside a validator",
+        [
+            "smartblocks tp blockmeter energycontract",
+            "smartblocks tp blockmeter --connect tcp://validator:4004",
+        ],
         description=(
             "Connect to a Sawtooth 1.2 validator's component endpoint, register the given "
             "transaction families and process their transactions until SIGINT/SIGTERM, "

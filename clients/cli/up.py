@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from smartblocks.ledger.errors import UserError
 
+from .help import add_command
+
 if TYPE_CHECKING:
     from smartblocks.clients.stack.stackfile import StackFile
     from smartblocks.clients.stack.supervisor import Supervisor
@@ -23,9 +25,15 @@ DEFAULT_DATA_DIR = Path(".smartblocks") / "demo"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "up",
-        help="run the demo (--demo) or the services of a stack.toml, supervised",
+        "run the demo (--demo) or the services of a stack.toml, supervised",
+        [
+            "smartblocks up --demo",
+            "smartblocks up --demo --config stack.toml --fresh",
+            "smartblocks up --config stack.toml",
+        ],
         description=(
             "Start services as child processes in order, each after the previous one is ready; "
             "prefix their logs, restart one that crashes, stop all on Ctrl-C. --demo runs "
@@ -39,8 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=DEFAULT_DATA_DIR,
-        help="the demo's chain, keys, spool and portal index (default ./%(default)s)",
+        default=None,
+        help=f"the demo's chain, keys, spool and portal index (default ./{DEFAULT_DATA_DIR})",
     )
     parser.add_argument(
         "--fresh", action="store_true", help="delete the demo's data dir first and start over"
@@ -53,7 +61,11 @@ def run(args: argparse.Namespace) -> int:
 
     stack = stackfile.load(args.config) if args.config else stackfile.StackFile()
     if args.demo:
-        return asyncio.run(_run_demo(stack, args.data_dir.absolute(), args.fresh, args.config))
+        from smartblocks.clients.stack.demo import start_over_command
+
+        data_dir = (args.data_dir or DEFAULT_DATA_DIR).absolute()
+        start_over = start_over_command(args.config, args.data_dir)
+        return asyncio.run(_run_demo(stack, data_dir, args.fresh, args.config, start_over))
     if args.fresh:
         raise UserError("--fresh deletes the demo's data dir: use it with --demo")
     if not stack.components:
@@ -78,14 +90,16 @@ async def _supervise(sup: Supervisor, side_task: asyncio.Task | None = None) -> 
     return 0
 
 
-async def _run_demo(stack: StackFile, data_dir: Path, fresh: bool, config: Path | None) -> int:
+async def _run_demo(
+    stack: StackFile, data_dir: Path, fresh: bool, config: Path | None, start_over: str
+) -> int:
     from smartblocks.clients.stack import demo
     from smartblocks.clients.stack.ports import check_ports
     from smartblocks.clients.stack.supervisor import Supervisor
 
     hint = f"now {config}" if config else "see docs/stack.example.toml"
     check_ports(stack.ports.labelled(), hint)
-    demo.prepare(data_dir, stack.ports, stack.demo, fresh, sys.stdout)
+    demo.prepare(data_dir, stack.ports, stack.demo, fresh, sys.stdout, start_over)
     out = demo.ConsoleAndLog(sys.stdout, data_dir / "up.log")
     sup = Supervisor(demo.components(data_dir, stack.ports), out=out)
     reporter = asyncio.create_task(demo.report(sup, data_dir, stack.ports, stack.demo))
@@ -95,7 +109,7 @@ async def _run_demo(stack: StackFile, data_dir: Path, fresh: bool, config: Path 
         out.close()
         print(
             f"stopped. The demo's data stays in {data_dir}: run it again to resume, "
-            f"or add --fresh (make demo DEMO_ARGS=--fresh) to start over.",
+            f"or start over with {start_over}",
             flush=True,
         )
 

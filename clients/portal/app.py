@@ -19,6 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from google.protobuf.message import DecodeError
+from sawtooth_sdk.protobuf.block_info_pb2 import BlockInfo
+
+from smartblocks.ledger.block_info import block_address as block_info_address
+from smartblocks.ledger.messages import iso_time
 
 from .auth import (
     MAX_NAME,
@@ -30,10 +35,11 @@ from .auth import (
     VerifierBusy,
 )
 from .config import PortalConfig, parse_origin
-from .decoders import FamilyRegistry
+from .decoders import FamilyRegistry, consensus
 from .index import ChainIndex
 from .live import LiveHub
 from .meters import MeterData, dashboard, last_day, series
+from .search import find
 
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "sb_session"
@@ -84,6 +90,7 @@ def make_app(portal: Portal) -> web.Application:
     r.add_get("/api/families", list_families)
     r.add_get("/api/state", list_state)
     r.add_get("/api/state/{address}", get_address)
+    r.add_get("/api/search", search)
     r.add_get("/api/sites", list_sites)
     r.add_get("/api/sites/{site_id}/dashboard", site_dashboard)
     r.add_get("/api/meters", list_meters)
@@ -374,7 +381,33 @@ async def get_block(request: web.Request) -> web.Response:
     if block is None:
         return _error(404, f"block {request.match_info['block'][:32]} is not in the index")
     block["batches"] = portal.index.batches_of_block(block["block_num"])
+    block["next_block_id"] = _block_id(portal, block["block_num"] + 1)
+    block["consensus"] = consensus(bytes.fromhex(block["consensus"]))
+    block["time"] = _block_time(portal, block)
     return web.json_response({"data": block})
+
+
+def _block_time(portal: Portal, block: dict[str, Any]) -> dict[str, Any]:
+    """When the block was made: the timestamp its BlockInfo record holds (written by the next
+    block's BlockInfo transaction, Sawtooth's block-info injector), else when this index stored
+    it (`seen_at`, the portal's clock; the same for every block of a catch-up)."""
+    info = portal.index.first_value(block_info_address(block["block_num"]))
+    if info is not None:
+        with contextlib.suppress(DecodeError):
+            timestamp = BlockInfo.FromString(info).timestamp
+            if timestamp:
+                return {
+                    "unix": timestamp,
+                    "iso": iso_time(timestamp),
+                    "source": "block_info",
+                    "note": "BlockInfo timestamp (recorded by the next block)",
+                }
+    return {
+        "unix": block["seen_at"],
+        "iso": iso_time(block["seen_at"]),
+        "source": "seen_at",
+        "note": "when this portal indexed the block (no BlockInfo record for it)",
+    }
 
 
 def _block_id(portal: Portal, block_num: int) -> str | None:
@@ -407,6 +440,10 @@ async def get_transaction(request: web.Request) -> web.Response:
         return _error(404, "transaction is not in the index")
     txn = _transaction_json(portal, txn)
     txn["block_id"] = _block_id(portal, txn["block_num"])
+    txn["labels"] = {
+        address: portal.families.label(address, portal.index.current_value(address))
+        for address in dict.fromkeys([*txn["inputs"], *txn["outputs"]])
+    }
     return web.json_response({"data": txn})
 
 
@@ -431,39 +468,81 @@ def _is_hex(text: str) -> bool:
     return all(c in "0123456789abcdef" for c in text)
 
 
+STATE_PAGE, MAX_STATE_PAGE = 50, 500
+HISTORY_PAGE, MAX_HISTORY_PAGE = 50, 500
+
+
 async def list_state(request: web.Request) -> web.Response:
+    """Current records under a family (and record type) or prefix, sorted by address, a page at
+    a time: `limit` records after the address `after` (the previous page's `next_after`)."""
     portal = _portal(request)
     prefix = request.query.get("prefix", "")
     family_name = request.query.get("family")
+    kinds: list[dict[str, Any]] = []
     if family_name:
         family = portal.families.get(family_name)
         if family is None:
             return _error(404, f"unknown family {family_name!r}")
-        prefix = family.namespace + request.query.get("type", "")
-    if len(prefix) < 6 or not _is_hex(prefix):
+        record_type = request.query.get("type", "")
+        if record_type and (len(record_type) != 2 or not _is_hex(record_type)):
+            raise ValueError(f"type must be a 2-hex record type, not {_shown(record_type)}")
+        prefix = family.namespace + record_type
+        kinds = [
+            {
+                "type": infix,
+                "label": label,
+                "count": portal.index.count_records(family.namespace + infix),
+            }
+            for infix, label in family.record_types.items()
+        ]
+    if len(prefix) < 6 or len(prefix) > 70 or not _is_hex(prefix):
         raise ValueError("give family=NAME or prefix=HEX (at least the 6-hex namespace)")
-    limit = min(_int_param(request, "limit", 500) or 500, 5000)
-    rows = portal.index.current_records(prefix, limit)
+    after = request.query.get("after", "")
+    if after and (len(after) > 70 or not _is_hex(after)):
+        raise ValueError(f"after must be an address (hex), not {_shown(after)}")
+    limit = min(_int_param(request, "limit", STATE_PAGE) or STATE_PAGE, MAX_STATE_PAGE)
+    rows = portal.index.current_records(prefix, limit + 1, after)
+    more = len(rows) > limit
+    rows = rows[:limit]
     data = [
         {
             "address": r["address"],
             "block_num": r["block_num"],
             "txn_id": r["txn_id"],
             **portal.families.state(r["address"], bytes(r["value"])),
+            "label": portal.families.label(r["address"], bytes(r["value"])),
         }
         for r in rows
     ]
-    return web.json_response({"data": data, "prefix": prefix})
+    return web.json_response(
+        {
+            "data": data,
+            "prefix": prefix,
+            "total": portal.index.count_records(prefix),
+            "kinds": kinds,
+            "paging": {
+                "limit": limit,
+                "after": after or None,
+                "next_after": rows[-1]["address"] if more else None,
+            },
+        }
+    )
 
 
 async def get_address(request: web.Request) -> web.Response:
+    """An address's current record and its changes, newest first, a page at a time: `limit`
+    changes older than the change `before` (the previous page's `next_before`)."""
     portal = _portal(request)
     address = request.match_info["address"]
     if len(address) != 70 or not _is_hex(address):
         raise ValueError("an address is 70 lowercase hex characters")
+    limit = min(_int_param(request, "limit", HISTORY_PAGE) or HISTORY_PAGE, MAX_HISTORY_PAGE)
+    before = _int_param(request, "before", None)
     current = portal.index.current_value(address)
+    changes = portal.index.address_history(address, limit + 1, before)
+    more = len(changes) > limit
     history = []
-    for change in portal.index.address_history(address):
+    for change in changes[:limit]:
         value = change.pop("value")
         change["deleted"] = value is None
         change["record"] = None if value is None else portal.families.state(address, bytes(value))
@@ -472,11 +551,30 @@ async def get_address(request: web.Request) -> web.Response:
         {
             "data": {
                 "address": address,
+                "label": portal.families.label(address, current),
                 "current": None if current is None else portal.families.state(address, current),
                 "history": history,
-            }
+                "history_total": portal.index.count_changes(address),
+            },
+            "paging": {
+                "limit": limit,
+                "before": before,
+                "next_before": history[-1]["id"] if more else None,
+            },
         }
     )
+
+
+async def search(request: web.Request) -> web.Response:
+    """`q`: a block number or id, batch id, transaction id, address or address prefix, meter or
+    site id. Answers what it found: {query, found: [{type, id, title, href, ...}]}."""
+    portal = _portal(request)
+    query = request.query.get("q", "").strip()
+    if not 0 < len(query) <= 256:
+        raise ValueError(
+            "q must be 1 to 256 characters: a block, batch, transaction, address or meter"
+        )
+    return web.json_response({"query": query, "found": find(portal.index, portal.families, query)})
 
 
 # -- meters -------------------------------------------------------------------------------------

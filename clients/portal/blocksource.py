@@ -51,6 +51,7 @@ class BlockContents:
     signer: str
     state_root: str
     batches: tuple[BatchInfo, ...]
+    consensus: bytes = b""  # the header's consensus field, as the engine wrote it
 
 
 def parse_block(data: dict[str, Any]) -> BlockContents:
@@ -62,6 +63,7 @@ def parse_block(data: dict[str, Any]) -> BlockContents:
         signer=header.get("signer_public_key", ""),
         state_root=header.get("state_root_hash", ""),
         batches=tuple(_parse_batch(b) for b in data.get("batches", [])),
+        consensus=base64.b64decode(header.get("consensus", "")),
     )
 
 

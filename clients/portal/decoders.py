@@ -8,6 +8,7 @@ plug in from their descriptors (`families.py`); another family is one `register`
 from __future__ import annotations
 
 import base64
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,10 @@ from google.protobuf.message import DecodeError
 PayloadDecoder = Callable[[bytes], Any]
 # (address, value) -> (record type label, decoded record)
 StateDecoder = Callable[[str, bytes], tuple[str, Any]]
+# address -> record type label, or None when the address is no record of the family
+KindOf = Callable[[str], str | None]
+# (address, value) -> how a person names the record ("meter main (ELECTRICITY_IMPORT, ...)")
+Describer = Callable[[str, bytes], str | None]
 
 
 def raw(data: bytes) -> dict[str, Any]:
@@ -30,6 +35,8 @@ class Family:
     decode_payload: PayloadDecoder | None = None
     decode_state: StateDecoder | None = None
     record_types: dict[str, str] = field(default_factory=dict)  # 2-hex infix -> label
+    kind_of: KindOf | None = None
+    describe: Describer | None = None
 
 
 class FamilyRegistry:
@@ -82,3 +89,44 @@ class FamilyRegistry:
         except (DecodeError, ValueError, KeyError) as exc:
             result["error"] = f"{family.name} record does not decode: {exc}"
         return result
+
+    def label(self, address: str, value: bytes | None = None) -> dict[str, Any]:
+        """What an address is: {"address", "family", "kind", "description"}. A prefix (shorter
+        than 70 hex) names its family and, with the 2-hex infix, the kind; `description` needs
+        the record's current value and a family that describes its records."""
+        family = self.for_address(address)
+        result: dict[str, Any] = {
+            "address": address,
+            "family": family.name if family else None,
+            "kind": None,
+            "description": None,
+        }
+        if family is None:
+            return result
+        if len(address) == 70 and family.kind_of is not None:
+            result["kind"] = family.kind_of(address)
+        elif len(address) >= len(family.namespace) + 2:
+            result["kind"] = family.record_types.get(address[len(family.namespace) :][:2])
+        if value is not None and family.describe is not None and len(address) == 70:
+            # A record that does not decode is labelled by its kind alone.
+            with contextlib.suppress(DecodeError, ValueError, KeyError):
+                result["description"] = family.describe(address, value)
+        return result
+
+
+# Consensus engines' marks at the start of a block header's consensus field.
+_CONSENSUS_MARKS = ((b"Devmode", "devmode"), (b"Genesis", "genesis"), (b"PoET", "PoET"))
+
+
+def consensus(data: bytes) -> dict[str, Any]:
+    """A block header's consensus field: {"engine", "text", "hex"}. devmode and devnet seal
+    blocks with b"Devmode" (genesis b"Genesis"); PoET's starts with b"PoET" and a JSON wait
+    certificate. Anything else: `engine` None, and `text` when it is printable ASCII."""
+    engine = next((name for mark, name in _CONSENSUS_MARKS if data.startswith(mark)), None)
+    try:
+        text: str | None = data.decode("ascii")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not text.isprintable():
+        text = None
+    return {"engine": engine, "text": text, "hex": data.hex(), "size": len(data)}

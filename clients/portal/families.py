@@ -23,4 +23,18 @@ def from_descriptor(family: FamilyDescriptor) -> Family:
         decode_payload=family.show_payload,
         decode_state=family.show_record,
         record_types={kind.infix: kind.name for kind in family.records},
+        kind_of=lambda address: _kind_name(family, address),
+        describe=lambda address, value: _describe(family, address, value),
     )
+
+
+def _kind_name(family: FamilyDescriptor, address: str) -> str | None:
+    kind = family.record_kind(address)
+    return kind.name if kind else None
+
+
+def _describe(family: FamilyDescriptor, address: str, value: bytes) -> str | None:
+    kind = family.record_kind(address)
+    if kind is None or kind.describe is None:
+        return None
+    return kind.describe(kind.codec.decode(value))

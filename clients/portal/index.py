@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS blocks (
     batch_ids TEXT NOT NULL,          -- JSON list, in block order
     batch_count INTEGER NOT NULL,
     txn_count INTEGER NOT NULL,
-    seen_at INTEGER NOT NULL          -- when this index stored it (Unix s); not ledger data
+    seen_at INTEGER NOT NULL,         -- when this index stored it (Unix s); not ledger data
+    consensus BLOB NOT NULL DEFAULT x''  -- the header's consensus field
 );
 CREATE TABLE IF NOT EXISTS batches (
     batch_id TEXT PRIMARY KEY,
@@ -104,6 +105,9 @@ class ChainIndex:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(blocks)")}
+        if "consensus" not in columns:  # an index made before blocks kept their consensus
+            self.db.execute("ALTER TABLE blocks ADD COLUMN consensus BLOB NOT NULL DEFAULT x''")
 
     def close(self) -> None:
         self.db.close()
@@ -142,7 +146,9 @@ class ChainIndex:
             rewound = self._rewind_to(block)
             txn_count = sum(len(b.transactions) for b in contents.batches)
             self.db.execute(
-                "INSERT INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO blocks (block_num, block_id, previous_block_id, signer, state_root,"
+                " batch_ids, batch_count, txn_count, seen_at, consensus)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     block.block_num,
                     block.block_id,
@@ -153,6 +159,7 @@ class ChainIndex:
                     len(contents.batches),
                     txn_count,
                     int(time.time()),
+                    contents.consensus,
                 ),
             )
             for position, batch in enumerate(contents.batches):
@@ -311,14 +318,26 @@ class ChainIndex:
         row = self.db.execute("SELECT * FROM transactions WHERE txn_id = ?", (txn_id,)).fetchone()
         return _txn_row(row) if row else None
 
-    def current_records(self, prefix: str, limit: int = 1000) -> list[dict[str, Any]]:
-        """Current state under an address prefix (a namespace, or namespace + record type)."""
+    def current_records(
+        self, prefix: str, limit: int = 1000, after: str = ""
+    ) -> list[dict[str, Any]]:
+        """Current state under an address prefix (a namespace, or namespace + record type),
+        sorted by address; `after` (an address) is an exclusive lower bound, for paging."""
         rows = self.db.execute(
-            "SELECT * FROM current_state WHERE address >= ? AND address < ?"
+            "SELECT * FROM current_state WHERE address >= ? AND address > ? AND address < ?"
             " ORDER BY address LIMIT ?",
-            (prefix, prefix + "g", limit),  # "g" sorts after every hex digit
+            (prefix, after, prefix + "g", limit),  # "g" sorts after every hex digit
         )
         return [dict(r) for r in rows]
+
+    def count_records(self, prefix: str) -> int:
+        """How many current records lie under an address prefix."""
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM current_state WHERE address >= ? AND address < ?",
+                (prefix, prefix + "g"),
+            ).fetchone()[0]
+        )
 
     def current_value(self, address: str) -> bytes | None:
         row = self.db.execute(
@@ -326,17 +345,46 @@ class ChainIndex:
         ).fetchone()
         return bytes(row[0]) if row else None
 
-    def address_history(self, address: str, limit: int = 100) -> list[dict[str, Any]]:
-        """Every change of an address, newest first, with the transaction credited for it."""
+    def address_history(
+        self, address: str, limit: int = 100, before: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Changes of an address, newest first, with the transaction credited for each. `id`
+        orders them; `before` (an id) is an exclusive upper bound, for paging to older ones."""
         rows = self.db.execute(
-            "SELECT s.block_num, s.value, s.txn_id, t.family, t.signer, b.block_id"
+            "SELECT s.id, s.block_num, s.value, s.txn_id, t.family, t.signer, b.block_id"
             " FROM state_changes s"
             " JOIN blocks b ON b.block_num = s.block_num"
             " LEFT JOIN transactions t ON t.txn_id = s.txn_id"
-            " WHERE s.address = ? ORDER BY s.id DESC LIMIT ?",
-            (address, limit),
+            " WHERE s.address = ? AND s.id < ? ORDER BY s.id DESC LIMIT ?",
+            (address, 2**63 - 1 if before is None else before, limit),
         )
         return [dict(r) for r in rows]
+
+    def count_changes(self, address: str) -> int:
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM state_changes WHERE address = ?", (address,)
+            ).fetchone()[0]
+        )
+
+    def first_value(self, address: str) -> bytes | None:
+        """The first value ever written at an address (e.g. a block's BlockInfo record, which
+        later blocks may delete)."""
+        row = self.db.execute(
+            "SELECT value FROM state_changes WHERE address = ? AND value IS NOT NULL"
+            " ORDER BY id LIMIT 1",
+            (address,),
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def addresses_with_prefix(self, prefix: str, limit: int = 20) -> list[str]:
+        """Addresses ever changed under a prefix (current or deleted), sorted."""
+        rows = self.db.execute(
+            "SELECT DISTINCT address FROM state_changes WHERE address >= ? AND address < ?"
+            " ORDER BY address LIMIT ?",
+            (prefix, prefix + "g", limit),
+        )
+        return [r[0] for r in rows]
 
     def transactions_writing(self, address: str, limit: int = 1000) -> list[dict[str, Any]]:
         """Transactions that declared `address` itself as an output, oldest first."""
@@ -394,6 +442,7 @@ def _last_writers(contents: BlockContents, addresses: list[str]) -> dict[str, st
 def _block_row(row: sqlite3.Row) -> dict[str, Any]:
     block = dict(row)
     block["batch_ids"] = json.loads(block["batch_ids"])
+    block["consensus"] = bytes(block["consensus"] or b"").hex()
     return block
 
 

@@ -9,7 +9,7 @@ JSON shapes (docs/portal.md):
               points: [{t, value, count, min, max}],
               rollups: {total, count, min, max, mean, flagged_count, gap_count}}
   dashboard: {site, as_of, month_label, meters: [{..., aggregate, today, month}],
-              figures: {today, month}}
+              generation_meters: [name], figures: {today, month}}
 All values are integers in the meter's unit (mWh for energy); `t` is Unix seconds UTC.
 """
 
@@ -33,9 +33,13 @@ from .index import ChainIndex
 
 ZOOMS = {"day": (1, 3600), "week": (7, 3600), "month": (0, 86400)}  # (days, bucket seconds)
 
+# The electricity balance's terms, by meter kind: consumption = import - export + generation
+# + storage discharge - storage charge (a battery is neither generation nor import).
 ENERGY_IN = {"ELECTRICITY_IMPORT"}
 GENERATION = {"GENERATION"}
 EXPORT = {"ELECTRICITY_EXPORT"}
+STORAGE_CHARGE = {"STORAGE_CHARGE"}
+STORAGE_DISCHARGE = {"STORAGE_DISCHARGE"}
 # Energy and volume add up over time; temperatures, speeds and other rates do not: a day of
 # outdoor temperature is its mean, never its sum.
 SUMMABLE_UNITS = {"MILLIWATT_HOUR", "MILLILITRE"}
@@ -266,23 +270,35 @@ def dashboard(data: MeterData, site_id: str, day: dt.date | None = None) -> dict
         "as_of": as_of.isoformat(),
         "month_label": month,
         "meters": rows,
+        # What the generation figures are made of: the names of the site's generation meters.
+        "generation_meters": [
+            r.get("name") or r["meter_id"] for r in rows if r.get("kind") in GENERATION
+        ],
         "figures": {"today": energy_figures(rows, "today"), "month": energy_figures(rows, "month")},
     }
 
 
 def energy_figures(rows: list[dict[str, Any]], period: str) -> dict[str, Any]:
-    """Electricity balance in mWh: consumption = import + generation - export.
+    """Electricity balance in mWh, every term a sum of the site's meters of its kinds:
 
-    generation_share_ppm = floor(generation * 1e6 / consumption); None when nothing was used."""
-    imported = sum(r[period] or 0 for r in rows if r.get("kind") in ENERGY_IN)
-    generated = sum(r[period] or 0 for r in rows if r.get("kind") in GENERATION)
-    exported = sum(r[period] or 0 for r in rows if r.get("kind") in EXPORT)
-    consumption = imported + generated - exported
+        consumption = import - export + generation + storage discharge - storage charge
+
+    generation_share_ppm = floor(generation * 1e6 / consumption); None when nothing was used.
+    Storage is not generation: a battery's discharge gave back what its charge took."""
+
+    def total(kinds: set[str]) -> int:
+        return sum(r[period] or 0 for r in rows if r.get("kind") in kinds)
+
+    imported, exported, generated = total(ENERGY_IN), total(EXPORT), total(GENERATION)
+    charged, discharged = total(STORAGE_CHARGE), total(STORAGE_DISCHARGE)
+    consumption = imported - exported + generated + discharged - charged
     share = generated * 1_000_000 // consumption if consumption > 0 else None
     return {
         "import_mwh": imported,
-        "generation_mwh": generated,
         "export_mwh": exported,
+        "generation_mwh": generated,
+        "storage_discharge_mwh": discharged,
+        "storage_charge_mwh": charged,
         "consumption_mwh": consumption,
         "generation_share_ppm": share,
     }

@@ -6,13 +6,15 @@ tp energycontract -> set-up (one-shot: site and meters, a year of baseline histo
 building's energy conservation measure, baselines fitted with OpenDSM, a shared-savings and a
 guaranteed-savings contract) -> blockmeter agent (simulated building, from where the history
 ends) -> contract manager (the ESCO's key: settles each month once its data is in) -> portal.
-Once the portal answers, it prints the URL and the demo login, then a progress line.
+Once the portal answers, it prints the URL, the demo login and the admin's, then a progress
+line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import shlex
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -24,7 +26,7 @@ from smartblocks.processors.blockmeter import addressing
 from . import demo_files
 from .checks import http_ready, processor_registered
 from .demo_contracts import CONTRACTS as DEMO_CONTRACTS
-from .progress import progress_line, read_progress
+from .progress import is_live, progress_line, read_progress
 from .stackfile import DemoSettings, Ports
 from .supervisor import Component, Supervisor, tcp_ready
 
@@ -144,7 +146,24 @@ def components(data_dir: Path, ports: Ports) -> list[Component]:
     ]
 
 
-def prepare(data_dir: Path, ports: Ports, settings: DemoSettings, fresh: bool, out: TextIO) -> None:
+def start_over_command(config: Path | None = None, data_dir: Path | None = None) -> str:
+    """The command that starts this demo over: --config and --data-dir as they were given."""
+    args = [
+        *(["--config", str(config)] if config else []),
+        *(["--data-dir", str(data_dir)] if data_dir else []),
+        "--fresh",
+    ]
+    return f"make demo DEMO_ARGS={shlex.quote(shlex.join(args))}"
+
+
+def prepare(
+    data_dir: Path,
+    ports: Ports,
+    settings: DemoSettings,
+    fresh: bool,
+    out: TextIO,
+    start_over: str | None = None,
+) -> None:
     if fresh and data_dir.exists():
         print(f"--fresh: deleting {data_dir} (chain, spool, portal index, keys)", file=out)
     resumed = demo_files.prepare(data_dir, fresh)
@@ -153,7 +172,8 @@ def prepare(data_dir: Path, ports: Ports, settings: DemoSettings, fresh: bool, o
     demo_files.write_portal_config(data_dir, ports)
     demo_files.write_manager_config(data_dir, ports)
     if resumed:
-        print(f"resuming the demo in {data_dir} (--fresh starts over)", file=out)
+        again = start_over or start_over_command()
+        print(f"resuming the demo in {data_dir} (to start over: {again})", file=out)
     else:
         print(f"new demo in {data_dir}", file=out)
 
@@ -162,7 +182,8 @@ def banner(data_dir: Path, ports: Ports) -> list[str]:
     urls = DemoUrls(ports)
     return [
         f"BlockPortal: {urls.portal}/   log in as {demo_files.DEMO_USER} / "
-        f"{demo_files.DEMO_PASSWORD} (admin password in {data_dir / 'admin-password.txt'})",
+        f"{demo_files.DEMO_PASSWORD}, or as {demo_files.ADMIN_USER} with the password in "
+        f"{data_dir / demo_files.ADMIN_PASSWORD_FILE}",
         f"the building's dashboard: {urls.portal}/#/sites/{SITE_ID}",
         f"REST API: {urls.rest}   agent metrics: {urls.metrics}",
         f"contracts around the building's energy conservation measure: "
@@ -176,9 +197,19 @@ def banner(data_dir: Path, ports: Ports) -> list[str]:
     ]
 
 
+def worth_printing(line: str, last_line: str, live: bool, since_last_s: float) -> bool:
+    """A progress line is printed when it differs from the last one. While replaying, an
+    unchanged line is repeated once a minute (the replay may be stuck); live, the agent posts a
+    window every 15 minutes and the line stays the same in between: repeating it would only
+    fill the console."""
+    if line != last_line:
+        return True
+    return not live and since_last_s >= QUIET_REPEAT_S
+
+
 async def report(sup: Supervisor, data_dir: Path, ports: Ports, settings: DemoSettings) -> None:
     """Once the portal answers: the banner, then a progress line every `progress_s` while
-    something changes (at least once a minute when nothing does)."""
+    something changes (see worth_printing)."""
     urls = DemoUrls(ports)
     while not await http_ready(urls.portal + "/api/session"):
         await asyncio.sleep(0.5)
@@ -193,7 +224,7 @@ async def report(sup: Supervisor, data_dir: Path, ports: Ports, settings: DemoSe
         while True:
             progress = await read_progress(session, urls.rest, urls.metrics, watched)
             line = progress_line(progress)
-            if line != last_line or loop.time() - last_time >= QUIET_REPEAT_S:
+            if worth_printing(line, last_line, is_live(progress), loop.time() - last_time):
                 sup.emit("up", line)
                 last_line, last_time = line, loop.time()
             await asyncio.sleep(settings.progress_s)

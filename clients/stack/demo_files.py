@@ -50,6 +50,7 @@ MEASURE_SETPOINT_CHANGE_C = -1.0
 BASELINE_DAYS = 365  # a CalTRACK baseline year before the measure
 EXAMPLE = Path(smartblocks.blockmeter.__file__).parent / "examples" / "simulated-building.toml"
 DEMO_USER, DEMO_PASSWORD = "demo", "demo"
+ADMIN_USER, ADMIN_PASSWORD_FILE = "admin", "admin-password.txt"  # the file in the data dir
 DAY = 86400
 
 
@@ -197,7 +198,7 @@ def write_portal_config(data_dir: Path, ports: Ports) -> Path:
     from smartblocks.clients.portal.auth import hash_password
 
     path = data_dir / "portal.toml"
-    password_file = data_dir / "admin-password.txt"
+    password_file = data_dir / ADMIN_PASSWORD_FILE
     users: list[dict[str, str]] = []
     if path.exists() and password_file.exists():
         users = list(tomllib.loads(path.read_text()).get("users", []))
@@ -206,7 +207,7 @@ def write_portal_config(data_dir: Path, ports: Ports) -> Path:
         write_private_file(password_file, admin_password + "\n")
         users = [
             {"name": DEMO_USER, "role": "reader", "password": hash_password(DEMO_PASSWORD)},
-            {"name": "admin", "role": "admin", "password": hash_password(admin_password)},
+            {"name": ADMIN_USER, "role": "admin", "password": hash_password(admin_password)},
         ]
     doc = {
         "portal": {

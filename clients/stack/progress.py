@@ -68,12 +68,18 @@ def parse_metrics(text: str) -> dict[str, float]:
     return totals
 
 
+def is_live(progress: Progress, now: float | None = None) -> bool:
+    """The watched meter's readings on the ledger reach close to now: the replay is over."""
+    if progress.ledger_until is None:
+        return False
+    return (time.time() if now is None else now) - progress.ledger_until < LIVE_WITHIN_S
+
+
 def progress_line(progress: Progress, now: float | None = None) -> str:
     block = "?" if progress.block is None else f"{progress.block:,}"
     if progress.ledger_until is not None:
         stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime(progress.ledger_until))
-        now = time.time() if now is None else now
-        state = "live" if now - progress.ledger_until < LIVE_WITHIN_S else "replaying"
+        state = "live" if is_live(progress, now) else "replaying"
         block += f", readings up to {stamp} UTC ({state})"
     if progress.readings_committed is None:
         agent = "agent metrics not answering yet"

@@ -22,6 +22,7 @@ from smartblocks.ledger.backoff import Backoff
 log = logging.getLogger(__name__)
 
 ReadyCheck = Callable[[], Awaitable[bool]]
+READY = "ready"
 
 
 @dataclass
@@ -62,6 +63,9 @@ class Supervisor:
         self._tasks: list[asyncio.Task] = []
         self._stopping = asyncio.Event()
         self._width = max((len(c.name) for c in components), default=4)
+        # Components whose readiness was announced: by the supervisor's check or by the
+        # component itself printing "ready" (the devnet does); said once either way.
+        self._announced_ready: set[str] = set()
 
     def emit(self, name: str, line: str) -> None:
         self.out.write(f"{name:<{self._width}} | {line}\n")
@@ -111,7 +115,12 @@ class Supervisor:
     async def _pump(self, name: str, proc: asyncio.subprocess.Process) -> int:
         assert proc.stdout is not None
         async for raw in proc.stdout:
-            self.emit(name, raw.decode(errors="replace").rstrip())
+            line = raw.decode(errors="replace").rstrip()
+            if line == READY:
+                if name in self._announced_ready:
+                    continue
+                self._announced_ready.add(name)
+            self.emit(name, line)
         return await proc.wait()
 
     async def _run_once(self, component: Component) -> int | None:
@@ -133,6 +142,7 @@ class Supervisor:
         while not self._stopping.is_set():
             started = time.monotonic()
             proc = await self._spawn(component)
+            self._announced_ready.discard(component.name)  # a restart gets ready again
             self.emit(component.name, f"started (pid {proc.pid})")
             code = await self._pump(component.name, proc)
             if self._stopping.is_set():
@@ -153,7 +163,9 @@ class Supervisor:
         while time.monotonic() < deadline and not self._stopping.is_set():
             with contextlib.suppress(Exception):
                 if await component.ready():
-                    self.emit(component.name, "ready")
+                    if component.name not in self._announced_ready:
+                        self._announced_ready.add(component.name)
+                        self.emit(component.name, READY)
                     return
             await asyncio.sleep(0.2)
         if not self._stopping.is_set():

@@ -24,6 +24,9 @@ ALLOWED_UNITS: dict[int, frozenset[int]] = {
     MeterKind.WIND_SPEED: frozenset({Unit.MILLIMETRE_PER_SECOND}),
     MeterKind.SOLAR_IRRADIANCE: frozenset({Unit.MILLIWATT_PER_SQUARE_METRE}),
     MeterKind.RELATIVE_HUMIDITY: frozenset({Unit.PARTS_PER_MILLION}),
+    # A battery's energy in and out: its own kinds, so it is never counted as import/generation.
+    MeterKind.STORAGE_CHARGE: frozenset({Unit.MILLIWATT_HOUR}),
+    MeterKind.STORAGE_DISCHARGE: frozenset({Unit.MILLIWATT_HOUR}),
 }
 
 UNIT_SYMBOLS: dict[int, str] = {

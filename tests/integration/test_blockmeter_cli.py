@@ -52,14 +52,14 @@ def test_documented_flow(blockmeter: BlockMeterLedger, capsys, tmp_path) -> None
     rollups = f"smartblocks meter rollups {meter} --from 2026-03-01"
     assert blockmeter.sh(f"{rollups} --to 2026-03-31") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"meter {meter} (electricity_import, mWh), UTC"
-    assert lines[3].split() == ["2026-03-01", "6780", "6", "990", "1310", "1", "0", "0"]
+    assert lines[0] == f"meter {meter} (electricity_import, kWh), UTC"
+    assert lines[3].split() == ["2026-03-01", "0.00678", "6", "0.00099", "0.00131", "1", "0", "0"]
 
     assert blockmeter.sh(f"{rollups} --to 2026-03-01 --by hour") == 0
     rows = [line.split() for line in capsys.readouterr().out.splitlines()[3:]]
     assert rows == [
-        ["2026-03-01", "12:00", "4680", "4", "990", "1310", "0"],
-        ["2026-03-01", "13:00", "2100", "2", "1000", "1100", "1"],
+        ["2026-03-01", "12:00", "0.00468", "4", "0.00099", "0.00131", "0"],
+        ["2026-03-01", "13:00", "0.00210", "2", "0.00100", "0.00110", "1"],
     ]
 
     assert blockmeter.sh(f"{rollups} --to 2026-03-31 --json") == 0

@@ -2,7 +2,7 @@
 import { api, post, Unauthorised } from "./api.js";
 import { el } from "./format.js";
 import { admin } from "./views/admin.js";
-import { batch, block, blocks, transaction } from "./views/explorer.js";
+import { batch, block, blocks, search, transaction } from "./views/explorer.js";
 import { meter, meterList, site } from "./views/meters.js";
 import { address, families, family } from "./views/state.js";
 
@@ -17,7 +17,8 @@ const ROUTES = [
   [/^\/transactions\/(\w+)$/, "blocks", (p, id) => transaction(view, id)],
   [/^\/state$/, "state", () => families(view)],
   [/^\/state\/([\w-]+)$/, "state", (p, name) => family(view, name, p)],
-  [/^\/address\/([0-9a-f]{70})$/, "state", (p, a) => address(view, a)],
+  [/^\/address\/([0-9a-f]{70})$/, "state", (p, a) => address(view, a, p)],
+  [/^\/search$/, "blocks", (p) => search(view, p)],
   [/^\/meters$/, "meters", () => meterList(view)],
   [/^\/meters\/([^/?]+)$/, "meters", (p, id) => meter(view, decodeURIComponent(id), p)],
   [/^\/sites\/([^/?]+)$/, "meters", (p, id) => site(view, decodeURIComponent(id), p)],
@@ -106,4 +107,12 @@ document.getElementById("logout").addEventListener("click", async () => {
   showLogin();
 });
 window.addEventListener("hashchange", () => { if (!topbar.hidden) route(); });
+document.getElementById("search")?.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const q = e.target.q.value.trim();
+  if (!q) return;
+  const target = `#/search?${new URLSearchParams({ q })}`;
+  if (location.hash === target) route();
+  else location.hash = target;
+});
 start();

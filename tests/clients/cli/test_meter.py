@@ -15,7 +15,7 @@ from smartblocks.clients.cli import ledger_args
 from smartblocks.clients.cli.main import main
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import write_key_files
-from smartblocks.protos.blockmeter_pb2 import Rollup
+from smartblocks.protos.blockmeter_pb2 import Rollup, Unit
 
 
 @pytest.fixture
@@ -152,11 +152,15 @@ def test_cli_flow(cli, ledger, capsys, tmp_path):
 
     assert run("meter", "rollups", "main", "--from", "2026-03-01", "--to", "2026-03-03") == 0
     out = capsys.readouterr().out
-    assert "meter main (electricity_import, mWh), UTC" in out
+    assert "meter main (electricity_import, kWh), UTC" in out
     lines = out.splitlines()
-    assert lines[1].split() == ["period", "sum", "count", "min", "max", "flagged", "gaps", "gap_s"]
-    assert lines[3].split() == ["2026-03-01", "300", "2", "100", "200", "0", "0", "0"]
-    assert lines[4].split() == ["2026-03-02", "1800", "4", "300", "600", "1", "1", "1800"]
+    assert lines[1].split() == [
+        "period", "kWh", "count", "min_kWh", "max_kWh", "flagged", "gaps", "gap_s"
+    ]  # fmt: skip
+    assert lines[3].split() == ["2026-03-01", "0.0003", "2", "0.0001", "0.0002", "0", "0", "0"]
+    assert lines[4].split() == [
+        "2026-03-02", "0.0018", "4", "0.0003", "0.0006", "1", "1", "1,800"
+    ]  # fmt: skip
     assert (
         run(
             "meter", "rollups", "main", "--from", "2026-03-02", "--to", "2026-03-02", "--by", "hour"
@@ -205,6 +209,39 @@ def test_cli_flow(cli, ledger, capsys, tmp_path):
     assert run("meter", "retire", "main", "--key", owner) == 0
     assert run("meter", "show", "nope") == 1
     assert "meter nope does not exist" in capsys.readouterr().err
+    # An id no meter can have is not "missing": it is invalid, and the message says why.
+    for argv in (
+        ["meter", "show", "LAB 970!"],
+        ["meter", "rollups", "LAB 970!", "--from", "2026-03-01", "--to", "2026-03-01"],
+        ["meter", "bind-key", "LAB 970!", keys["gateway"][1], "--key", owner],
+        ["meter", "record", "LAB 970!", "--start", "2026-03-01", "--interval", 900,
+         "--values", "1", "--key", gateway],
+    ):  # fmt: skip
+        assert run(*argv) == 1
+        err = capsys.readouterr().err
+        assert "invalid id: meter id 'LAB 970!' is not 1..64 characters of A-Z a-z 0-9" in err
+        assert "`smartblocks meter list` shows the ids" in err
+        assert "does not exist" not in err
+
+
+def test_a_public_key_given_as_key_is_named_as_such(cli, capsys, tmp_path):
+    run, keys = cli
+    pub = keys["owner"][1]  # mode 0644: the mode is not what is wrong
+    assert run("site", "create", "x", "--owner", pub, "--name", "X", "--key", pub) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{pub} is a public key; give the private key (.priv) that signs: {keys['owner'][0]}"
+        in (err)
+    )
+    assert "chmod" not in err
+    elsewhere = tmp_path / "copied-key"
+    elsewhere.write_text(pub.read_text())
+    assert run("site", "create", "x", "--owner", pub, "--name", "X", "--key", elsewhere) == 1
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(f"{elsewhere} is a public key; give the private key (.priv) that signs")
+    )
 
 
 def test_register_needs_a_unit_when_the_kind_has_several(cli, capsys):
@@ -277,11 +314,74 @@ def test_table_and_rollup_rows():
     record = Rollup(meter_id="m", period="2026-03-01", sum=30, count=2, min=10, max=20)
     record.buckets.add(index=0, sum=10, count=1, min=10, max=10)
     record.buckets.add(index=5, sum=20, count=1, min=20, max=20, flagged_count=1)
-    _, rows = views.rollup_rows([record], "hour")
+    _, rows = views.rollup_rows([record], "hour", Unit.MILLIWATT_HOUR)
     assert rows == [
-        ["2026-03-01 00:00", 10, 1, 10, 10, 0],
-        ["2026-03-01 05:00", 20, 1, 20, 20, 1],
+        ["2026-03-01 00:00", "0.00001", "1", "0.00001", "0.00001", "0"],
+        ["2026-03-01 05:00", "0.00002", "1", "0.00002", "0.00002", "1"],
     ]
     text = views.table(["name", "n"], [["a", 5], ["bbb", 123]])
     assert text.splitlines() == ["name    n", "----  ---", "a       5", "bbb   123"]
     assert views.record_dict(record)["buckets"][1]["flagged_count"] == 1
+
+
+def test_rollups_show_energy_in_kwh_and_volume_in_m3_with_separators():
+    day = Rollup(
+        period="2026-03-01", sum=6_522_797_833, count=1440, min=1_000, max=9_000_500,
+        gap_count=1, gap_seconds=3600,
+    )  # fmt: skip
+    empty = Rollup(period="2026-03-02")
+    headers, rows = views.rollup_rows([day, empty], "period", Unit.MILLIWATT_HOUR)
+    assert headers == ["period", "kWh", "count", "min_kWh", "max_kWh", "flagged", "gaps", "gap_s"]
+    assert rows[0] == ["2026-03-01", "6,522.797833", "1,440", "0.001", "9.0005", "0", "1", "3,600"]
+    assert rows[1] == ["2026-03-02", "0.000000", "0", "-", "-", "0", "0", "0"]
+    # Gas by volume: blockmeter/units.py has no calorific value, so m³ only.
+    gas = Rollup(period="2026-03", sum=41_250_000_000, count=10, min=0, max=2_500_000)
+    headers, rows = views.rollup_rows([gas], "period", Unit.MILLILITRE)
+    assert headers[1] == "m³" and rows[0][1:5] == ["41,250.000", "10", "0.000", "2.500"]
+    text = views.table(headers, rows)
+    assert text.splitlines()[2].endswith("41,250.000     10   0.000   2.500        0     0      0")
+
+
+def test_rollups_of_rates_show_means_not_sums():
+    """A sum of temperatures means nothing: the mean (sum / count) in °C, m/s, ..."""
+    temperature = Rollup(period="2026-03-01", sum=3 * 21_500 + 18_000, count=4, min=18_000)
+    temperature.max = 21_500
+    temperature.buckets.add(index=3, sum=-2_000, count=3, min=-1_000, max=0)
+    headers, rows = views.rollup_rows([temperature], "period", Unit.MILLIDEGREE_CELSIUS)
+    assert headers[:5] == ["period", "mean_°C", "count", "min_°C", "max_°C"]
+    assert rows[0][1:5] == ["20.625", "4", "18.0", "21.5"]
+    _, hours = views.rollup_rows([temperature], "hour", Unit.MILLIDEGREE_CELSIUS)
+    assert hours == [["2026-03-01 03:00", "-0.667", "3", "-1.0", "0.0", "0"]]
+    wind = Rollup(period="2026-03-01", sum=7 * 4_200, count=7, min=0, max=12_340)
+    headers, rows = views.rollup_rows([wind], "period", Unit.MILLIMETRE_PER_SECOND)
+    assert headers[1] == "mean_m/s" and rows[0][1] == "4.2" and rows[0][4] == "12.34"
+    assert (
+        views.rollup_rows([Rollup(period="x")], "period", Unit.MILLIDEGREE_CELSIUS)[1][0][1] == "-"
+    )
+
+
+def test_rollups_of_a_temperature_meter_through_the_cli(cli, ledger, capsys):
+    run, keys = cli
+    auth, owner, gateway = (str(keys[n][0]) for n in ("auth", "owner", "gateway"))
+    ledger.set_setting("smartblocks.blockmeter.authorities", keys["auth"][1].read_text().strip())
+    assert (
+        run("site", "create", "s", "--owner", keys["owner"][1], "--name", "S", "--key", auth) == 0
+    )
+    register = ["meter", "register", "temp", "--site", "s", "--kind", "temperature"]
+    assert run(*register, "--interval", 900, "--min", -40_000, "--max", 60_000, "--key", owner) == 0
+    assert run("meter", "bind-key", "temp", keys["gateway"][1], "--key", owner) == 0
+    values = ["--values", "20000,21000,-1500", "--key", gateway]
+    assert (
+        run("meter", "record", "temp", "--start", "2026-03-01T12:00Z", "--interval", 900, *values)
+        == 0
+    )
+    capsys.readouterr()
+    assert run("meter", "rollups", "temp", "--from", "2026-03-01", "--to", "2026-03-01") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "meter temp (temperature, °C: means of the readings), UTC"
+    assert out[3].split()[:5] == ["2026-03-01", "13.167", "3", "-1.5", "21.0"]
+    assert (
+        run("meter", "rollups", "temp", "--from", "2026-03-01", "--to", "2026-03-01", "--json") == 0
+    )
+    [day] = json.loads(capsys.readouterr().out)
+    assert (day["sum"], day["count"]) == (39_500, 3)  # --json keeps the ledger's integers

@@ -379,15 +379,25 @@ async def rest_api(chain: FakeChain) -> AsyncIterator[FakeRestApi]:
 
 DAY0 = 1_767_225_600  # 2026-01-01T00:00:00Z
 DAYS = 10
+# A meter's hourly readings: BASES[meter] + step * ((hour * 7 + day * 3) % 11), step 1 kWh or 1 °C.
+BASES = {
+    "main": 40_000_000,
+    "chp": 15_000_000,
+    "outdoor": -3_000,
+    "export": 2_000_000,
+    "charge": 3_000_000,
+    "discharge": 2_500_000,
+}
 
 
 def blockmeter_records(
-    chain: FakeChain, days: int = DAYS, *, weather: bool = False
+    chain: FakeChain, days: int = DAYS, *, weather: bool = False, storage: bool = False
 ) -> dict[str, str]:
     """Commit a site, two meters (import and CHP) and `days` of hourly readings with rollups.
 
     Each day is one block: one record-readings transaction per meter, and the state changes the
     BlockMeter processor would make (head, day rollup, month rollup). Returns ids for the tests.
+    `storage` adds an export meter and a battery's charge and discharge meters.
     """
     import datetime as dt
 
@@ -440,6 +450,22 @@ def blockmeter_records(
             name="Outdoor temperature",
             device_keys=[chain.signer.public_key],
         )
+    if storage:
+        for key, kind, name in [
+            ("export", pb.ELECTRICITY_EXPORT, "Main incomer, export"),
+            ("charge", pb.STORAGE_CHARGE, "Battery, charge"),
+            ("discharge", pb.STORAGE_DISCHARGE, "Battery, discharge"),
+        ]:
+            meters[key] = pb.Meter(
+                meter_id=key,
+                site_id="hq",
+                kind=kind,
+                unit=pb.MILLIWATT_HOUR,
+                mode=pb.INTERVAL,
+                nominal_interval_s=3600,
+                name=name,
+                device_keys=[chain.signer.public_key],
+            )
     chain.add_block()  # genesis
     chain.add_block(
         transactions=[
@@ -485,7 +511,7 @@ def blockmeter_records(
         date = dt.datetime.fromtimestamp(start, dt.UTC).date()
         txns, changes = [], []
         for key in meters:
-            base = {"main": 40_000_000, "chp": 15_000_000, "outdoor": -3_000}[key]
+            base = BASES[key]
             step = 1_000 if key == "outdoor" else 1_000_000  # 1 °C or 1 kWh
             values = [base + step * ((h * 7 + day * 3) % 11) for h in range(24)]
             outputs = [
@@ -548,6 +574,12 @@ def building(chain: FakeChain) -> dict[str, str]:
 def weather_building(chain: FakeChain) -> dict[str, str]:
     """`building` plus an outdoor temperature meter: a rate, shown as a mean."""
     return blockmeter_records(chain, weather=True)
+
+
+@pytest.fixture
+def storage_building(chain: FakeChain) -> dict[str, str]:
+    """`building` plus an export meter and a battery's charge and discharge meters."""
+    return blockmeter_records(chain, storage=True)
 
 
 # -- a running portal ---------------------------------------------------------------------------

@@ -156,6 +156,51 @@ async def test_meter_series_and_site_dashboard(portal, building):
         await client.close()
 
 
+async def test_site_balance_counts_storage_apart_and_adds_up_to_the_meters(
+    portal, storage_building
+):
+    from tests.clients.portal.conftest import BASES, DAYS
+
+    def total(meter: str, days: range) -> int:  # the fixture's readings, summed independently
+        step = 1_000_000
+        return sum(BASES[meter] + step * ((h * 7 + d * 3) % 11) for d in days for h in range(24))
+
+    await portal.indexed()
+    client = await session_for(portal, "auditor")
+    try:
+        board = await get(client, "/api/sites/hq/dashboard")
+        assert board["as_of"] == "2026-01-10"
+        assert board["generation_meters"] == ["CHP unit"]  # the battery is not generation
+        for period, days in [("today", range(DAYS - 1, DAYS)), ("month", range(DAYS))]:
+            f = board["figures"][period]
+            expected = {
+                "import_mwh": total("main", days),
+                "export_mwh": total("export", days),
+                "generation_mwh": total("chp", days),
+                "storage_discharge_mwh": total("discharge", days),
+                "storage_charge_mwh": total("charge", days),
+            }
+            assert {k: f[k] for k in expected} == expected
+            consumption = (
+                expected["import_mwh"]
+                - expected["export_mwh"]
+                + expected["generation_mwh"]
+                + expected["storage_discharge_mwh"]
+                - expected["storage_charge_mwh"]
+            )
+            assert f["consumption_mwh"] == consumption
+            assert f["generation_share_ppm"] == expected["generation_mwh"] * 10**6 // consumption
+        # The meters' own rows add up to the same figures.
+        month = {m["meter_id"]: m["month"] for m in board["meters"]}
+        assert board["figures"]["month"]["consumption_mwh"] == (
+            month["main"] - month["export"] + month["chp"] + month["discharge"] - month["charge"]
+        )
+        # 240 h at 40 - 2 + 15 + 2.5 - 3 = 52.5 kWh, plus one meter's steps (1,198 kWh).
+        assert board["figures"]["month"]["consumption_mwh"] == 13_798_000_000
+    finally:
+        await client.close()
+
+
 async def test_live_events_announce_each_new_block(portal, chain):
     chain.add_block()
     await portal.indexed(0)
@@ -255,3 +300,11 @@ def test_rates_are_averaged_and_energy_is_summed():
         {"unit": "MILLIWATT_HOUR", "kind": "GENERATION", "today": 2_500},
     ]
     assert energy_figures(rows, "today")["consumption_mwh"] == 12_500
+    rows += [
+        {"unit": "MILLIWATT_HOUR", "kind": "ELECTRICITY_EXPORT", "today": 1_000},
+        {"unit": "MILLIWATT_HOUR", "kind": "STORAGE_CHARGE", "today": 4_000},
+        {"unit": "MILLIWATT_HOUR", "kind": "STORAGE_DISCHARGE", "today": 3_000},
+    ]
+    figures = energy_figures(rows, "today")
+    assert figures["consumption_mwh"] == 10_000 - 1_000 + 2_500 + 3_000 - 4_000
+    assert figures["generation_share_ppm"] == 2_500 * 10**6 // 10_500

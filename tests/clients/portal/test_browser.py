@@ -167,6 +167,32 @@ async def test_temperatures_are_averaged_not_added_up(page, portal, weather_buil
     await shot(page, "meter-temperature")
 
 
+async def test_dashboard_shows_the_balance_term_by_term(page, portal, storage_building):
+    await portal.indexed()
+    await log_in(page, portal)
+    await page.goto(portal.url + "/#/sites/hq")
+    balance = page.locator("#balance")
+    await balance.wait_for()
+    terms = await balance.locator("tbody td:first-child").all_inner_texts()
+    assert terms == [
+        "+ Import",
+        "\N{MINUS SIGN} Export",
+        "+ Generation",
+        "+ Storage discharge",
+        "\N{MINUS SIGN} Storage charge",
+        "= Consumption",
+    ]
+    # The month column: the meters' totals (test_api checks them) and their balance.
+    month = await balance.locator("tbody td:nth-child(3)").all_inner_texts()
+    assert month[-1] == "13,798.0 kWh"
+    consumption = await page.locator(".figure", has_text="Consumption 2026-01").inner_text()
+    assert "13,798.0 kWh" in consumption
+    share = await page.locator(".figure", has_text="Generation share today").inner_text()
+    assert "CHP unit of consumption" in share
+    assert "PV" not in await page.inner_text("main")
+    await shot(page, "site-balance")
+
+
 async def test_admin_page_only_for_admins(page, portal, building):
     await portal.indexed()
     await log_in(page, portal)

@@ -74,8 +74,14 @@ EXPECTED = {
     "lab-970.incomer-export": ("ELECTRICITY_EXPORT", "MILLIWATT_HOUR", "CUMULATIVE", 0, 10**8),
     "lab-970.chp": ("GENERATION", "MILLIWATT_HOUR", "CUMULATIVE", 0, 6 * 10**7),
     "lab-970.wind": ("GENERATION", "MILLIWATT_HOUR", "CUMULATIVE", 0, 12 * 10**6),
-    "lab-970.battery-charge": ("ELECTRICITY_IMPORT", "MILLIWATT_HOUR", "CUMULATIVE", 0, 2 * 10**7),
-    "lab-970.battery-discharge": ("GENERATION", "MILLIWATT_HOUR", "CUMULATIVE", 0, 2 * 10**7),
+    "lab-970.battery-charge": ("STORAGE_CHARGE", "MILLIWATT_HOUR", "CUMULATIVE", 0, 2 * 10**7),
+    "lab-970.battery-discharge": (
+        "STORAGE_DISCHARGE",
+        "MILLIWATT_HOUR",
+        "CUMULATIVE",
+        0,
+        2 * 10**7,
+    ),
     "lab-970.gas": ("GAS", "MILLILITRE", "CUMULATIVE", 0, 5 * 10**7),
     "lab-970.outdoor-temperature": (
         "TEMPERATURE",

@@ -139,3 +139,28 @@ async def test_more_args_are_decided_at_each_start(tmp_path):
     await wait_for_line(out, "c | args ['start-2']")
     sup.stop()
     await asyncio.wait_for(task, 20)
+
+
+async def test_ready_is_said_once_when_the_component_says_it_too(unused_tcp_port):
+    """The devnet prints "ready" itself; the supervisor's readiness check would say it again."""
+    out = io.StringIO()
+    server = (
+        "import socket, time\n"
+        f"s = socket.socket(); s.bind(('127.0.0.1', {unused_tcp_port})); s.listen()\n"
+        "print('ready', flush=True)\n"
+        "while True: time.sleep(0.1)\n"
+    )
+    sup = Supervisor(
+        [
+            Component(
+                "server", script(server), ready=lambda: tcp_ready("127.0.0.1", unused_tcp_port)
+            ),
+            Component("client", script("import time; time.sleep(0.5); print('client started')")),
+        ],
+        out=out,
+    )
+    task = asyncio.create_task(sup.run())
+    await wait_for_line(out, "client started")
+    sup.stop()
+    await asyncio.wait_for(task, 20)
+    assert out.getvalue().count("server | ready") == 1

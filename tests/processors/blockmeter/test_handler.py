@@ -17,6 +17,7 @@ from smartblocks.protos.blockmeter_pb2 import (
     BlockMeterPayload,
     Meter,
     MeterHead,
+    MeterKind,
     Rollup,
     SetAuthorities,
     Site,
@@ -213,6 +214,19 @@ def test_meter_field_checks(world, fields, message):
     with pytest.raises(InvalidTransaction) as info:
         world.meter("m-bad", bind=False, **fields)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("kind", ["STORAGE_CHARGE", "STORAGE_DISCHARGE"])
+def test_storage_meters_take_energy_and_record_like_any_quantity(world, kind):
+    world.meter("m-bat", kind=kind, unit="MILLIWATT_HOUR", mode="CUMULATIVE", rollover=10**15)
+    meter = read(world, addressing.meter_address("m-bat"), Meter)
+    assert MeterKind.Name(meter.kind) == kind
+    world.record("m-bat", T0, [1_000, 6_000, 6_000, 11_000])
+    day = read(world, addressing.day_rollup_address("m-bat", "2026-03-01"), Rollup)
+    assert (day.sum, day.count) == (11_000, 4)  # register differences from the initial 0
+    with pytest.raises(InvalidTransaction) as info:
+        world.meter("m-bad", bind=False, kind=kind, unit="MILLILITRE")
+    assert f"unit MILLILITRE does not fit kind {kind} (allowed: MILLIWATT_HOUR)" in str(info.value)
 
 
 def test_bind_and_revoke_keys(world):

@@ -7,8 +7,29 @@ const KIND = {
   ELECTRICITY_IMPORT: "Electricity import", ELECTRICITY_EXPORT: "Electricity export",
   GENERATION: "Generation", GAS: "Gas", HEAT: "Heat", COOLING: "Cooling", WATER: "Water",
   TEMPERATURE: "Temperature", WIND_SPEED: "Wind speed", SOLAR_IRRADIANCE: "Irradiance",
-  RELATIVE_HUMIDITY: "Humidity",
+  RELATIVE_HUMIDITY: "Humidity", STORAGE_CHARGE: "Storage charge", STORAGE_DISCHARGE: "Storage discharge",
 };
+
+// The electricity balance, term by term: consumption = import − export + generation
+// + storage discharge − storage charge (clients/portal/meters.py, energy_figures).
+const BALANCE = [
+  ["import_mwh", "+", "Import"], ["export_mwh", "−", "Export"], ["generation_mwh", "+", "Generation"],
+  ["storage_discharge_mwh", "+", "Storage discharge"], ["storage_charge_mwh", "−", "Storage charge"],
+];
+
+function balanceTable(d) {
+  const energy = (v) => quantity(v, "MILLIWATT_HOUR");
+  const periods = [["today", d.as_of], ["month", d.month_label]];
+  return el("table", { class: "grid-table", id: "balance" },
+    el("thead", {}, el("tr", {}, ["Term", ...periods.map(([, label]) => label)].map((h) => el("th", {}, h)))),
+    el("tbody", {},
+      BALANCE.map(([key, sign, label]) => el("tr", { "data-term": key },
+        el("td", {}, `${sign} ${label}`),
+        ...periods.map(([p]) => el("td", { class: "num" }, energy(d.figures[p][key]))))),
+      el("tr", { class: "total", "data-term": "consumption_mwh" },
+        el("td", {}, "= Consumption"),
+        ...periods.map(([p]) => el("td", { class: "num" }, energy(d.figures[p].consumption_mwh))))));
+}
 
 export async function meterList(view) {
   const [{ data: sites }, { data: meters }] = await Promise.all([api("/api/sites"), api("/api/meters")]);
@@ -98,15 +119,19 @@ export async function site(view, id, params) {
   const d = await api(`/api/sites/${encodeURIComponent(id)}/dashboard${day ? `?day=${day}` : ""}`);
   const f = d.figures;
   const share = (x) => (x.generation_share_ppm === null ? "—" : `${(x.generation_share_ppm / 1e4).toFixed(1)} %`);
+  // Name the generation meters themselves: no "PV" unless the site has one.
+  const sources = d.generation_meters.length ? `${d.generation_meters.join(" + ")} of consumption` : "no generation meters";
   view.replaceChildren(
     title(d.site.name || d.site.site_id, el("span", { class: "muted" }, `as of ${d.as_of} (UTC, newest readings)`)),
     el("div", { class: "figures big" },
       figure("Consumption today", quantity(f.today.consumption_mwh, "MILLIWATT_HOUR"), d.as_of),
       figure(`Consumption ${d.month_label}`, quantity(f.month.consumption_mwh, "MILLIWATT_HOUR")),
-      figure("Generation share today", share(f.today), "CHP + wind + PV of consumption"),
+      figure("Generation share today", share(f.today), sources),
       figure(`Generation share ${d.month_label}`, share(f.month)),
       figure("Imported this month", quantity(f.month.import_mwh, "MILLIWATT_HOUR")),
       figure("Generated this month", quantity(f.month.generation_mwh, "MILLIWATT_HOUR"))),
+    el("h2", {}, "Electricity balance"),
+    balanceTable(d),
     el("h2", {}, "Meters"),
     el("table", { class: "grid-table" },
       el("thead", {}, el("tr", {}, ["Meter", "Kind", "Today", d.month_label].map((h) => el("th", {}, h)))),
