@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 
 from sawtooth_sdk.protobuf.block_info_pb2 import BlockInfo
 from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, StateChangeList
@@ -44,6 +45,17 @@ class BlockLog:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self.db.execute(SCHEMA)
+
+    @staticmethod
+    def connect(path: Path | str) -> sqlite3.Connection:
+        """A state file for a follower: autocommit, and WAL so `--status` reads while the
+        service writes."""
+        db = sqlite3.connect(str(path), isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def close(self) -> None:
+        self.db.close()
 
     def known_block_ids(self, skip: int, limit: int) -> Sequence[str]:
         rows = self.db.execute(

@@ -23,6 +23,7 @@ from . import contract as contract_cli
 from . import ledger_args
 from .blockmeter_inputs import public_key_arg
 from .blockmeter_views import table
+from .help import add_command
 from .ledger_args import add_ledger_options, default_key_path, signer_of
 
 
@@ -35,14 +36,7 @@ def _command(
     *,
     signing: bool = True,
 ) -> argparse.ArgumentParser:
-    sub = commands.add_parser(
-        name,
-        help=help_text,
-        description=help_text[0].upper() + help_text[1:] + ".",
-        epilog="example:\n  " + example,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub.set_defaults(func=func)
+    sub = add_command(commands, name, help_text, example, func)
     add_ledger_options(sub, signing=signing)
     return sub
 
@@ -54,12 +48,17 @@ def _money(sub: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "account",
-        aliases=["accounts"],
-        help="token accounts: issue, transfer, redeem, balance, deposit into a contract",
+        "token accounts: issue, transfer, redeem, balance, deposit into a contract",
+        [
+            "smartblocks account issue EUR 10000.00 --to owner.pub --key bank.priv",
+            "smartblocks account balance owner.pub --currency EUR",
+        ],
         description="Token accounts in the currencies contracts settle in "
         "(docs/energycontract.md).",
+        aliases=["accounts"],
     )
     commands = parser.add_subparsers(dest="account_command", metavar="COMMAND", required=True)
 

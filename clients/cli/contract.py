@@ -40,6 +40,7 @@ from smartblocks.protos.energycontract_pb2 import (
 from . import ledger_args
 from .blockmeter_views import table
 from .contract_manager import add_manager_command
+from .help import add_command
 from .ledger_args import add_ledger_options, signer_of
 
 Status = Contract.Status
@@ -54,14 +55,7 @@ def _command(
     *,
     signing: bool = True,
 ) -> argparse.ArgumentParser:
-    sub = commands.add_parser(
-        name,
-        help=help_text,
-        description=help_text[0].upper() + help_text[1:] + ".",
-        epilog="example:\n  " + example,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub.set_defaults(func=func)
+    sub = add_command(commands, name, help_text, example, func)
     add_ledger_options(sub, signing=signing)
     return sub
 
@@ -71,12 +65,18 @@ def _contract_arg(sub: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "contract",
-        aliases=["contracts"],
-        help="energy performance contracts: propose, accept, preview, settle, dispute",
+        "energy performance contracts: propose, accept, preview, settle, dispute",
+        [
+            "smartblocks contract templates --example shared_savings > terms.toml",
+            "smartblocks contract propose terms.toml --key esco.priv",
+            "smartblocks contract show town-hall-ss-2027",
+        ],
         description="Energy performance contracts made from templates, settled every period "
         "from the meters' data on the ledger (docs/energycontract.md).",
+        aliases=["contracts"],
     )
     commands = parser.add_subparsers(dest="contract_command", metavar="COMMAND", required=True)
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,13 +131,8 @@ class ManagerState(BlockLog):
     """The manager's SQLite file: followed blocks (BlockLog), contracts index, settlements seen."""
 
     def __init__(self, path: Path | str) -> None:
-        db = sqlite3.connect(str(path), isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        super().__init__(db)
+        super().__init__(BlockLog.connect(path))
         self.db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        self.db.close()
 
     def on_rewind(self, block_num: int) -> None:
         """Settlements indexed from a dropped block are indexed again from the new branch."""

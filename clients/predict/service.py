@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,13 +81,8 @@ class PredictState(BlockLog):
     """The service's SQLite file: followed blocks (BlockLog) and per-(meter, day) status."""
 
     def __init__(self, path: Path | str) -> None:
-        db = sqlite3.connect(str(path), isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        super().__init__(db)
+        super().__init__(BlockLog.connect(path))
         self.db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        self.db.close()
 
     def on_rewind(self, block_num: int) -> None:
         """A day's status set on a dropped block is decided again on the new branch."""

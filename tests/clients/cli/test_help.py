@@ -14,9 +14,6 @@ from smartblocks.clients.cli.ledger_args import add_ledger_options
 from smartblocks.clients.cli.main import build_parser, main
 from smartblocks.ledger.keys import DEFAULT_KEY_DIR
 
-# Owned elsewhere (contract.py, account.py), with aliases: not covered here yet.
-NOT_YET = {"contract", "contracts", "account", "accounts"}
-
 
 def walk(
     parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
@@ -24,8 +21,10 @@ def walk(
     yield path, parser
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
+            seen: set[int] = set()
             for name, sub in action.choices.items():
-                if not (path == () and name in NOT_YET):
+                if id(sub) not in seen:  # an alias (`contracts`) names the same parser
+                    seen.add(id(sub))
                     yield from walk(sub, (*path, name))
 
 
