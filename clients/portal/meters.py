@@ -8,14 +8,14 @@ JSON shapes (docs/portal.md):
   series:    {meter, zoom, start, end, bucket_s, resolution, unit, aggregate, latest_day,
               points: [{t, value, count, min, max}],
               rollups: {total, count, min, max, mean, flagged_count, gap_count}}
-  dashboard: {site, as_of, month_label, meters: [{..., aggregate, today, month}],
-              generation_meters: [name], figures: {today, month}}
+  dashboard: {site, as_of, month_label, month_days, previous_month_label,
+              meters: [{..., aggregate, today, month, previous_month}],
+              generation_meters: [name], figures: {today, month, previous_month}}
 All values are integers in the meter's unit (mWh for energy); `t` is Unix seconds UTC.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import itertools
 from collections.abc import Iterable
@@ -31,7 +31,9 @@ from smartblocks.protos.blockmeter_pb2 import BlockMeterPayload, Meter, Site
 
 from .index import ChainIndex
 
-ZOOMS = {"day": (1, 3600), "week": (7, 3600), "month": (0, 86400)}  # (days, bucket seconds)
+# (days, bucket seconds). "month" is a rolling 30 days, not the calendar month: on the 1st a
+# calendar month would be one bar; 30 days always show a month's worth (docs/portal.md).
+ZOOMS = {"day": (1, 3600), "week": (7, 3600), "month": (30, 86400)}
 
 # The electricity balance's terms, by meter kind: consumption = import - export + generation
 # + storage discharge - storage charge (a battery is neither generation nor import).
@@ -121,12 +123,9 @@ class StateMeterData:
 
 
 def window(zoom: str, end_day: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last UTC day shown for a zoom ending on `end_day` (month: its calendar month)."""
+    """First and last UTC day shown for a zoom ending on `end_day` (month: the 30 days to it)."""
     if zoom not in ZOOMS:
         raise ValueError(f"zoom must be one of {', '.join(ZOOMS)}, not {zoom!r}")
-    if zoom == "month":
-        days_in_month = calendar.monthrange(end_day.year, end_day.month)[1]
-        return end_day.replace(day=1), end_day.replace(day=days_in_month)
     days = ZOOMS[zoom][0]
     if end_day.toordinal() < days:
         raise ValueError(f"a {zoom} ending {end_day} starts before the year 1")
@@ -140,11 +139,15 @@ def series(data: MeterData, meter: dict[str, Any], zoom: str, end_day: dt.date) 
     resolution = "day" if zoom == "month" else "hour"
     points: list[dict[str, Any]] = []
     if zoom == "month":
-        rollup = data.month_rollup(meter["meter_id"], first.strftime("%Y-%m"))
-        rollups = [rollup] if rollup else []
-        for bucket in rollup["buckets"] if rollup else []:
-            day = first.replace(day=bucket.get("index", 1))
-            points.append(_point(_epoch(day), bucket, how))
+        # One bar per day from the day rollups (they carry gap and flag counts, and a rolling
+        # window spans two calendar months).
+        rollups = []
+        for ordinal in range(first.toordinal(), last.toordinal() + 1):
+            day = dt.date.fromordinal(ordinal)
+            rollup = data.day_rollup(meter["meter_id"], day.isoformat())
+            if rollup and rollup.get("count"):
+                rollups.append(rollup)
+                points.append(_point(_epoch(day), rollup, how))
     elif zoom == "day" and (readings := data.intervals(meter, first)):
         rollup = data.day_rollup(meter["meter_id"], first.isoformat())
         rollups = [rollup] if rollup else []
@@ -254,6 +257,9 @@ def dashboard(data: MeterData, site_id: str, day: dt.date | None = None) -> dict
     meters = [m for m in data.meters() if m.get("site_id") == site_id]
     as_of = day or max((last_day(m) for m in meters), default=dt.datetime.now(dt.UTC).date())
     month = as_of.strftime("%Y-%m")
+    # On the 1st the month so far is that one day: the page then shows the previous (whole)
+    # month beside it, so there is a month figure worth reading (docs/portal.md).
+    previous = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     rows = []
     for meter in meters:
         how = aggregate(meter)
@@ -262,19 +268,39 @@ def dashboard(data: MeterData, site_id: str, day: dt.date | None = None) -> dict
                 **_meter_summary(meter),
                 "aggregate": how,
                 "today": period_value(data.day_rollup(meter["meter_id"], as_of.isoformat()), how),
-                "month": period_value(data.month_rollup(meter["meter_id"], month), how),
+                "month": period_value(
+                    month_to(data.month_rollup(meter["meter_id"], month), as_of.day), how
+                ),
+                "previous_month": period_value(data.month_rollup(meter["meter_id"], previous), how),
             }
         )
     return {
         "site": site,
         "as_of": as_of.isoformat(),
         "month_label": month,
+        "month_days": as_of.day,  # days of the month so far, as_of included
+        "previous_month_label": previous,
         "meters": rows,
         # What the generation figures are made of: the names of the site's generation meters.
         "generation_meters": [
             r.get("name") or r["meter_id"] for r in rows if r.get("kind") in GENERATION
         ],
-        "figures": {"today": energy_figures(rows, "today"), "month": energy_figures(rows, "month")},
+        "figures": {
+            period: energy_figures(rows, period) for period in ("today", "month", "previous_month")
+        },
+    }
+
+
+def month_to(rollup: dict[str, Any] | None, day: int) -> dict[str, Any] | None:
+    """A month rollup cut to its days 1..`day` (its day buckets), so a dashboard as of a past
+    day shows the month up to that day, not what the ledger holds for the month since."""
+    buckets = (rollup or {}).get("buckets")
+    if not buckets:
+        return rollup
+    kept = [b for b in buckets if b.get("index", 0) <= day]
+    return {
+        "sum": sum(b.get("sum", 0) for b in kept),
+        "count": sum(b.get("count", 0) for b in kept),
     }
 
 

@@ -1,5 +1,5 @@
 // An SVG bar chart of interval energy: one bar per bucket, hover shows the value.
-import { el, quantity, unitLabel } from "./format.js";
+import { el, mean, number, scaleOf, unitLabel } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 960, H = 330, M = { top: 28, right: 16, bottom: 36, left: 72 };
@@ -44,7 +44,7 @@ export function barChart(series) {
   for (let v = bottom; v <= top + 1e-9; v += step) {
     root.append(svg("line", { x1: M.left, x2: W - M.right, y1: y(v), y2: y(v), class: "grid" }));
     root.append(svg("text", { x: M.left - 8, y: y(v) + 4, class: "tick", "text-anchor": "end" },
-      quantity(v, unit, v % 1e6 ? 1 : 0).replace(` ${unitLabel(unit)}`, "")));
+      number(v, unit, Number.isInteger(v / scaleOf(unit)) ? 0 : 1)));
   }
   root.append(svg("text", { x: M.left - 8, y: 12, class: "tick axis-unit", "text-anchor": "end" }, unitLabel(unit)));
   // Hourly bars over several days: one label per midnight; otherwise about a dozen labels.
@@ -74,8 +74,8 @@ export function barChart(series) {
     const p = bySlot.get(Math.floor(((svgX - M.left) / plotW) * slots));
     if (!p) { tip.hidden = true; cursor.setAttribute("visibility", "hidden"); return; }
     const when = new Date(p.t * 1000).toISOString().slice(0, 16).replace("T", " ");
-    tip.replaceChildren(el("strong", {}, quantity(p.value, unit, 3)),
-      el("span", {}, `${when} UTC · ${p.count} reading${p.count === 1 ? "" : "s"}`));
+    tip.replaceChildren(el("strong", {}, mean(p.value, unit)),
+      el("span", {}, `${when} UTC · ${p.count.toLocaleString("en-GB")} reading${p.count === 1 ? "" : "s"}`));
     tip.hidden = false;
     tip.style.left = `${((x(p.t) + barW / 2) / W) * box.width}px`;
     tip.style.top = `${(y(p.value) / H) * box.height}px`;

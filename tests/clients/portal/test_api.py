@@ -308,3 +308,48 @@ def test_rates_are_averaged_and_energy_is_summed():
     figures = energy_figures(rows, "today")
     assert figures["consumption_mwh"] == 10_000 - 1_000 + 2_500 + 3_000 - 4_000
     assert figures["generation_share_ppm"] == 2_500 * 10**6 // 10_500
+
+
+def test_month_zoom_is_the_rolling_30_days_to_its_end():
+    import datetime as dt
+
+    from smartblocks.clients.portal.meters import window
+
+    # On the 1st a calendar month would be one bar; the month zoom is the 30 days to the end.
+    assert window("month", dt.date(2026, 3, 1)) == (dt.date(2026, 1, 31), dt.date(2026, 3, 1))
+    assert window("month", dt.date(2026, 1, 30)) == (dt.date(2026, 1, 1), dt.date(2026, 1, 30))
+    assert window("week", dt.date(2026, 1, 7)) == (dt.date(2026, 1, 1), dt.date(2026, 1, 7))
+
+
+def test_dashboard_on_the_1st_carries_the_previous_month():
+    import datetime as dt
+
+    from smartblocks.clients.portal.meters import dashboard
+
+    class Data:
+        def sites(self):
+            return [{"site_id": "hq"}]
+
+        def meters(self):
+            return [{"meter_id": "m", "site_id": "hq", "kind": "ELECTRICITY_IMPORT",
+                     "unit": "MILLIWATT_HOUR"}]  # fmt: skip
+
+        def day_rollup(self, meter_id, day):
+            return {"sum": 5, "count": 1} if day == "2026-03-01" else None
+
+        def month_rollup(self, meter_id, month):
+            return {"2026-03": {"sum": 5, "count": 1}, "2026-02": {"sum": 700, "count": 28}}.get(
+                month
+            )
+
+    board = dashboard(Data(), "hq", dt.date(2026, 3, 1))
+    assert board is not None
+    assert (board["month_label"], board["month_days"], board["previous_month_label"]) == (
+        "2026-03",
+        1,
+        "2026-02",
+    )
+    assert board["meters"][0]["previous_month"] == 700
+    assert board["figures"]["previous_month"]["consumption_mwh"] == 700
+    assert board["figures"]["month"] == board["figures"]["today"]
+    assert dashboard(Data(), "hq", dt.date(2026, 1, 1))["previous_month_label"] == "2025-12"  # type: ignore[index]

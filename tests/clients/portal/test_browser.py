@@ -131,7 +131,7 @@ async def test_meter_chart_dashboard_and_state(page, portal, building):
     await tooltip.wait_for()
     bar = bars.nth(30)
     value = int(await bar.get_attribute("data-value"))
-    assert f"{value / 1e6:.3f} kWh" in await tooltip.inner_text()
+    assert f"{value / 1e6:,.2f} kWh" in await tooltip.inner_text()
     await shot(page, "meter-week")
 
     await page.click("a[data-zoom=month]")
@@ -142,7 +142,7 @@ async def test_meter_chart_dashboard_and_state(page, portal, building):
     await shot(page, "meter-day")
 
     await page.goto(portal.url + "/#/sites/hq")
-    await page.wait_for_selector("text=Consumption today")
+    await page.wait_for_selector("text=Consumption 2026-01-10")  # a past day: its date
     await shot(page, "site")
 
     await page.goto(portal.url + "/#/state/blockmeter?type=02")
@@ -185,9 +185,11 @@ async def test_dashboard_shows_the_balance_term_by_term(page, portal, storage_bu
     # The month column: the meters' totals (test_api checks them) and their balance.
     month = await balance.locator("tbody td:nth-child(3)").all_inner_texts()
     assert month[-1] == "13,798.0 kWh"
-    consumption = await page.locator(".figure", has_text="Consumption 2026-01").inner_text()
+    consumption = await page.locator(
+        ".figure:has(.label:text-is('Consumption 2026-01'))"
+    ).inner_text()
     assert "13,798.0 kWh" in consumption
-    share = await page.locator(".figure", has_text="Generation share today").inner_text()
+    share = await page.locator(".figure", has_text="Generation share 2026-01-10").inner_text()
     assert "CHP unit of consumption" in share
     assert "PV" not in await page.inner_text("main")
     await shot(page, "site-balance")

@@ -1,7 +1,7 @@
 // Meters: the list, one meter's chart (zoom day/week/month), a site's dashboard.
 import { api } from "../api.js";
 import { barChart } from "../chart.js";
-import { el, kv, quantity, title, when } from "../format.js";
+import { count, dayLabel, displayUnit, el, kv, mean, quantity, title, when } from "../format.js";
 
 const KIND = {
   ELECTRICITY_IMPORT: "Electricity import", ELECTRICITY_EXPORT: "Electricity export",
@@ -17,9 +17,8 @@ const BALANCE = [
   ["storage_discharge_mwh", "+", "Storage discharge"], ["storage_charge_mwh", "−", "Storage charge"],
 ];
 
-function balanceTable(d) {
+function balanceTable(d, periods) {
   const energy = (v) => quantity(v, "MILLIWATT_HOUR");
-  const periods = [["today", d.as_of], ["month", d.month_label]];
   return el("table", { class: "grid-table", id: "balance" },
     el("thead", {}, el("tr", {}, ["Term", ...periods.map(([, label]) => label)].map((h) => el("th", {}, h)))),
     el("tbody", {},
@@ -45,14 +44,13 @@ export async function meterList(view) {
         el("td", {}, m.name || "—"),
         el("td", {}, el("a", { href: `#/sites/${m.site_id}` }, m.site_id)),
         el("td", {}, KIND[m.kind] || m.kind),
-        el("td", { class: "num" }, m.head?.value_count ?? 0),
+        el("td", { class: "num" }, count(m.head?.value_count ?? 0)),
         el("td", { class: "when" }, when(m.head?.last_window_end)))))));
 }
 
 function shiftDay(day, zoom, direction) {
   const d = new Date(`${day}T00:00:00Z`);
-  if (zoom === "month") d.setUTCMonth(d.getUTCMonth() + direction, 1);
-  else d.setUTCDate(d.getUTCDate() + direction * (zoom === "week" ? 7 : 1));
+  d.setUTCDate(d.getUTCDate() + direction * ({ day: 1, week: 7, month: 30 }[zoom] || 1));
   return d.toISOString().slice(0, 10);
 }
 
@@ -68,6 +66,7 @@ export async function meter(view, id, params) {
   const link = (z, e) => `#/meters/${id}?zoom=${z}&end=${e}`;
   const r = s.rollups;
   const m = s.meter;
+  const unit = displayUnit(s.unit, m.kind);  // gas in m³
   view.replaceChildren(
     title(m.name || m.meter_id, el("span", { class: "badge" }, KIND[m.kind] || m.kind)),
     el("p", { class: "muted" }, "Site ", el("a", { href: `#/sites/${m.site_id}` }, m.site_id),
@@ -79,34 +78,31 @@ export async function meter(view, id, params) {
         el("a", { class: "button", href: link(zoom, shiftDay(shownEnd, zoom, -1)), title: "earlier" }, "←"),
         el("span", {}, `${new Date(s.start * 1000).toISOString().slice(0, 10)} – ${shownEnd}`),
         el("a", { class: "button", href: link(zoom, shiftDay(shownEnd, zoom, 1)), title: "later" }, "→"))),
-    barChart(s),
+    barChart({ ...s, unit }),
     el("div", { class: "figures" },
       // Energy and volume add up; temperatures and speeds are shown as mean, lowest, highest.
       ...(s.aggregate === "total" ? [
-        figure("Total", quantity(r.total, s.unit, 1)),
+        figure("Total", quantity(r.total, unit, 1)),
         figure(`Mean per ${{ interval: "reading", hour: "hour", day: "day" }[s.resolution]}`,
-          s.points.length ? precise(Math.floor(r.total / s.points.length), s.unit) : "—"),
+          s.points.length ? mean(Math.floor(r.total / s.points.length), unit) : "—"),
       ] : [
-        figure("Mean", r.mean === null ? "—" : precise(r.mean, s.unit)),
-        figure("Lowest reading", r.min === null ? "—" : precise(r.min, s.unit)),
+        figure("Mean", mean(r.mean, unit)),
+        figure("Lowest reading", mean(r.min, unit)),
       ]),
-      figure(s.aggregate === "total" ? "Largest reading" : "Highest reading",
-        r.max === null ? "—" : precise(r.max, s.unit)),
-      figure("Readings", r.count.toLocaleString("en-GB")),
-      figure("Flagged", r.flagged_count), figure("Gaps", r.gap_count)),
+      figure(s.aggregate === "total" ? "Largest reading" : "Highest reading", mean(r.max, unit)),
+      figure("Readings", count(r.count)),
+      figure("Flagged", count(r.flagged_count)), figure("Gaps", count(r.gap_count))),
     el("h2", {}, "Meter head on the ledger"),
     kv([["First window", when(m.head?.first_window_start)], ["Last window end", when(m.head?.last_window_end)],
-      ["Windows", m.head?.window_count ?? 0], ["Values", m.head?.value_count ?? 0]]));
+      ["Windows", count(m.head?.window_count ?? 0)], ["Values", count(m.head?.value_count ?? 0)]]));
   view.onblock = () => meter(view, id, params).catch(() => {});
 }
-
-// Three decimals for small figures, one for large ones, so every figure fits its box.
-const precise = (value, unit) => quantity(value, unit, Math.abs(value) >= 1e9 ? 1 : 3);
 
 // A dashboard cell: an energy or volume total, or a rate's mean (marked, so nobody adds it up).
 function periodFigure(m, value) {
   if (value === null) return "—";
-  return m.aggregate === "mean" ? `${quantity(value, m.unit)} mean` : quantity(value, m.unit);
+  const unit = displayUnit(m.unit, m.kind);
+  return m.aggregate === "mean" ? `${mean(value, unit)} mean` : quantity(value, unit);
 }
 
 function figure(label, value, note) {
@@ -119,26 +115,35 @@ export async function site(view, id, params) {
   const d = await api(`/api/sites/${encodeURIComponent(id)}/dashboard${day ? `?day=${day}` : ""}`);
   const f = d.figures;
   const share = (x) => (x.generation_share_ppm === null ? "—" : `${(x.generation_share_ppm / 1e4).toFixed(1)} %`);
+  const energy = (v) => quantity(v, "MILLIWATT_HOUR");
+  // "today" only when as_of is the current UTC day; replayed or older data names its date.
+  const dayName = dayLabel(d.as_of);
+  // On the 1st the month so far is that one day: say so, and show the previous whole month too.
+  const firstDay = d.month_days === 1;
+  const monthNote = firstDay ? "1st of the month: the same as the day" : `${d.month_days} days so far`;
+  const periods = [["today", dayName], ["month", firstDay ? `${d.month_label} (= the day)` : d.month_label]];
+  if (firstDay) periods.push(["previous_month", d.previous_month_label]);
   // Name the generation meters themselves: no "PV" unless the site has one.
   const sources = d.generation_meters.length ? `${d.generation_meters.join(" + ")} of consumption` : "no generation meters";
   view.replaceChildren(
     title(d.site.name || d.site.site_id, el("span", { class: "muted" }, `as of ${d.as_of} (UTC, newest readings)`)),
     el("div", { class: "figures big" },
-      figure("Consumption today", quantity(f.today.consumption_mwh, "MILLIWATT_HOUR"), d.as_of),
-      figure(`Consumption ${d.month_label}`, quantity(f.month.consumption_mwh, "MILLIWATT_HOUR")),
-      figure("Generation share today", share(f.today), sources),
-      figure(`Generation share ${d.month_label}`, share(f.month)),
-      figure("Imported this month", quantity(f.month.import_mwh, "MILLIWATT_HOUR")),
-      figure("Generated this month", quantity(f.month.generation_mwh, "MILLIWATT_HOUR"))),
+      figure(`Consumption ${dayName}`, energy(f.today.consumption_mwh), dayName === "today" ? d.as_of : "UTC day of the newest readings"),
+      figure(`Consumption ${d.month_label}`, energy(f.month.consumption_mwh), monthNote),
+      firstDay ? figure(`Consumption ${d.previous_month_label}`, energy(f.previous_month.consumption_mwh), "previous month") : null,
+      figure(`Generation share ${dayName}`, share(f.today), sources),
+      figure(`Generation share ${d.month_label}`, share(f.month), firstDay ? monthNote : null),
+      firstDay ? figure(`Generation share ${d.previous_month_label}`, share(f.previous_month), "previous month") : null,
+      figure(`Imported ${d.month_label}`, energy(f.month.import_mwh)),
+      figure(`Generated ${d.month_label}`, energy(f.month.generation_mwh))),
     el("h2", {}, "Electricity balance"),
-    balanceTable(d),
+    balanceTable(d, periods),
     el("h2", {}, "Meters"),
-    el("table", { class: "grid-table" },
-      el("thead", {}, el("tr", {}, ["Meter", "Kind", "Today", d.month_label].map((h) => el("th", {}, h)))),
+    el("table", { class: "grid-table", id: "site-meters" },
+      el("thead", {}, el("tr", {}, ["Meter", "Kind", ...periods.map(([, label]) => label)].map((h) => el("th", {}, h)))),
       el("tbody", {}, d.meters.map((m) => el("tr", {},
         el("td", {}, el("a", { href: `#/meters/${m.meter_id}` }, m.name || m.meter_id)),
         el("td", {}, KIND[m.kind] || m.kind),
-        el("td", { class: "num" }, periodFigure(m, m.today)),
-        el("td", { class: "num" }, periodFigure(m, m.month)))))));
+        ...periods.map(([p]) => el("td", { class: "num" }, periodFigure(m, m[p]))))))));
   view.onblock = () => site(view, id, params).catch(() => {});
 }
