@@ -40,8 +40,10 @@ class Ports:
 
 @dataclass(frozen=True)
 class DemoSettings:
-    days: int = 30  # how much history the simulated building replays before going live
-    speed: int = 14400  # simulated seconds per real second while catching up: 30 days in 3 min
+    # How many days the agent replays through its spool before going live; the set-up writes
+    # the year of history before them straight to the ledger (demo_history.py), much faster.
+    days: int = 2
+    speed: int = 14400  # simulated seconds per real second while catching up: a day in 6 s
     progress_s: float = 5.0  # seconds between progress lines
 
 

@@ -69,7 +69,8 @@ def test_blockmeter_cli_flow(interop: Interop, capsys, tmp_path) -> None:
         cli(interop, "meter", "rollups", "main", "--from", "2026-03-01", "--to", "2026-03-31") == 0
     )
     lines = capsys.readouterr().out.splitlines()
-    assert lines[3].split() == ["2026-03-01", "4680", "4", "990", "1310", "0", "0", "0"]
+    # kWh: 4,680 mWh is 0.00468 kWh (`--json` keeps the integers)
+    assert lines[3].split() == ["2026-03-01", "0.00468", "4", "0.00099", "0.00131", "0", "0", "0"]
     assert cli(interop, "meter", "show", "main", "--json") == 0
     assert json.loads(capsys.readouterr().out)["meter"]["site_id"] == "town-hall"
 

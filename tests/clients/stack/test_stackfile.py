@@ -36,7 +36,7 @@ def test_defaults_without_a_file_section() -> None:
         ("portal", 8080),
         ("agent_metrics", 9464),
     ]
-    assert stack.demo.days == 30 and stack.components == ()
+    assert stack.demo.days == 2 and stack.components == ()
 
 
 @pytest.mark.parametrize(
