@@ -1,4 +1,6 @@
-// An SVG bar chart of interval energy: one bar per bucket, hover shows the value.
+// An SVG chart of a meter's buckets: bars for quantities that add up (energy, volume: a bar
+// per bucket from zero), a line for rates (temperature, wind speed: the bucket's mean, on an
+// axis fitted to the values, broken where a bucket has no readings); hover shows the value.
 import { el, mean, number, scaleOf, unitLabel } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -27,20 +29,22 @@ function label(t, bucket, span) {
 export function barChart(series) {
   const { start, end, bucket_s: bucket, unit } = series;
   const points = series.points.filter((p) => p.value !== null);  // a mean of no readings
+  const asLine = series.aggregate === "mean";
   const slots = Math.max(1, Math.round((end - start) / bucket));
   const plotW = W - M.left - M.right, plotH = H - M.top - M.bottom;
-  // Bars grow from zero, down for negative values (outdoor temperatures in winter).
-  const maxValue = Math.max(0, ...points.map((p) => p.value));
-  const minValue = Math.min(0, ...points.map((p) => p.value));
-  const step = niceStep(maxValue - minValue || 1);
-  const top = Math.max(step, Math.ceil(maxValue / step) * step);
+  // Bars grow from zero, down for negative values; a line's axis spans just its values.
+  const values = points.map((p) => p.value);
+  const maxValue = asLine && values.length ? Math.max(...values) : Math.max(0, ...values);
+  const minValue = asLine && values.length ? Math.min(...values) : Math.min(0, ...values);
+  const step = niceStep(maxValue - minValue || scaleOf(unit));
   const bottom = Math.floor(minValue / step) * step;
+  const top = Math.max(bottom + step, Math.ceil(maxValue / step) * step);
   const x = (t) => M.left + ((t - start) / bucket) * (plotW / slots);
   const y = (v) => M.top + plotH - ((v - bottom) / (top - bottom)) * plotH;
   const barW = Math.max(1, (plotW / slots) * 0.78);
 
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img",
-    "aria-label": `interval energy, ${points.length} points` });
+    "aria-label": `${asLine ? "mean" : "interval total"} per bucket, ${points.length} points` });
   for (let v = bottom; v <= top + 1e-9; v += step) {
     root.append(svg("line", { x1: M.left, x2: W - M.right, y1: y(v), y2: y(v), class: "grid" }));
     root.append(svg("text", { x: M.left - 8, y: y(v) + 4, class: "tick", "text-anchor": "end" },
@@ -56,12 +60,29 @@ export function barChart(series) {
       "text-anchor": "middle" }, label(t, bucket, end - start)));
   }
   const bySlot = new Map();
-  for (const p of points) {
-    bySlot.set(Math.floor((p.t - start) / bucket), p);
-    root.append(svg("rect", {
-      x: x(p.t), y: Math.min(y(p.value), y(0)), width: barW, height: Math.abs(y(0) - y(p.value)),
-      class: "bar", "data-t": p.t, "data-value": p.value,
-    }));
+  for (const p of points) bySlot.set(Math.floor((p.t - start) / bucket), p);
+  if (asLine) {
+    // One polyline per run of consecutive buckets with readings: a gap is not drawn over.
+    let run = [];
+    const flush = () => {
+      if (run.length) root.append(svg("polyline", { class: "line", points: run.join(" ") }));
+      run = [];
+    };
+    for (let i = 0; i < slots; i += 1) {
+      const p = bySlot.get(i);
+      if (!p) { flush(); continue; }
+      run.push(`${x(p.t) + barW / 2},${y(p.value)}`);
+      root.append(svg("circle", { cx: x(p.t) + barW / 2, cy: y(p.value), r: slots > 200 ? 0 : 2,
+        class: "point", "data-t": p.t, "data-value": p.value }));
+    }
+    flush();
+  } else {
+    for (const p of points) {
+      root.append(svg("rect", {
+        x: x(p.t), y: Math.min(y(p.value), y(0)), width: barW, height: Math.abs(y(0) - y(p.value)),
+        class: "bar", "data-t": p.t, "data-value": p.value,
+      }));
+    }
   }
   // One hover zone over the plot finds the bucket under the pointer: works for 24 bars and for
   // 1,440 one-minute bars narrower than a pixel alike.

@@ -164,6 +164,10 @@ async def test_temperatures_are_averaged_not_added_up(page, portal, weather_buil
     await page.goto(portal.url + "/#/meters/outdoor?zoom=week")
     await page.wait_for_selector(".figure .label:text-is('Mean')")
     assert await page.locator(".figure .label:text-is('Total')").count() == 0
+    # A rate is a line through the buckets' means, not bars from zero.
+    assert await page.locator("svg.chart polyline.line").count() >= 1
+    assert await page.locator("svg.chart rect.bar").count() == 0
+    assert await page.locator("svg.chart circle.point").count() > 0
     await shot(page, "meter-temperature")
 
 
