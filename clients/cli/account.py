@@ -7,7 +7,6 @@ Amounts are in currency units ("10000.00", at most 6 decimals); the ledger keeps
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
@@ -24,21 +23,7 @@ from . import ledger_args
 from .blockmeter_inputs import public_key_arg
 from .blockmeter_views import table
 from .help import add_command
-from .ledger_args import add_ledger_options, default_key_path, signer_of
-
-
-def _command(
-    commands: argparse._SubParsersAction,
-    name: str,
-    help_text: str,
-    example: str,
-    func: Callable[[argparse.Namespace], int],
-    *,
-    signing: bool = True,
-) -> argparse.ArgumentParser:
-    sub = add_command(commands, name, help_text, example, func)
-    add_ledger_options(sub, signing=signing)
-    return sub
+from .ledger_args import default_key_path, ledger_command, signer_of
 
 
 def _money(sub: argparse.ArgumentParser) -> None:
@@ -62,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     commands = parser.add_subparsers(dest="account_command", metavar="COMMAND", required=True)
 
-    issue = _command(
+    issue = ledger_command(
         commands,
         "issue",
         "create tokens in an account (an issuer of the currency, setting "
@@ -73,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _money(issue)
     issue.add_argument("--to", required=True, metavar="KEY", help="public key or .pub file")
 
-    transfer = _command(
+    transfer = ledger_command(
         commands,
         "transfer",
         "send tokens from your account to another",
@@ -83,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _money(transfer)
     transfer.add_argument("--to", required=True, metavar="KEY", help="public key or .pub file")
 
-    redeem = _command(
+    redeem = ledger_command(
         commands,
         "redeem",
         "give tokens back to the currency's issuers (who pay them out off-chain)",
@@ -92,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _money(redeem)
 
-    balance = _command(
+    balance = ledger_command(
         commands,
         "balance",
         "an account's balance and what it has locked in contracts' escrows",
@@ -110,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show the account of this private key's public key",
     )
 
-    deposit = _command(
+    deposit = ledger_command(
         commands,
         "deposit",
         "lock tokens into a contract's escrow (a party; same as `contract deposit`)",

@@ -41,23 +41,9 @@ from . import ledger_args
 from .blockmeter_views import table
 from .contract_manager import add_manager_command
 from .help import add_command
-from .ledger_args import add_ledger_options, signer_of
+from .ledger_args import ledger_command, signer_of
 
 Status = Contract.Status
-
-
-def _command(
-    commands: argparse._SubParsersAction,
-    name: str,
-    help_text: str,
-    example: str,
-    func: Callable[[argparse.Namespace], int],
-    *,
-    signing: bool = True,
-) -> argparse.ArgumentParser:
-    sub = add_command(commands, name, help_text, example, func)
-    add_ledger_options(sub, signing=signing)
-    return sub
 
 
 def _contract_arg(sub: argparse.ArgumentParser) -> None:
@@ -91,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     templates.add_argument("--example", choices=sorted(TEMPLATES), metavar="NAME")
     templates.set_defaults(func=run_templates)
 
-    propose = _command(
+    propose = ledger_command(
         commands,
         "propose",
         "propose a contract from a terms file (the ESCO or the owner; your deposit is locked)",
@@ -100,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     propose.add_argument("terms_file", metavar="TERMS.toml")
 
-    accept = _command(
+    accept = ledger_command(
         commands,
         "accept",
         "accept a proposed contract (the other party; your deposit is locked)",
@@ -112,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--terms-hash", metavar="H", help="insist on the hash you reviewed (refuse any other)"
     )
 
-    withdraw = _command(
+    withdraw = ledger_command(
         commands,
         "withdraw",
         "withdraw your proposal before anyone accepts it (your deposit is released)",
@@ -121,7 +107,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _contract_arg(withdraw)
 
-    deposit = _command(
+    deposit = ledger_command(
         commands,
         "deposit",
         "lock more of your tokens into a contract's escrow (a party)",
@@ -131,7 +117,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _contract_arg(deposit)
     deposit.add_argument("amount", metavar="AMOUNT", help="in currency units, e.g. 1000.00")
 
-    show = _command(
+    show = ledger_command(
         commands,
         "show",
         "a contract: terms, status, settlements and escrows",
@@ -146,7 +132,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     output.add_argument("--json", action="store_true", help="print JSON")
     output.add_argument("--toml", action="store_true", help="print the terms as a terms file")
 
-    listing = _command(
+    listing = ledger_command(
         commands,
         "list",
         "every contract on the ledger",
@@ -156,7 +142,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     listing.add_argument("--json", action="store_true", help="print JSON")
 
-    preview = _command(
+    preview = ledger_command(
         commands,
         "preview",
         "what settling a period would pay, from the ledger's data (nothing is signed)",
@@ -170,7 +156,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     preview.add_argument("--period", type=int, metavar="N", help="0-based period index")
     preview.add_argument("--json", action="store_true", help="print JSON")
 
-    settle = _command(
+    settle = ledger_command(
         commands,
         "settle",
         "settle a contract's next period once it has ended and its data is in (anyone)",
@@ -180,7 +166,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _contract_arg(settle)
     settle.add_argument("--period", type=int, metavar="N", help="default: the next unsettled")
 
-    amend = _command(
+    amend = ledger_command(
         commands,
         "amend",
         "propose new terms for an active contract (a party; the other accepts them)",
@@ -192,7 +178,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     amend.add_argument("terms_file", metavar="NEW_TERMS.toml")
     amend.add_argument("--reason", required=True, help="why the terms change")
 
-    accept_amendment = _command(
+    accept_amendment = ledger_command(
         commands,
         "accept-amendment",
         "accept the amendment the other party proposed",
@@ -202,7 +188,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _contract_arg(accept_amendment)
     accept_amendment.add_argument("--terms-hash", metavar="H", help="insist on this hash")
 
-    dispute = _command(
+    dispute = ledger_command(
         commands,
         "dispute",
         "dispute a settlement within the terms' dispute window (a party)",
@@ -221,7 +207,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a reference to evidence (repeat for several)",
     )
 
-    resolve = _command(
+    resolve = ledger_command(
         commands,
         "resolve",
         "resolve a dispute (the auditor): uphold the settlement or adjust its figures",
@@ -240,7 +226,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resolve.add_argument("--baseline", help='corrected adjusted baseline, e.g. "52000 kWh"')
     resolve.add_argument("--note", required=True, help="the decision's grounds")
 
-    terminate = _command(
+    terminate = ledger_command(
         commands,
         "terminate",
         "end a contract early: the first party asks, the other agrees with the same command",

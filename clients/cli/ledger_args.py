@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
@@ -13,6 +13,8 @@ from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 from smartblocks.ledger.keys import DEFAULT_KEY_DIR, Signer, load_signer
 from smartblocks.ledger.rest import URL_ENV, RestClient, default_url, run
 from smartblocks.ledger.transactions import make_batch
+
+from .help import add_command
 
 
 def default_key_path() -> Path:
@@ -47,6 +49,21 @@ def add_ledger_options(parser: argparse.ArgumentParser, *, signing: bool = True)
         default=None,
         help=f"REST API URL (default ${URL_ENV} or {default_url()})",
     )
+
+
+def ledger_command(
+    commands: argparse._SubParsersAction,
+    name: str,
+    help_text: str,
+    example: str | Sequence[str],
+    func: Callable[[argparse.Namespace], int],
+    *,
+    signing: bool = True,
+) -> argparse.ArgumentParser:
+    """A subcommand that talks to the ledger: `help.add_command` plus the ledger options."""
+    sub = add_command(commands, name, help_text, example, func)
+    add_ledger_options(sub, signing=signing)
+    return sub
 
 
 def signer_of(args: argparse.Namespace) -> Signer:

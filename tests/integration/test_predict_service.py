@@ -7,11 +7,8 @@ head passes its end."""
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import json
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,12 +17,12 @@ import pytest
 from smartblocks.clients.cli.main import main
 from smartblocks.clients.predict.config import load_config
 from smartblocks.clients.predict.service import PredictState, serve
-from smartblocks.ledger.keys import load_signer
 from smartblocks.processors.blockpredict import addressing
 from smartblocks.processors.kit import baseline
 from smartblocks.protos.baseline_pb2 import BaselineTable, DayTypes, Resolution
 from smartblocks.protos.blockmeter_pb2 import Unit
 from tests.integration.clocked_ledger import ClockedLedger, clocked_ledger
+from tests.support.service_thread import ServiceThread
 
 DAY = 86_400
 T0 = calendar.timegm((2026, 3, 1, 0, 0, 0))  # a Sunday: the table's weekend curve
@@ -39,36 +36,11 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClockedLedger]:
         yield clocked
 
 
-class Service:
+class Service(ServiceThread):
     """`serve` in a thread with its own event loop, stopped by `stop()`."""
 
     def __init__(self, config_path: Path) -> None:
-        self.config = load_config(config_path)
-        self.loop = asyncio.new_event_loop()
-        self.stop_event: asyncio.Event | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def go() -> None:
-            self.stop_event = asyncio.Event()
-            await serve(self.config, load_signer(self.config.key), stop=self.stop_event)
-
-        try:
-            self.loop.run_until_complete(go())
-        except BaseException as exc:  # reported by the test
-            self.error = exc
-
-    def stop(self) -> None:
-        if self.stop_event is not None:
-            self.loop.call_soon_threadsafe(self.stop_event.set)
-        self.thread.join(30)
-        assert not self.thread.is_alive()
-        if self.error:
-            raise self.error
+        super().__init__(serve, load_config(config_path))
 
     def days(self) -> dict[tuple[str, int], str]:
         state = PredictState(self.config.state)
@@ -81,14 +53,7 @@ class Service:
 def wait_for(
     what: str, check: Callable[[], object], service: Service, timeout: float = 60.0
 ) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if not service.thread.is_alive():
-            service.stop()  # raises what stopped it
-            raise AssertionError(f"the service stopped before {what}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
+    service.wait_for(what, check, timeout)
 
 
 def write_files(

@@ -11,9 +11,7 @@ import argparse
 import asyncio
 import json
 import logging
-import threading
-import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -37,7 +35,7 @@ from smartblocks.clients.contracts.manager_config import ManagerConfig, Selectio
 from smartblocks.ledger.block_info import block_address
 from smartblocks.ledger.errors import ConfigError
 from smartblocks.ledger.events import STATE_DELTA, BlockEvents
-from smartblocks.ledger.keys import Signer, load_signer, write_key_files, write_private_file
+from smartblocks.ledger.keys import Signer, write_key_files, write_private_file
 from smartblocks.ledger.rest import RestClient
 from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
@@ -46,6 +44,7 @@ from smartblocks.protos.energycontract_pb2 import Contract, Settlement
 from tests.integration.clocked_ledger import ClockedLedger
 from tests.integration.conftest import Node
 from tests.processors.energycontract.conftest import APRIL, DAY, EUR, MARCH, MAY, World
+from tests.support.service_thread import ServiceThread
 
 # -- plain data -------------------------------------------------------------------------------
 
@@ -380,37 +379,12 @@ def test_the_example_config_loads():
 # -- end to end on a devnet -------------------------------------------------------------------
 
 
-class Service:
+class Service(ServiceThread):
     """`serve` in a thread with its own event loop (as `smartblocks contract manager` runs
     it), stopped by `stop()` as SIGTERM would."""
 
     def __init__(self, config_path: Path) -> None:
-        self.config = load_config(config_path)
-        self.loop = asyncio.new_event_loop()
-        self.stop_event: asyncio.Event | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def go() -> None:
-            self.stop_event = asyncio.Event()
-            await serve(self.config, load_signer(self.config.key), stop=self.stop_event)
-
-        try:
-            self.loop.run_until_complete(go())
-        except BaseException as exc:  # reported by the test
-            self.error = exc
-
-    def stop(self) -> None:
-        if self.stop_event is not None:
-            self.loop.call_soon_threadsafe(self.stop_event.set)
-        self.thread.join(30)
-        assert not self.thread.is_alive()
-        if self.error:
-            raise self.error
+        super().__init__(serve, load_config(config_path), name="the manager")
 
     def index(self) -> dict[str, Any]:
         state = ManagerState(self.config.state)
@@ -418,16 +392,6 @@ class Service:
             return state.dump()
         finally:
             state.close()
-
-    def wait_for(self, what: str, check: Callable[[], object], timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not check():
-            if not self.thread.is_alive():
-                self.stop()  # raises what stopped it
-                raise AssertionError(f"the manager stopped before {what}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
