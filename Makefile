@@ -38,12 +38,19 @@ BROWSER := $(VENV)/.browser
 $(BROWSER):
 	@tools/install-browser.sh && touch $@ || echo "warning: chromium not installed; browser tests will skip"
 
-test: $(STAMP) $(BROWSER)
+# BlockPortal's browser libraries (uPlot, @noble/secp256k1, @noble/hashes) from npm into
+# clients/portal/static/vendor/, never committed; again whenever the lock file changes.
+PORTAL_ASSETS := clients/portal/static/vendor/.installed
+$(PORTAL_ASSETS): clients/portal/package-lock.json tools/install-portal-assets.sh
+	@tools/install-portal-assets.sh
+	@touch $@
+
+test: $(STAMP) $(BROWSER) $(PORTAL_ASSETS)
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # The slow suites (fault injection, long end-to-end runs, long fuzz, M&V fits, the real Sawtooth
 # 1.0 interop suite): CI runs them after `make test`.
-test-slow: $(STAMP) $(BROWSER)
+test-slow: $(STAMP) $(BROWSER) $(PORTAL_ASSETS)
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 # lint-imports: the import contracts in pyproject.toml ([tool.importlinter]).
@@ -58,8 +65,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 # The whole system on one machine (README.md, "The demo"); `make demo DEMO_ARGS=--fresh` starts
-# over. Needs only the venv: the portal is plain HTML and ES modules, with no build step.
-demo: $(RUNTIME_STAMP)
+# over. Needs the venv and the portal's npm libraries: the pages are plain HTML and ES modules,
+# with no build step.
+demo: $(RUNTIME_STAMP) $(PORTAL_ASSETS)
 	$(BIN)/smartblocks up --demo $(DEMO_ARGS)
 
 # `make bench BENCH_ARGS="devnet --quick --url http://HOST:8008 --component tcp://HOST:4004"`

@@ -26,6 +26,17 @@ setup(
     package_dir=package_dir,
     # *.pyi and py.typed: the generated protobuf stubs (protos/*_pb2.pyi), for type checkers.
     package_data={
-        "": ["*.proto", "*.pyi", "py.typed", "*.html", "*.css", "*.js", "*.svg", "*.toml", "*.pb"]
+        "": [
+            "*.proto",
+            "*.pyi",
+            "py.typed",
+            "*.html",
+            "*.css",
+            "*.js",
+            "*.svg",
+            "*.toml",
+            "*.pb",
+            "LICENSE",
+        ]
     },
 )
