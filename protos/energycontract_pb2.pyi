@@ -1,4 +1,8 @@
 from . import baseline_pb2 as _baseline_pb2
+from . import market_aggregation_pb2 as _market_aggregation_pb2
+from . import market_auction_pb2 as _market_auction_pb2
+from . import market_p2p_pb2 as _market_p2p_pb2
+from . import market_supplier_pb2 as _market_supplier_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -28,7 +32,7 @@ PER_PERIOD: GuaranteeBasis
 PER_YEAR: GuaranteeBasis
 
 class EnergyContractPayload(_message.Message):
-    __slots__ = ("action", "issue", "redeem", "transfer", "deposit", "propose", "withdraw", "accept", "settle", "propose_amendment", "accept_amendment", "dispute", "resolve", "terminate")
+    __slots__ = ("action", "issue", "redeem", "transfer", "deposit", "propose", "withdraw", "accept", "settle", "propose_amendment", "accept_amendment", "dispute", "resolve", "terminate", "aggregator_set", "tokens_buy", "offer_add", "offer_cancel", "offer_pick", "offer_settle", "community_open", "der_join", "der_leave", "epoch_sweep", "epoch_dispute", "epoch_resolve", "supplier_open", "supplier_join", "usage_declare", "supplier_settle", "auction_open", "auction_subscribe", "order_submit", "auction_clear", "auction_settle_step", "auction_finalize")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         ACTION_UNSET: _ClassVar[EnergyContractPayload.Action]
@@ -45,6 +49,28 @@ class EnergyContractPayload(_message.Message):
         DISPUTE: _ClassVar[EnergyContractPayload.Action]
         RESOLVE: _ClassVar[EnergyContractPayload.Action]
         TERMINATE: _ClassVar[EnergyContractPayload.Action]
+        AGGREGATOR_SET: _ClassVar[EnergyContractPayload.Action]
+        TOKENS_BUY: _ClassVar[EnergyContractPayload.Action]
+        OFFER_ADD: _ClassVar[EnergyContractPayload.Action]
+        OFFER_CANCEL: _ClassVar[EnergyContractPayload.Action]
+        OFFER_PICK: _ClassVar[EnergyContractPayload.Action]
+        OFFER_SETTLE: _ClassVar[EnergyContractPayload.Action]
+        COMMUNITY_OPEN: _ClassVar[EnergyContractPayload.Action]
+        DER_JOIN: _ClassVar[EnergyContractPayload.Action]
+        DER_LEAVE: _ClassVar[EnergyContractPayload.Action]
+        EPOCH_SWEEP: _ClassVar[EnergyContractPayload.Action]
+        EPOCH_DISPUTE: _ClassVar[EnergyContractPayload.Action]
+        EPOCH_RESOLVE: _ClassVar[EnergyContractPayload.Action]
+        SUPPLIER_OPEN: _ClassVar[EnergyContractPayload.Action]
+        SUPPLIER_JOIN: _ClassVar[EnergyContractPayload.Action]
+        USAGE_DECLARE: _ClassVar[EnergyContractPayload.Action]
+        SUPPLIER_SETTLE: _ClassVar[EnergyContractPayload.Action]
+        AUCTION_OPEN: _ClassVar[EnergyContractPayload.Action]
+        AUCTION_SUBSCRIBE: _ClassVar[EnergyContractPayload.Action]
+        ORDER_SUBMIT: _ClassVar[EnergyContractPayload.Action]
+        AUCTION_CLEAR: _ClassVar[EnergyContractPayload.Action]
+        AUCTION_SETTLE_STEP: _ClassVar[EnergyContractPayload.Action]
+        AUCTION_FINALIZE: _ClassVar[EnergyContractPayload.Action]
     ACTION_UNSET: EnergyContractPayload.Action
     ISSUE: EnergyContractPayload.Action
     REDEEM: EnergyContractPayload.Action
@@ -59,6 +85,28 @@ class EnergyContractPayload(_message.Message):
     DISPUTE: EnergyContractPayload.Action
     RESOLVE: EnergyContractPayload.Action
     TERMINATE: EnergyContractPayload.Action
+    AGGREGATOR_SET: EnergyContractPayload.Action
+    TOKENS_BUY: EnergyContractPayload.Action
+    OFFER_ADD: EnergyContractPayload.Action
+    OFFER_CANCEL: EnergyContractPayload.Action
+    OFFER_PICK: EnergyContractPayload.Action
+    OFFER_SETTLE: EnergyContractPayload.Action
+    COMMUNITY_OPEN: EnergyContractPayload.Action
+    DER_JOIN: EnergyContractPayload.Action
+    DER_LEAVE: EnergyContractPayload.Action
+    EPOCH_SWEEP: EnergyContractPayload.Action
+    EPOCH_DISPUTE: EnergyContractPayload.Action
+    EPOCH_RESOLVE: EnergyContractPayload.Action
+    SUPPLIER_OPEN: EnergyContractPayload.Action
+    SUPPLIER_JOIN: EnergyContractPayload.Action
+    USAGE_DECLARE: EnergyContractPayload.Action
+    SUPPLIER_SETTLE: EnergyContractPayload.Action
+    AUCTION_OPEN: EnergyContractPayload.Action
+    AUCTION_SUBSCRIBE: EnergyContractPayload.Action
+    ORDER_SUBMIT: EnergyContractPayload.Action
+    AUCTION_CLEAR: EnergyContractPayload.Action
+    AUCTION_SETTLE_STEP: EnergyContractPayload.Action
+    AUCTION_FINALIZE: EnergyContractPayload.Action
     ACTION_FIELD_NUMBER: _ClassVar[int]
     ISSUE_FIELD_NUMBER: _ClassVar[int]
     REDEEM_FIELD_NUMBER: _ClassVar[int]
@@ -73,6 +121,28 @@ class EnergyContractPayload(_message.Message):
     DISPUTE_FIELD_NUMBER: _ClassVar[int]
     RESOLVE_FIELD_NUMBER: _ClassVar[int]
     TERMINATE_FIELD_NUMBER: _ClassVar[int]
+    AGGREGATOR_SET_FIELD_NUMBER: _ClassVar[int]
+    TOKENS_BUY_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ADD_FIELD_NUMBER: _ClassVar[int]
+    OFFER_CANCEL_FIELD_NUMBER: _ClassVar[int]
+    OFFER_PICK_FIELD_NUMBER: _ClassVar[int]
+    OFFER_SETTLE_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_OPEN_FIELD_NUMBER: _ClassVar[int]
+    DER_JOIN_FIELD_NUMBER: _ClassVar[int]
+    DER_LEAVE_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_SWEEP_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_DISPUTE_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_RESOLVE_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_OPEN_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_JOIN_FIELD_NUMBER: _ClassVar[int]
+    USAGE_DECLARE_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_SETTLE_FIELD_NUMBER: _ClassVar[int]
+    AUCTION_OPEN_FIELD_NUMBER: _ClassVar[int]
+    AUCTION_SUBSCRIBE_FIELD_NUMBER: _ClassVar[int]
+    ORDER_SUBMIT_FIELD_NUMBER: _ClassVar[int]
+    AUCTION_CLEAR_FIELD_NUMBER: _ClassVar[int]
+    AUCTION_SETTLE_STEP_FIELD_NUMBER: _ClassVar[int]
+    AUCTION_FINALIZE_FIELD_NUMBER: _ClassVar[int]
     action: EnergyContractPayload.Action
     issue: Issue
     redeem: Redeem
@@ -87,7 +157,29 @@ class EnergyContractPayload(_message.Message):
     dispute: Dispute
     resolve: Resolve
     terminate: Terminate
-    def __init__(self, action: _Optional[_Union[EnergyContractPayload.Action, str]] = ..., issue: _Optional[_Union[Issue, _Mapping]] = ..., redeem: _Optional[_Union[Redeem, _Mapping]] = ..., transfer: _Optional[_Union[Transfer, _Mapping]] = ..., deposit: _Optional[_Union[Deposit, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., settle: _Optional[_Union[Settle, _Mapping]] = ..., propose_amendment: _Optional[_Union[ProposeAmendment, _Mapping]] = ..., accept_amendment: _Optional[_Union[AcceptAmendment, _Mapping]] = ..., dispute: _Optional[_Union[Dispute, _Mapping]] = ..., resolve: _Optional[_Union[Resolve, _Mapping]] = ..., terminate: _Optional[_Union[Terminate, _Mapping]] = ...) -> None: ...
+    aggregator_set: _market_p2p_pb2.AggregatorSet
+    tokens_buy: _market_p2p_pb2.TokensBuy
+    offer_add: _market_p2p_pb2.OfferAdd
+    offer_cancel: _market_p2p_pb2.OfferCancel
+    offer_pick: _market_p2p_pb2.OfferPick
+    offer_settle: _market_p2p_pb2.OfferSettle
+    community_open: _market_aggregation_pb2.CommunityOpen
+    der_join: _market_aggregation_pb2.DerJoin
+    der_leave: _market_aggregation_pb2.DerLeave
+    epoch_sweep: _market_aggregation_pb2.EpochSweep
+    epoch_dispute: _market_aggregation_pb2.EpochDispute
+    epoch_resolve: _market_aggregation_pb2.EpochResolve
+    supplier_open: _market_supplier_pb2.SupplierOpen
+    supplier_join: _market_supplier_pb2.SupplierJoin
+    usage_declare: _market_supplier_pb2.UsageDeclare
+    supplier_settle: _market_supplier_pb2.SupplierSettle
+    auction_open: _market_auction_pb2.AuctionOpen
+    auction_subscribe: _market_auction_pb2.AuctionSubscribe
+    order_submit: _market_auction_pb2.OrderSubmit
+    auction_clear: _market_auction_pb2.AuctionClear
+    auction_settle_step: _market_auction_pb2.AuctionSettleStep
+    auction_finalize: _market_auction_pb2.AuctionFinalize
+    def __init__(self, action: _Optional[_Union[EnergyContractPayload.Action, str]] = ..., issue: _Optional[_Union[Issue, _Mapping]] = ..., redeem: _Optional[_Union[Redeem, _Mapping]] = ..., transfer: _Optional[_Union[Transfer, _Mapping]] = ..., deposit: _Optional[_Union[Deposit, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., settle: _Optional[_Union[Settle, _Mapping]] = ..., propose_amendment: _Optional[_Union[ProposeAmendment, _Mapping]] = ..., accept_amendment: _Optional[_Union[AcceptAmendment, _Mapping]] = ..., dispute: _Optional[_Union[Dispute, _Mapping]] = ..., resolve: _Optional[_Union[Resolve, _Mapping]] = ..., terminate: _Optional[_Union[Terminate, _Mapping]] = ..., aggregator_set: _Optional[_Union[_market_p2p_pb2.AggregatorSet, _Mapping]] = ..., tokens_buy: _Optional[_Union[_market_p2p_pb2.TokensBuy, _Mapping]] = ..., offer_add: _Optional[_Union[_market_p2p_pb2.OfferAdd, _Mapping]] = ..., offer_cancel: _Optional[_Union[_market_p2p_pb2.OfferCancel, _Mapping]] = ..., offer_pick: _Optional[_Union[_market_p2p_pb2.OfferPick, _Mapping]] = ..., offer_settle: _Optional[_Union[_market_p2p_pb2.OfferSettle, _Mapping]] = ..., community_open: _Optional[_Union[_market_aggregation_pb2.CommunityOpen, _Mapping]] = ..., der_join: _Optional[_Union[_market_aggregation_pb2.DerJoin, _Mapping]] = ..., der_leave: _Optional[_Union[_market_aggregation_pb2.DerLeave, _Mapping]] = ..., epoch_sweep: _Optional[_Union[_market_aggregation_pb2.EpochSweep, _Mapping]] = ..., epoch_dispute: _Optional[_Union[_market_aggregation_pb2.EpochDispute, _Mapping]] = ..., epoch_resolve: _Optional[_Union[_market_aggregation_pb2.EpochResolve, _Mapping]] = ..., supplier_open: _Optional[_Union[_market_supplier_pb2.SupplierOpen, _Mapping]] = ..., supplier_join: _Optional[_Union[_market_supplier_pb2.SupplierJoin, _Mapping]] = ..., usage_declare: _Optional[_Union[_market_supplier_pb2.UsageDeclare, _Mapping]] = ..., supplier_settle: _Optional[_Union[_market_supplier_pb2.SupplierSettle, _Mapping]] = ..., auction_open: _Optional[_Union[_market_auction_pb2.AuctionOpen, _Mapping]] = ..., auction_subscribe: _Optional[_Union[_market_auction_pb2.AuctionSubscribe, _Mapping]] = ..., order_submit: _Optional[_Union[_market_auction_pb2.OrderSubmit, _Mapping]] = ..., auction_clear: _Optional[_Union[_market_auction_pb2.AuctionClear, _Mapping]] = ..., auction_settle_step: _Optional[_Union[_market_auction_pb2.AuctionSettleStep, _Mapping]] = ..., auction_finalize: _Optional[_Union[_market_auction_pb2.AuctionFinalize, _Mapping]] = ...) -> None: ...
 
 class Issue(_message.Message):
     __slots__ = ("currency", "to", "amount", "memo")

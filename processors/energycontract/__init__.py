@@ -15,6 +15,7 @@ from smartblocks.protos.energycontract_pb2 import (
     Settlement,
 )
 
+from . import markets
 from .addressing import FAMILY_NAME, FAMILY_VERSION, RecordType
 from .handler import EnergyContractHandler
 
@@ -51,6 +52,7 @@ FAMILY = Family(
             lambda e: f"escrow of {short_key(e.party)} in contract {e.contract_id}",
         ),
         proto_kind(RecordType.SETTLEMENT.value, "settlement", Settlement, _settlement),
+        *markets.RECORDS,
     ),
     time_fields=frozenset(
         {
@@ -63,6 +65,8 @@ FAMILY = Family(
             "raised_at",
             "resolved_at",
         }
-    ),
-    summary="energy performance contracts from templates, token accounts, settlement, disputes",
+    )
+    | markets.TIME_FIELDS,
+    summary="energy performance contracts from templates, token accounts, settlement, disputes; "
+    "markets: P2P trade, aggregator agreements, the automated supplier, a local double auction",
 )

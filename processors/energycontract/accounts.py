@@ -104,6 +104,44 @@ def release(store: RecordStore, contract_id: str, party: str, currency: str) -> 
     return held
 
 
+def move(
+    store: RecordStore, currency: str, payer: str, payee: str, amount: int, reason: str, doing: str
+) -> None:
+    """Move `amount` from one account to another; InvalidTransaction (nothing written) when the
+    payer holds less."""
+    if not amount:
+        return
+    debit(store, payer, currency, amount, doing)
+    credit(store, payee, currency, amount)
+    moved(store, currency, payer, payee, amount, reason)
+
+
+def pay_from_escrow(
+    store: RecordStore,
+    escrow_id: str,
+    party: str,
+    payee: str,
+    currency: str,
+    amount: int,
+    reason: str,
+    doing: str,
+) -> None:
+    """Pay `amount` out of `party`'s escrow `escrow_id` (a contract, an offer, a community's
+    vault...) into `payee`'s account; InvalidTransaction when the escrow holds less. Paying the
+    party itself back is a refund."""
+    if not amount:
+        return
+    held = escrowed(store, escrow_id, party)
+    if amount > held:
+        raise InvalidTransaction(
+            f"{doing}: escrow {escrow_id} of {short_key(party)} holds {held} micro-{currency}, "
+            f"less than the {amount} to pay"
+        )
+    _set_escrow(store, escrow_id, party, currency, held - amount)
+    credit(store, payee, currency, amount)
+    moved(store, currency, f"escrow:{escrow_id}", payee, amount, reason)
+
+
 def key_of(terms: Terms, role: str) -> str:
     return terms.esco if role == ESCO else terms.owner
 

@@ -45,7 +45,7 @@ from smartblocks.protos.energycontract_pb2 import (
     Withdraw,
 )
 
-from . import accounts, inputs, records, schedule
+from . import accounts, inputs, markets, records, schedule
 from .events import CONTRACT_CHANGED, DISPUTED, SETTLED
 from .measure import Measured, measure
 from .settlement import compute
@@ -88,9 +88,9 @@ def transfer(body: Transfer, signer: str, store: RecordStore) -> None:
     doing = f"transfer {body.amount} micro-{body.currency} to {short_key(body.to)}"
     if body.to == signer:
         raise InvalidTransaction(f"{doing}: the recipient is the signer's own account")
-    accounts.debit(store, signer, body.currency, body.amount, doing)
-    accounts.credit(store, body.to, body.currency, body.amount)
-    accounts.moved(store, body.currency, signer, body.to, body.amount, body.memo or "transfer")
+    accounts.move(
+        store, body.currency, signer, body.to, body.amount, body.memo or "transfer", doing
+    )
 
 
 # -- contracts: shared checks -----------------------------------------------------------------
@@ -628,4 +628,5 @@ ACTIONS: dict[int, ActionFn] = {
     Action.DISPUTE: dispute,
     Action.RESOLVE: resolve,
     Action.TERMINATE: terminate,
+    **markets.ACTIONS,
 }

@@ -31,7 +31,7 @@ from smartblocks.protos.energycontract_pb2 import (
     Withdraw,
 )
 
-from . import limits
+from . import limits, markets
 from .terms import check_amount, check_currency, check_terms
 
 Action = EnergyContractPayload.Action
@@ -163,4 +163,5 @@ CHECKS: dict[int, tuple[str, Callable[[Any], None]]] = {
     Action.DISPUTE: ("dispute", check_dispute),
     Action.RESOLVE: ("resolve", check_resolve),
     Action.TERMINATE: ("terminate", check_contract_id),
+    **markets.CHECKS,
 }
