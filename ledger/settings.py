@@ -80,9 +80,20 @@ def split_list(value: str | None) -> list[str]:
 
 # smartblocks.* settings that hold comma-separated public keys (docs/settings.md).
 BLOCKMETER_AUTHORITIES = "smartblocks.blockmeter.authorities"
+# The P2P market's local aggregators (docs/market-p2p.md).
+AGGREGATORS = "smartblocks.energycontract.aggregators"
+# The automated supplier's operators (docs/market-supplier.md).
+SUPPLIER_OPERATORS = "smartblocks.energycontract.suppliers"
+# The local double auction's operators (docs/market-auction.md).
+AUCTION_OPERATORS = "smartblocks.energycontract.auctioneers"
+# The markets' operator: resolves aggregator agreements' disputes (docs/market-aggregation.md).
+MARKETS_OPERATOR = "smartblocks.markets.operator"
 KEY_LIST_SETTINGS = (
     BLOCKMETER_AUTHORITIES,
-    "smartblocks.markets.operator",
+    SUPPLIER_OPERATORS,
+    AUCTION_OPERATORS,
+    AGGREGATORS,
+    MARKETS_OPERATOR,
 )
 # Families of such settings, one per currency: smartblocks.energycontract.issuers.EUR.
 ISSUERS_PREFIX = "smartblocks.energycontract.issuers."

@@ -32,7 +32,7 @@ PER_PERIOD: GuaranteeBasis
 PER_YEAR: GuaranteeBasis
 
 class EnergyContractPayload(_message.Message):
-    __slots__ = ("action", "issue", "redeem", "transfer", "deposit", "propose", "withdraw", "accept", "settle", "propose_amendment", "accept_amendment", "dispute", "resolve", "terminate", "aggregator_set", "tokens_buy", "offer_add", "offer_cancel", "offer_pick", "offer_settle", "community_open", "der_join", "der_leave", "epoch_sweep", "epoch_dispute", "epoch_resolve", "supplier_open", "supplier_join", "usage_declare", "supplier_settle", "auction_open", "auction_subscribe", "order_submit", "auction_clear", "auction_settle_step", "auction_finalize")
+    __slots__ = ("action", "issue", "redeem", "transfer", "deposit", "propose", "withdraw", "accept", "settle", "propose_amendment", "accept_amendment", "dispute", "resolve", "terminate", "aggregator_set", "tokens_buy", "offer_add", "offer_cancel", "offer_pick", "offer_settle", "community_open", "der_join", "der_leave", "epoch_sweep", "epoch_dispute", "epoch_resolve", "der_admit", "supplier_open", "supplier_join", "usage_declare", "supplier_settle", "supplier_leave", "auction_open", "auction_subscribe", "order_submit", "auction_clear", "auction_settle_step", "auction_finalize")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         ACTION_UNSET: _ClassVar[EnergyContractPayload.Action]
@@ -61,10 +61,12 @@ class EnergyContractPayload(_message.Message):
         EPOCH_SWEEP: _ClassVar[EnergyContractPayload.Action]
         EPOCH_DISPUTE: _ClassVar[EnergyContractPayload.Action]
         EPOCH_RESOLVE: _ClassVar[EnergyContractPayload.Action]
+        DER_ADMIT: _ClassVar[EnergyContractPayload.Action]
         SUPPLIER_OPEN: _ClassVar[EnergyContractPayload.Action]
         SUPPLIER_JOIN: _ClassVar[EnergyContractPayload.Action]
         USAGE_DECLARE: _ClassVar[EnergyContractPayload.Action]
         SUPPLIER_SETTLE: _ClassVar[EnergyContractPayload.Action]
+        SUPPLIER_LEAVE: _ClassVar[EnergyContractPayload.Action]
         AUCTION_OPEN: _ClassVar[EnergyContractPayload.Action]
         AUCTION_SUBSCRIBE: _ClassVar[EnergyContractPayload.Action]
         ORDER_SUBMIT: _ClassVar[EnergyContractPayload.Action]
@@ -97,10 +99,12 @@ class EnergyContractPayload(_message.Message):
     EPOCH_SWEEP: EnergyContractPayload.Action
     EPOCH_DISPUTE: EnergyContractPayload.Action
     EPOCH_RESOLVE: EnergyContractPayload.Action
+    DER_ADMIT: EnergyContractPayload.Action
     SUPPLIER_OPEN: EnergyContractPayload.Action
     SUPPLIER_JOIN: EnergyContractPayload.Action
     USAGE_DECLARE: EnergyContractPayload.Action
     SUPPLIER_SETTLE: EnergyContractPayload.Action
+    SUPPLIER_LEAVE: EnergyContractPayload.Action
     AUCTION_OPEN: EnergyContractPayload.Action
     AUCTION_SUBSCRIBE: EnergyContractPayload.Action
     ORDER_SUBMIT: EnergyContractPayload.Action
@@ -133,10 +137,12 @@ class EnergyContractPayload(_message.Message):
     EPOCH_SWEEP_FIELD_NUMBER: _ClassVar[int]
     EPOCH_DISPUTE_FIELD_NUMBER: _ClassVar[int]
     EPOCH_RESOLVE_FIELD_NUMBER: _ClassVar[int]
+    DER_ADMIT_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_OPEN_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_JOIN_FIELD_NUMBER: _ClassVar[int]
     USAGE_DECLARE_FIELD_NUMBER: _ClassVar[int]
     SUPPLIER_SETTLE_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_LEAVE_FIELD_NUMBER: _ClassVar[int]
     AUCTION_OPEN_FIELD_NUMBER: _ClassVar[int]
     AUCTION_SUBSCRIBE_FIELD_NUMBER: _ClassVar[int]
     ORDER_SUBMIT_FIELD_NUMBER: _ClassVar[int]
@@ -169,17 +175,19 @@ class EnergyContractPayload(_message.Message):
     epoch_sweep: _market_aggregation_pb2.EpochSweep
     epoch_dispute: _market_aggregation_pb2.EpochDispute
     epoch_resolve: _market_aggregation_pb2.EpochResolve
+    der_admit: _market_aggregation_pb2.DerAdmit
     supplier_open: _market_supplier_pb2.SupplierOpen
     supplier_join: _market_supplier_pb2.SupplierJoin
     usage_declare: _market_supplier_pb2.UsageDeclare
     supplier_settle: _market_supplier_pb2.SupplierSettle
+    supplier_leave: _market_supplier_pb2.SupplierLeave
     auction_open: _market_auction_pb2.AuctionOpen
     auction_subscribe: _market_auction_pb2.AuctionSubscribe
     order_submit: _market_auction_pb2.OrderSubmit
     auction_clear: _market_auction_pb2.AuctionClear
     auction_settle_step: _market_auction_pb2.AuctionSettleStep
     auction_finalize: _market_auction_pb2.AuctionFinalize
-    def __init__(self, action: _Optional[_Union[EnergyContractPayload.Action, str]] = ..., issue: _Optional[_Union[Issue, _Mapping]] = ..., redeem: _Optional[_Union[Redeem, _Mapping]] = ..., transfer: _Optional[_Union[Transfer, _Mapping]] = ..., deposit: _Optional[_Union[Deposit, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., settle: _Optional[_Union[Settle, _Mapping]] = ..., propose_amendment: _Optional[_Union[ProposeAmendment, _Mapping]] = ..., accept_amendment: _Optional[_Union[AcceptAmendment, _Mapping]] = ..., dispute: _Optional[_Union[Dispute, _Mapping]] = ..., resolve: _Optional[_Union[Resolve, _Mapping]] = ..., terminate: _Optional[_Union[Terminate, _Mapping]] = ..., aggregator_set: _Optional[_Union[_market_p2p_pb2.AggregatorSet, _Mapping]] = ..., tokens_buy: _Optional[_Union[_market_p2p_pb2.TokensBuy, _Mapping]] = ..., offer_add: _Optional[_Union[_market_p2p_pb2.OfferAdd, _Mapping]] = ..., offer_cancel: _Optional[_Union[_market_p2p_pb2.OfferCancel, _Mapping]] = ..., offer_pick: _Optional[_Union[_market_p2p_pb2.OfferPick, _Mapping]] = ..., offer_settle: _Optional[_Union[_market_p2p_pb2.OfferSettle, _Mapping]] = ..., community_open: _Optional[_Union[_market_aggregation_pb2.CommunityOpen, _Mapping]] = ..., der_join: _Optional[_Union[_market_aggregation_pb2.DerJoin, _Mapping]] = ..., der_leave: _Optional[_Union[_market_aggregation_pb2.DerLeave, _Mapping]] = ..., epoch_sweep: _Optional[_Union[_market_aggregation_pb2.EpochSweep, _Mapping]] = ..., epoch_dispute: _Optional[_Union[_market_aggregation_pb2.EpochDispute, _Mapping]] = ..., epoch_resolve: _Optional[_Union[_market_aggregation_pb2.EpochResolve, _Mapping]] = ..., supplier_open: _Optional[_Union[_market_supplier_pb2.SupplierOpen, _Mapping]] = ..., supplier_join: _Optional[_Union[_market_supplier_pb2.SupplierJoin, _Mapping]] = ..., usage_declare: _Optional[_Union[_market_supplier_pb2.UsageDeclare, _Mapping]] = ..., supplier_settle: _Optional[_Union[_market_supplier_pb2.SupplierSettle, _Mapping]] = ..., auction_open: _Optional[_Union[_market_auction_pb2.AuctionOpen, _Mapping]] = ..., auction_subscribe: _Optional[_Union[_market_auction_pb2.AuctionSubscribe, _Mapping]] = ..., order_submit: _Optional[_Union[_market_auction_pb2.OrderSubmit, _Mapping]] = ..., auction_clear: _Optional[_Union[_market_auction_pb2.AuctionClear, _Mapping]] = ..., auction_settle_step: _Optional[_Union[_market_auction_pb2.AuctionSettleStep, _Mapping]] = ..., auction_finalize: _Optional[_Union[_market_auction_pb2.AuctionFinalize, _Mapping]] = ...) -> None: ...
+    def __init__(self, action: _Optional[_Union[EnergyContractPayload.Action, str]] = ..., issue: _Optional[_Union[Issue, _Mapping]] = ..., redeem: _Optional[_Union[Redeem, _Mapping]] = ..., transfer: _Optional[_Union[Transfer, _Mapping]] = ..., deposit: _Optional[_Union[Deposit, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., settle: _Optional[_Union[Settle, _Mapping]] = ..., propose_amendment: _Optional[_Union[ProposeAmendment, _Mapping]] = ..., accept_amendment: _Optional[_Union[AcceptAmendment, _Mapping]] = ..., dispute: _Optional[_Union[Dispute, _Mapping]] = ..., resolve: _Optional[_Union[Resolve, _Mapping]] = ..., terminate: _Optional[_Union[Terminate, _Mapping]] = ..., aggregator_set: _Optional[_Union[_market_p2p_pb2.AggregatorSet, _Mapping]] = ..., tokens_buy: _Optional[_Union[_market_p2p_pb2.TokensBuy, _Mapping]] = ..., offer_add: _Optional[_Union[_market_p2p_pb2.OfferAdd, _Mapping]] = ..., offer_cancel: _Optional[_Union[_market_p2p_pb2.OfferCancel, _Mapping]] = ..., offer_pick: _Optional[_Union[_market_p2p_pb2.OfferPick, _Mapping]] = ..., offer_settle: _Optional[_Union[_market_p2p_pb2.OfferSettle, _Mapping]] = ..., community_open: _Optional[_Union[_market_aggregation_pb2.CommunityOpen, _Mapping]] = ..., der_join: _Optional[_Union[_market_aggregation_pb2.DerJoin, _Mapping]] = ..., der_leave: _Optional[_Union[_market_aggregation_pb2.DerLeave, _Mapping]] = ..., epoch_sweep: _Optional[_Union[_market_aggregation_pb2.EpochSweep, _Mapping]] = ..., epoch_dispute: _Optional[_Union[_market_aggregation_pb2.EpochDispute, _Mapping]] = ..., epoch_resolve: _Optional[_Union[_market_aggregation_pb2.EpochResolve, _Mapping]] = ..., der_admit: _Optional[_Union[_market_aggregation_pb2.DerAdmit, _Mapping]] = ..., supplier_open: _Optional[_Union[_market_supplier_pb2.SupplierOpen, _Mapping]] = ..., supplier_join: _Optional[_Union[_market_supplier_pb2.SupplierJoin, _Mapping]] = ..., usage_declare: _Optional[_Union[_market_supplier_pb2.UsageDeclare, _Mapping]] = ..., supplier_settle: _Optional[_Union[_market_supplier_pb2.SupplierSettle, _Mapping]] = ..., supplier_leave: _Optional[_Union[_market_supplier_pb2.SupplierLeave, _Mapping]] = ..., auction_open: _Optional[_Union[_market_auction_pb2.AuctionOpen, _Mapping]] = ..., auction_subscribe: _Optional[_Union[_market_auction_pb2.AuctionSubscribe, _Mapping]] = ..., order_submit: _Optional[_Union[_market_auction_pb2.OrderSubmit, _Mapping]] = ..., auction_clear: _Optional[_Union[_market_auction_pb2.AuctionClear, _Mapping]] = ..., auction_settle_step: _Optional[_Union[_market_auction_pb2.AuctionSettleStep, _Mapping]] = ..., auction_finalize: _Optional[_Union[_market_auction_pb2.AuctionFinalize, _Mapping]] = ...) -> None: ...
 
 class Issue(_message.Message):
     __slots__ = ("currency", "to", "amount", "memo")

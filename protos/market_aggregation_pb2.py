@@ -14,23 +14,49 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18market_aggregation.proto\x12\x1esmartblocks.market.aggregation\"\x0f\n\rCommunityOpen\"\t\n\x07\x44\x65rJoin\"\n\n\x08\x44\x65rLeave\"\x0c\n\nEpochSweep\"\x0e\n\x0c\x45pochDispute\"\x0e\n\x0c\x45pochResolveb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18market_aggregation.proto\x12\x1esmartblocks.market.aggregation\"\xa6\x01\n\x08\x43riteria\x12\x16\n\x0emin_capacity_w\x18\x01 \x01(\x04\x12\x16\n\x0emax_capacity_w\x18\x02 \x01(\x04\x12\x11\n\tmax_price\x18\x03 \x01(\x04\x12\x13\n\x0bmin_deposit\x18\x04 \x01(\x04\x12\x13\n\x0bmax_members\x18\x05 \x01(\r\x12\x16\n\x0e\x63ommitment_ppm\x18\x06 \x01(\r\x12\x15\n\rpenalty_price\x18\x07 \x01(\x04\"\xdd\x01\n\rCommunityOpen\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x19\n\x11\x66irst_epoch_start\x18\x04 \x01(\x03\x12\x0f\n\x07\x65poch_s\x18\x05 \x01(\r\x12\x14\n\x0c\x64\x61ta_grace_s\x18\x06 \x01(\r\x12\x18\n\x10\x64ispute_window_s\x18\x07 \x01(\r\x12:\n\x08\x63riteria\x18\x08 \x01(\x0b\x32(.smartblocks.market.aggregation.Criteria\"\x80\x01\n\x07\x44\x65rJoin\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\x11\n\tder_meter\x18\x02 \x01(\t\x12\x18\n\x10\x63onnection_meter\x18\x03 \x01(\t\x12\x12\n\ncapacity_w\x18\x04 \x01(\x04\x12\r\n\x05price\x18\x05 \x01(\x04\x12\x0f\n\x07\x64\x65posit\x18\x06 \x01(\x04\"L\n\x08\x44\x65rAdmit\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\x0b\n\x03\x64\x65r\x18\x02 \x01(\t\x12\r\n\x05\x61\x64mit\x18\x03 \x01(\x08\x12\x0e\n\x06reason\x18\x04 \x01(\t\" \n\x08\x44\x65rLeave\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\"1\n\nEpochSweep\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\r\n\x05\x65poch\x18\x02 \x01(\r\"=\n\x0bHourReading\x12\x12\n\nhour_start\x18\x01 \x01(\x03\x12\x0b\n\x03sum\x18\x02 \x01(\x12\x12\r\n\x05\x63ount\x18\x03 \x01(\x04\"\x82\x01\n\x0c\x45pochDispute\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\r\n\x05\x65poch\x18\x02 \x01(\r\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12=\n\x08\x65vidence\x18\x04 \x03(\x0b\x32+.smartblocks.market.aggregation.HourReading\"\xec\x01\n\x0c\x45pochResolve\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\r\n\x05\x65poch\x18\x02 \x01(\r\x12\x0b\n\x03\x64\x65r\x18\x03 \x01(\t\x12G\n\x08\x64\x65\x63ision\x18\x04 \x01(\x0e\x32\x35.smartblocks.market.aggregation.EpochResolve.Decision\x12\x1b\n\x13\x63orrected_delivered\x18\x05 \x01(\x04\x12\x0c\n\x04note\x18\x06 \x01(\t\"6\n\x08\x44\x65\x63ision\x12\x12\n\x0e\x44\x45\x43ISION_UNSET\x10\x00\x12\n\n\x06UPHOLD\x10\x01\x12\n\n\x06\x41\x44JUST\x10\x02\"\x8f\x03\n\tCommunity\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\naggregator\x18\x03 \x01(\t\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\x12\x19\n\x11\x66irst_epoch_start\x18\x05 \x01(\x03\x12\x0f\n\x07\x65poch_s\x18\x06 \x01(\r\x12\x14\n\x0c\x64\x61ta_grace_s\x18\x07 \x01(\r\x12\x18\n\x10\x64ispute_window_s\x18\x08 \x01(\r\x12:\n\x08\x63riteria\x18\t \x01(\x0b\x32(.smartblocks.market.aggregation.Criteria\x12@\n\x06status\x18\n \x01(\x0e\x32\x30.smartblocks.market.aggregation.Community.Status\x12\x0f\n\x07members\x18\x0b \x03(\t\x12\x14\n\x0cswept_epochs\x18\x0c \x01(\r\x12\x11\n\topened_at\x18\r \x01(\x03\"$\n\x06Status\x12\x10\n\x0cSTATUS_UNSET\x10\x00\x12\x08\n\x04OPEN\x10\x01\"\xa0\x03\n\x06Member\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\x0b\n\x03\x64\x65r\x18\x02 \x01(\t\x12\x11\n\tder_meter\x18\x03 \x01(\t\x12\x18\n\x10\x63onnection_meter\x18\x04 \x01(\t\x12\x12\n\ncapacity_w\x18\x05 \x01(\x04\x12\r\n\x05price\x18\x06 \x01(\x04\x12\x0f\n\x07\x64\x65posit\x18\x07 \x01(\x04\x12=\n\x06status\x18\x08 \x01(\x0e\x32-.smartblocks.market.aggregation.Member.Status\x12\x11\n\tjoined_at\x18\t \x01(\x03\x12\x11\n\tleaves_at\x18\n \x01(\x03\x12\x0e\n\x06\x65pochs\x18\x0b \x01(\r\x12\x0b\n\x03met\x18\x0c \x01(\r\x12\x0c\n\x04paid\x18\r \x01(\x04\x12\x11\n\tpenalised\x18\x0e \x01(\x04\x12\x12\n\napplied_at\x18\x0f \x01(\x03\x12\x0f\n\x07refusal\x18\x10 \x01(\t\"J\n\x06Status\x12\x10\n\x0cSTATUS_UNSET\x10\x00\x12\n\n\x06\x41\x43TIVE\x10\x01\x12\x0b\n\x07LEAVING\x10\x02\x12\x08\n\x04LEFT\x10\x03\x12\x0b\n\x07PENDING\x10\x04\"\x8f\x02\n\x07Outcome\x12\x0b\n\x03\x64\x65r\x18\x01 \x01(\t\x12\x10\n\x08required\x18\x02 \x01(\x04\x12\x11\n\tdelivered\x18\x03 \x01(\x12\x12\x14\n\x0c\x64\x65r_measured\x18\x04 \x01(\x12\x12\x18\n\x10\x63onnection_count\x18\x05 \x01(\x04\x12\x11\n\tder_count\x18\x06 \x01(\x04\x12\x19\n\x11\x63onnection_digest\x18\x07 \x01(\t\x12\x12\n\nder_digest\x18\x08 \x01(\t\x12\x0b\n\x03met\x18\t \x01(\x08\x12\x0c\n\x04paid\x18\n \x01(\x04\x12\x0f\n\x07penalty\x18\x0b \x01(\x04\x12\x10\n\x08released\x18\x0c \x01(\x04\x12\x10\n\x08\x64isputed\x18\r \x01(\x08\x12\x10\n\x08\x61\x64justed\x18\x0e \x01(\x08\"\xc8\x01\n\x05\x45poch\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\r\n\x05\x65poch\x18\x02 \x01(\r\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\x12\x39\n\x08outcomes\x18\x05 \x03(\x0b\x32\'.smartblocks.market.aggregation.Outcome\x12\x0c\n\x04paid\x18\x06 \x01(\x04\x12\x11\n\tpenalties\x18\x07 \x01(\x04\x12\x10\n\x08swept_at\x18\x08 \x01(\x03\x12\x10\n\x08swept_by\x18\t \x01(\t\"\xb1\x04\n\x07\x44ispute\x12\x14\n\x0c\x63ommunity_id\x18\x01 \x01(\t\x12\r\n\x05\x65poch\x18\x02 \x01(\r\x12\x0b\n\x03\x64\x65r\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12=\n\x08\x65vidence\x18\x05 \x03(\x0b\x32+.smartblocks.market.aggregation.HourReading\x12\x17\n\x0f\x65vidence_digest\x18\x06 \x01(\t\x12>\n\x06source\x18\x07 \x01(\x0e\x32..smartblocks.market.aggregation.Dispute.Source\x12\x16\n\x0e\x65vidence_total\x18\x08 \x01(\x12\x12\x17\n\x0fswept_delivered\x18\t \x01(\x12\x12>\n\x06status\x18\n \x01(\x0e\x32..smartblocks.market.aggregation.Dispute.Status\x12\x11\n\traised_at\x18\x0b \x01(\x03\x12\x13\n\x0bresolved_at\x18\x0c \x01(\x03\x12\x0c\n\x04note\x18\r \x01(\t\x12\x1b\n\x13\x63orrected_delivered\x18\x0e \x01(\x04\x12\x0e\n\x06refund\x18\x0f \x01(\x04\">\n\x06Status\x12\x10\n\x0cSTATUS_UNSET\x10\x00\x12\x08\n\x04OPEN\x10\x01\x12\n\n\x06UPHELD\x10\x02\x12\x0c\n\x08\x41\x44JUSTED\x10\x03\"8\n\x06Source\x12\x10\n\x0cSOURCE_UNSET\x10\x00\x12\x10\n\x0cSWEEP_DIGEST\x10\x01\x12\n\n\x06LEDGER\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'market_aggregation_pb2', _globals)
 if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
-  _globals['_COMMUNITYOPEN']._serialized_start=60
-  _globals['_COMMUNITYOPEN']._serialized_end=75
-  _globals['_DERJOIN']._serialized_start=77
-  _globals['_DERJOIN']._serialized_end=86
-  _globals['_DERLEAVE']._serialized_start=88
-  _globals['_DERLEAVE']._serialized_end=98
-  _globals['_EPOCHSWEEP']._serialized_start=100
-  _globals['_EPOCHSWEEP']._serialized_end=112
-  _globals['_EPOCHDISPUTE']._serialized_start=114
-  _globals['_EPOCHDISPUTE']._serialized_end=128
-  _globals['_EPOCHRESOLVE']._serialized_start=130
-  _globals['_EPOCHRESOLVE']._serialized_end=144
+  _globals['_CRITERIA']._serialized_start=61
+  _globals['_CRITERIA']._serialized_end=227
+  _globals['_COMMUNITYOPEN']._serialized_start=230
+  _globals['_COMMUNITYOPEN']._serialized_end=451
+  _globals['_DERJOIN']._serialized_start=454
+  _globals['_DERJOIN']._serialized_end=582
+  _globals['_DERADMIT']._serialized_start=584
+  _globals['_DERADMIT']._serialized_end=660
+  _globals['_DERLEAVE']._serialized_start=662
+  _globals['_DERLEAVE']._serialized_end=694
+  _globals['_EPOCHSWEEP']._serialized_start=696
+  _globals['_EPOCHSWEEP']._serialized_end=745
+  _globals['_HOURREADING']._serialized_start=747
+  _globals['_HOURREADING']._serialized_end=808
+  _globals['_EPOCHDISPUTE']._serialized_start=811
+  _globals['_EPOCHDISPUTE']._serialized_end=941
+  _globals['_EPOCHRESOLVE']._serialized_start=944
+  _globals['_EPOCHRESOLVE']._serialized_end=1180
+  _globals['_EPOCHRESOLVE_DECISION']._serialized_start=1126
+  _globals['_EPOCHRESOLVE_DECISION']._serialized_end=1180
+  _globals['_COMMUNITY']._serialized_start=1183
+  _globals['_COMMUNITY']._serialized_end=1582
+  _globals['_COMMUNITY_STATUS']._serialized_start=1546
+  _globals['_COMMUNITY_STATUS']._serialized_end=1582
+  _globals['_MEMBER']._serialized_start=1585
+  _globals['_MEMBER']._serialized_end=2001
+  _globals['_MEMBER_STATUS']._serialized_start=1927
+  _globals['_MEMBER_STATUS']._serialized_end=2001
+  _globals['_OUTCOME']._serialized_start=2004
+  _globals['_OUTCOME']._serialized_end=2275
+  _globals['_EPOCH']._serialized_start=2278
+  _globals['_EPOCH']._serialized_end=2478
+  _globals['_DISPUTE']._serialized_start=2481
+  _globals['_DISPUTE']._serialized_end=3042
+  _globals['_DISPUTE_STATUS']._serialized_start=2922
+  _globals['_DISPUTE_STATUS']._serialized_end=2984
+  _globals['_DISPUTE_SOURCE']._serialized_start=2986
+  _globals['_DISPUTE_SOURCE']._serialized_end=3042
 # @@protoc_insertion_point(module_scope)

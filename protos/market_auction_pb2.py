@@ -14,23 +14,37 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14market_auction.proto\x12\x1asmartblocks.market.auction\"\r\n\x0b\x41uctionOpen\"\x12\n\x10\x41uctionSubscribe\"\r\n\x0bOrderSubmit\"\x0e\n\x0c\x41uctionClear\"\x13\n\x11\x41uctionSettleStep\"\x11\n\x0f\x41uctionFinalizeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14market_auction.proto\x12\x1asmartblocks.market.auction\"\xe2\x01\n\x0b\x41uctionOpen\x12\x12\n\nauction_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\r\n\x05start\x18\x04 \x01(\x03\x12\x0e\n\x06step_s\x18\x05 \x01(\r\x12\r\n\x05steps\x18\x06 \x01(\r\x12\x0e\n\x06gate_s\x18\x07 \x01(\r\x12\x14\n\x0c\x64\x61ta_grace_s\x18\x08 \x01(\r\x12\x16\n\x0esupplier_price\x18\t \x01(\x04\x12\x15\n\rfeed_in_price\x18\n \x01(\x04\x12\x1c\n\x14subscription_deposit\x18\x0b \x01(\x04\"c\n\x10\x41uctionSubscribe\x12\x12\n\nauction_id\x18\x01 \x01(\t\x12\x14\n\x0cimport_meter\x18\x02 \x01(\t\x12\x14\n\x0c\x65xport_meter\x18\x03 \x01(\t\x12\x0f\n\x07\x64\x65posit\x18\x04 \x01(\x04\"\xbe\x01\n\x0bOrderSubmit\x12\x12\n\nauction_id\x18\x01 \x01(\t\x12\x0c\n\x04step\x18\x02 \x01(\r\x12:\n\x04side\x18\x03 \x01(\x0e\x32,.smartblocks.market.auction.OrderSubmit.Side\x12\x12\n\nenergy_mwh\x18\x04 \x01(\x04\x12\x13\n\x0blimit_price\x18\x05 \x01(\x04\"(\n\x04Side\x12\x0e\n\nSIDE_UNSET\x10\x00\x12\x07\n\x03\x42ID\x10\x01\x12\x07\n\x03\x41SK\x10\x02\"0\n\x0c\x41uctionClear\x12\x12\n\nauction_id\x18\x01 \x01(\t\x12\x0c\n\x04step\x18\x02 \x01(\r\"5\n\x11\x41uctionSettleStep\x12\x12\n\nauction_id\x18\x01 \x01(\t\x12\x0c\n\x04step\x18\x02 \x01(\r\"%\n\x0f\x41uctionFinalize\x12\x12\n\nauction_id\x18\x01 \x01(\t\"_\n\nSubscriber\x12\x0e\n\x06member\x18\x01 \x01(\t\x12\x14\n\x0cimport_meter\x18\x02 \x01(\t\x12\x14\n\x0c\x65xport_meter\x18\x03 \x01(\t\x12\x15\n\rsubscribed_at\x18\x04 \x01(\x03\"\x8e\x02\n\x07\x41uction\x12\x12\n\nauction_id\x18\x01 \x01(\t\x12\x10\n\x08operator\x18\x02 \x01(\t\x12\x11\n\topened_at\x18\x03 \x01(\x03\x12\x36\n\x05terms\x18\x04 \x01(\x0b\x32\'.smartblocks.market.auction.AuctionOpen\x12;\n\x0bsubscribers\x18\x05 \x03(\x0b\x32&.smartblocks.market.auction.Subscriber\x12\x15\n\rcleared_steps\x18\x06 \x01(\r\x12\x15\n\rsettled_steps\x18\x07 \x01(\r\x12\x11\n\tfinalized\x18\x08 \x01(\x08\x12\x14\n\x0c\x66inalized_at\x18\t \x01(\x03\"\xa2\x01\n\x05Order\x12\x0e\n\x06member\x18\x01 \x01(\t\x12:\n\x04side\x18\x02 \x01(\x0e\x32,.smartblocks.market.auction.OrderSubmit.Side\x12\x12\n\nenergy_mwh\x18\x03 \x01(\x04\x12\x13\n\x0blimit_price\x18\x04 \x01(\x04\x12\x14\n\x0csubmitted_at\x18\x05 \x01(\x03\x12\x0e\n\x06locked\x18\x06 \x01(\x04\"<\n\x04\x46ill\x12\x0e\n\x06member\x18\x01 \x01(\t\x12\x12\n\nbought_mwh\x18\x02 \x01(\x04\x12\x10\n\x08sold_mwh\x18\x03 \x01(\x04\"\x99\x02\n\nStepResult\x12\x0e\n\x06member\x18\x01 \x01(\t\x12\x12\n\nbought_mwh\x18\x02 \x01(\x04\x12\x10\n\x08sold_mwh\x18\x03 \x01(\x04\x12\x12\n\nimport_mwh\x18\x04 \x01(\x04\x12\x12\n\nexport_mwh\x18\x05 \x01(\x04\x12\x10\n\x08\x63omplete\x18\x06 \x01(\x08\x12\x15\n\rimbalance_mwh\x18\x07 \x01(\x12\x12\x12\n\ntrade_paid\x18\x08 \x01(\x04\x12\x16\n\x0etrade_received\x18\t \x01(\x04\x12\x15\n\rimbalance_due\x18\n \x01(\x04\x12\x16\n\x0eimbalance_paid\x18\x0b \x01(\x04\x12\x13\n\x0bsurplus_due\x18\x0c \x01(\x04\x12\x14\n\x0csurplus_paid\x18\r \x01(\x04\"\xd5\x03\n\x08StepBook\x12\x12\n\nauction_id\x18\x01 \x01(\t\x12\x0c\n\x04step\x18\x02 \x01(\r\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\x12\x31\n\x06orders\x18\x05 \x03(\x0b\x32!.smartblocks.market.auction.Order\x12\x0f\n\x07\x63leared\x18\x06 \x01(\x08\x12\x12\n\ncleared_at\x18\x07 \x01(\x03\x12\r\n\x05price\x18\x08 \x01(\x04\x12\x12\n\nvolume_mwh\x18\t \x01(\x04\x12\x14\n\x0cmarginal_bid\x18\n \x01(\x04\x12\x14\n\x0cmarginal_ask\x18\x0b \x01(\x04\x12/\n\x05\x66ills\x18\x0c \x03(\x0b\x32 .smartblocks.market.auction.Fill\x12<\n\x0cparticipants\x18\r \x03(\x0b\x32&.smartblocks.market.auction.Subscriber\x12\x0f\n\x07settled\x18\x0e \x01(\x08\x12\x12\n\nsettled_at\x18\x0f \x01(\x03\x12\x37\n\x07results\x18\x10 \x03(\x0b\x32&.smartblocks.market.auction.StepResult\x12\x17\n\x0ftrade_remainder\x18\x11 \x01(\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'market_auction_pb2', _globals)
 if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
-  _globals['_AUCTIONOPEN']._serialized_start=52
-  _globals['_AUCTIONOPEN']._serialized_end=65
-  _globals['_AUCTIONSUBSCRIBE']._serialized_start=67
-  _globals['_AUCTIONSUBSCRIBE']._serialized_end=85
-  _globals['_ORDERSUBMIT']._serialized_start=87
-  _globals['_ORDERSUBMIT']._serialized_end=100
-  _globals['_AUCTIONCLEAR']._serialized_start=102
-  _globals['_AUCTIONCLEAR']._serialized_end=116
-  _globals['_AUCTIONSETTLESTEP']._serialized_start=118
-  _globals['_AUCTIONSETTLESTEP']._serialized_end=137
-  _globals['_AUCTIONFINALIZE']._serialized_start=139
-  _globals['_AUCTIONFINALIZE']._serialized_end=156
+  _globals['_AUCTIONOPEN']._serialized_start=53
+  _globals['_AUCTIONOPEN']._serialized_end=279
+  _globals['_AUCTIONSUBSCRIBE']._serialized_start=281
+  _globals['_AUCTIONSUBSCRIBE']._serialized_end=380
+  _globals['_ORDERSUBMIT']._serialized_start=383
+  _globals['_ORDERSUBMIT']._serialized_end=573
+  _globals['_ORDERSUBMIT_SIDE']._serialized_start=533
+  _globals['_ORDERSUBMIT_SIDE']._serialized_end=573
+  _globals['_AUCTIONCLEAR']._serialized_start=575
+  _globals['_AUCTIONCLEAR']._serialized_end=623
+  _globals['_AUCTIONSETTLESTEP']._serialized_start=625
+  _globals['_AUCTIONSETTLESTEP']._serialized_end=678
+  _globals['_AUCTIONFINALIZE']._serialized_start=680
+  _globals['_AUCTIONFINALIZE']._serialized_end=717
+  _globals['_SUBSCRIBER']._serialized_start=719
+  _globals['_SUBSCRIBER']._serialized_end=814
+  _globals['_AUCTION']._serialized_start=817
+  _globals['_AUCTION']._serialized_end=1087
+  _globals['_ORDER']._serialized_start=1090
+  _globals['_ORDER']._serialized_end=1252
+  _globals['_FILL']._serialized_start=1254
+  _globals['_FILL']._serialized_end=1314
+  _globals['_STEPRESULT']._serialized_start=1317
+  _globals['_STEPRESULT']._serialized_end=1598
+  _globals['_STEPBOOK']._serialized_start=1601
+  _globals['_STEPBOOK']._serialized_end=2070
 # @@protoc_insertion_point(module_scope)

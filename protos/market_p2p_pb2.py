@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10market_p2p.proto\x12\x16smartblocks.market.p2p\"\x0f\n\rAggregatorSet\"\x0b\n\tTokensBuy\"\n\n\x08OfferAdd\"\r\n\x0bOfferCancel\"\x0b\n\tOfferPick\"\r\n\x0bOfferSettleb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10market_p2p.proto\x12\x16smartblocks.market.p2p\"h\n\rAggregatorSet\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\x12\x0f\n\x07\x66\x65\x65_ppm\x18\x03 \x01(\r\x12\x14\n\x0cpay_currency\x18\x04 \x01(\t\x12\x10\n\x08rate_ppm\x18\x05 \x01(\x04\"E\n\tTokensBuy\x12\x12\n\naggregator\x18\x01 \x01(\t\x12\x12\n\npay_amount\x18\x02 \x01(\x04\x12\x10\n\x08rate_ppm\x18\x03 \x01(\x04\"\xa3\x01\n\x08OfferAdd\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x12\n\naggregator\x18\x02 \x01(\t\x12\x14\n\x0c\x65xport_meter\x18\x03 \x01(\t\x12\x0e\n\x06\x65nergy\x18\x04 \x01(\x04\x12\r\n\x05price\x18\x05 \x01(\x04\x12\x14\n\x0cwindow_start\x18\x06 \x01(\x03\x12\x12\n\nwindow_end\x18\x07 \x01(\x03\x12\x12\n\nexpires_at\x18\x08 \x01(\x03\"\x1f\n\x0bOfferCancel\x12\x10\n\x08offer_id\x18\x01 \x01(\t\"B\n\tOfferPick\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x14\n\x0cimport_meter\x18\x02 \x01(\t\x12\r\n\x05price\x18\x03 \x01(\x04\"\x1f\n\x0bOfferSettle\x12\x10\n\x08offer_id\x18\x01 \x01(\t\"\x8d\x01\n\nAggregator\x12\x12\n\naggregator\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x0f\n\x07\x66\x65\x65_ppm\x18\x04 \x01(\r\x12\x14\n\x0cpay_currency\x18\x05 \x01(\t\x12\x10\n\x08rate_ppm\x18\x06 \x01(\x04\x12\x12\n\nupdated_at\x18\x07 \x01(\x03\"*\n\x0bTradeFigure\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x12\"\x87\x05\n\x05Offer\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x0e\n\x06seller\x18\x02 \x01(\t\x12\x12\n\naggregator\x18\x03 \x01(\t\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\x12\x0f\n\x07\x66\x65\x65_ppm\x18\x05 \x01(\r\x12\x14\n\x0c\x65xport_meter\x18\x06 \x01(\t\x12\x0e\n\x06\x65nergy\x18\x07 \x01(\x04\x12\r\n\x05price\x18\x08 \x01(\x04\x12\x14\n\x0cwindow_start\x18\t \x01(\x03\x12\x12\n\nwindow_end\x18\n \x01(\x03\x12\x12\n\nexpires_at\x18\x0b \x01(\x03\x12\x34\n\x06status\x18\x0c \x01(\x0e\x32$.smartblocks.market.p2p.Offer.Status\x12\x10\n\x08\x61\x64\x64\x65\x64_at\x18\r \x01(\x03\x12\r\n\x05\x62uyer\x18\x0e \x01(\t\x12\x14\n\x0cimport_meter\x18\x0f \x01(\t\x12\x10\n\x08\x65scrowed\x18\x10 \x01(\x04\x12\x11\n\tpicked_at\x18\x11 \x01(\x03\x12\x12\n\nsettled_at\x18\x12 \x01(\x03\x12\x12\n\nsettled_by\x18\x13 \x01(\t\x12\x14\n\x0c\x63\x61ncelled_at\x18\x14 \x01(\x03\x12\x11\n\tdelivered\x18\x15 \x01(\x04\x12\x13\n\x0bseller_paid\x18\x16 \x01(\x04\x12\x10\n\x08\x66\x65\x65_paid\x18\x17 \x01(\x04\x12\x14\n\x0c\x62uyer_refund\x18\x18 \x01(\x04\x12\x34\n\x07\x66igures\x18\x19 \x03(\x0b\x32#.smartblocks.market.p2p.TradeFigure\x12\x0e\n\x06inputs\x18\x1a \x03(\t\"L\n\x06Status\x12\x10\n\x0cSTATUS_UNSET\x10\x00\x12\x08\n\x04OPEN\x10\x01\x12\n\n\x06PICKED\x10\x02\x12\x0b\n\x07SETTLED\x10\x03\x12\r\n\tCANCELLED\x10\x04\"*\n\tHourClaim\x12\x0c\n\x04hour\x18\x01 \x01(\r\x12\x0f\n\x07\x63laimed\x18\x02 \x01(\x04\"^\n\x0bMeterClaims\x12\x10\n\x08meter_id\x18\x01 \x01(\t\x12\x0b\n\x03\x64\x61y\x18\x02 \x01(\t\x12\x30\n\x05hours\x18\x03 \x03(\x0b\x32!.smartblocks.market.p2p.HourClaimb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -22,15 +22,27 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'market_p2p_pb2', _globals)
 if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   _globals['_AGGREGATORSET']._serialized_start=44
-  _globals['_AGGREGATORSET']._serialized_end=59
-  _globals['_TOKENSBUY']._serialized_start=61
-  _globals['_TOKENSBUY']._serialized_end=72
-  _globals['_OFFERADD']._serialized_start=74
-  _globals['_OFFERADD']._serialized_end=84
-  _globals['_OFFERCANCEL']._serialized_start=86
-  _globals['_OFFERCANCEL']._serialized_end=99
-  _globals['_OFFERPICK']._serialized_start=101
-  _globals['_OFFERPICK']._serialized_end=112
-  _globals['_OFFERSETTLE']._serialized_start=114
-  _globals['_OFFERSETTLE']._serialized_end=127
+  _globals['_AGGREGATORSET']._serialized_end=148
+  _globals['_TOKENSBUY']._serialized_start=150
+  _globals['_TOKENSBUY']._serialized_end=219
+  _globals['_OFFERADD']._serialized_start=222
+  _globals['_OFFERADD']._serialized_end=385
+  _globals['_OFFERCANCEL']._serialized_start=387
+  _globals['_OFFERCANCEL']._serialized_end=418
+  _globals['_OFFERPICK']._serialized_start=420
+  _globals['_OFFERPICK']._serialized_end=486
+  _globals['_OFFERSETTLE']._serialized_start=488
+  _globals['_OFFERSETTLE']._serialized_end=519
+  _globals['_AGGREGATOR']._serialized_start=522
+  _globals['_AGGREGATOR']._serialized_end=663
+  _globals['_TRADEFIGURE']._serialized_start=665
+  _globals['_TRADEFIGURE']._serialized_end=707
+  _globals['_OFFER']._serialized_start=710
+  _globals['_OFFER']._serialized_end=1357
+  _globals['_OFFER_STATUS']._serialized_start=1281
+  _globals['_OFFER_STATUS']._serialized_end=1357
+  _globals['_HOURCLAIM']._serialized_start=1359
+  _globals['_HOURCLAIM']._serialized_end=1401
+  _globals['_METERCLAIMS']._serialized_start=1403
+  _globals['_METERCLAIMS']._serialized_end=1497
 # @@protoc_insertion_point(module_scope)

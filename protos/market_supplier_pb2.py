@@ -14,19 +14,31 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15market_supplier.proto\x12\x1bsmartblocks.market.supplier\"\x0e\n\x0cSupplierOpen\"\x0e\n\x0cSupplierJoin\"\x0e\n\x0cUsageDeclare\"\x10\n\x0eSupplierSettleb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15market_supplier.proto\x12\x1bsmartblocks.market.supplier\"\x87\x02\n\x0cSupplierOpen\x12\x13\n\x0bsupplier_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\r\n\x05start\x18\x04 \x01(\x03\x12\x10\n\x08period_s\x18\x05 \x01(\r\x12\x16\n\x0e\x64\x65\x63lare_lead_s\x18\x06 \x01(\r\x12\x14\n\x0c\x64\x61ta_grace_s\x18\x07 \x01(\r\x12\x15\n\rprice_per_kwh\x18\x08 \x01(\x04\x12\x15\n\rtolerance_ppm\x18\t \x01(\r\x12\x19\n\x11learning_rate_ppm\x18\n \x01(\r\x12\x15\n\rinitial_h_ppm\x18\x0b \x01(\r\x12\x13\n\x0bmin_deposit\x18\x0c \x01(\x04\"F\n\x0cSupplierJoin\x12\x13\n\x0bsupplier_id\x18\x01 \x01(\t\x12\x10\n\x08meter_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65posit\x18\x03 \x01(\x04\"F\n\x0cUsageDeclare\x12\x13\n\x0bsupplier_id\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\r\x12\x11\n\tusage_mwh\x18\x03 \x01(\x04\"5\n\x0eSupplierSettle\x12\x13\n\x0bsupplier_id\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\r\"$\n\rSupplierLeave\x12\x13\n\x0bsupplier_id\x18\x01 \x01(\t\"\x8f\x01\n\x08Supplier\x12\x13\n\x0bsupplier_id\x18\x01 \x01(\t\x12\x10\n\x08operator\x18\x02 \x01(\t\x12\x11\n\topened_at\x18\x03 \x01(\x03\x12\x38\n\x05terms\x18\x04 \x01(\x0b\x32).smartblocks.market.supplier.SupplierOpen\x12\x0f\n\x07members\x18\x05 \x01(\r\"\xec\x01\n\x0eSupplierMember\x12\x13\n\x0bsupplier_id\x18\x01 \x01(\t\x12\x0e\n\x06member\x18\x02 \x01(\t\x12\x10\n\x08meter_id\x18\x03 \x01(\t\x12\r\n\x05h_ppm\x18\x04 \x01(\r\x12\x11\n\tjoined_at\x18\x05 \x01(\x03\x12\x17\n\x0fpending_periods\x18\x06 \x03(\r\x12\x17\n\x0fperiods_settled\x18\x07 \x01(\r\x12\x16\n\x0epenalties_paid\x18\x08 \x01(\x04\x12\x18\n\x10rewards_received\x18\t \x01(\x04\x12\x0c\n\x04left\x18\n \x01(\x08\x12\x0f\n\x07left_at\x18\x0b \x01(\x03\"E\n\x0b\x44\x65\x63laration\x12\x0e\n\x06member\x18\x01 \x01(\t\x12\x11\n\tusage_mwh\x18\x02 \x01(\x04\x12\x13\n\x0b\x64\x65\x63lared_at\x18\x03 \x01(\x03\"\x8d\x02\n\x0cMemberResult\x12\x0e\n\x06member\x18\x01 \x01(\t\x12\x14\n\x0c\x64\x65\x63lared_mwh\x18\x02 \x01(\x04\x12\x13\n\x0bmetered_mwh\x18\x03 \x01(\x04\x12\x10\n\x08\x63omplete\x18\x04 \x01(\x08\x12\x15\n\rdeviation_mwh\x18\x05 \x01(\x04\x12\x12\n\nexcess_mwh\x18\x06 \x01(\x04\x12\x14\n\x0c\x61\x63\x63uracy_ppm\x18\x07 \x01(\r\x12\x14\n\x0ch_before_ppm\x18\x08 \x01(\r\x12\x13\n\x0bh_after_ppm\x18\t \x01(\r\x12\x13\n\x0bpenalty_due\x18\n \x01(\x04\x12\x0f\n\x07penalty\x18\x0b \x01(\x04\x12\x0e\n\x06reward\x18\x0c \x01(\x04\x12\x0e\n\x06weight\x18\r \x01(\x04\"\x88\x03\n\x0eSupplierPeriod\x12\x13\n\x0bsupplier_id\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\r\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\x12>\n\x0c\x64\x65\x63larations\x18\x05 \x03(\x0b\x32(.smartblocks.market.supplier.Declaration\x12\x0f\n\x07settled\x18\x06 \x01(\x08\x12\x12\n\nsettled_at\x18\x07 \x01(\x03\x12\x12\n\nsettled_by\x18\x08 \x01(\t\x12:\n\x07results\x18\t \x03(\x0b\x32).smartblocks.market.supplier.MemberResult\x12\x19\n\x11net_imbalance_mwh\x18\n \x01(\x12\x12\x11\n\tpenalties\x18\x0b \x01(\x04\x12\x16\n\x0eimbalance_cost\x18\x0c \x01(\x04\x12\x16\n\x0eimbalance_paid\x18\r \x01(\x04\x12\x0f\n\x07rewards\x18\x0e \x01(\x04\x12\x11\n\tremainder\x18\x0f \x01(\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'market_supplier_pb2', _globals)
 if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
-  _globals['_SUPPLIEROPEN']._serialized_start=54
-  _globals['_SUPPLIEROPEN']._serialized_end=68
-  _globals['_SUPPLIERJOIN']._serialized_start=70
-  _globals['_SUPPLIERJOIN']._serialized_end=84
-  _globals['_USAGEDECLARE']._serialized_start=86
-  _globals['_USAGEDECLARE']._serialized_end=100
-  _globals['_SUPPLIERSETTLE']._serialized_start=102
-  _globals['_SUPPLIERSETTLE']._serialized_end=118
+  _globals['_SUPPLIEROPEN']._serialized_start=55
+  _globals['_SUPPLIEROPEN']._serialized_end=318
+  _globals['_SUPPLIERJOIN']._serialized_start=320
+  _globals['_SUPPLIERJOIN']._serialized_end=390
+  _globals['_USAGEDECLARE']._serialized_start=392
+  _globals['_USAGEDECLARE']._serialized_end=462
+  _globals['_SUPPLIERSETTLE']._serialized_start=464
+  _globals['_SUPPLIERSETTLE']._serialized_end=517
+  _globals['_SUPPLIERLEAVE']._serialized_start=519
+  _globals['_SUPPLIERLEAVE']._serialized_end=555
+  _globals['_SUPPLIER']._serialized_start=558
+  _globals['_SUPPLIER']._serialized_end=701
+  _globals['_SUPPLIERMEMBER']._serialized_start=704
+  _globals['_SUPPLIERMEMBER']._serialized_end=940
+  _globals['_DECLARATION']._serialized_start=942
+  _globals['_DECLARATION']._serialized_end=1011
+  _globals['_MEMBERRESULT']._serialized_start=1014
+  _globals['_MEMBERRESULT']._serialized_end=1283
+  _globals['_SUPPLIERPERIOD']._serialized_start=1286
+  _globals['_SUPPLIERPERIOD']._serialized_end=1678
 # @@protoc_insertion_point(module_scope)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         [
             "smartblocks up --demo",
             "smartblocks up --demo --config stack.toml --fresh",
+            "smartblocks up --demo --markets",
             "smartblocks up --config stack.toml",
         ],
         description=(
@@ -53,6 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="delete the demo's data dir first and start over"
     )
+    parser.add_argument(
+        "--markets",
+        action="store_true",
+        help="with --demo: also run the four market scenarios (P2P trade, an aggregator's "
+        "community, the automated supplier, a double auction) on ledger time (docs/markets.md)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -65,9 +73,12 @@ def run(args: argparse.Namespace) -> int:
 
         data_dir = (args.data_dir or DEFAULT_DATA_DIR).absolute()
         start_over = start_over_command(args.config, args.data_dir)
+        if args.markets:
+            stack = dataclasses.replace(stack, demo=dataclasses.replace(stack.demo, markets=True))
         return asyncio.run(_run_demo(stack, data_dir, args.fresh, args.config, start_over))
-    if args.fresh:
-        raise UserError("--fresh deletes the demo's data dir: use it with --demo")
+    if args.fresh or args.markets:
+        flag = "--fresh deletes the demo's data dir" if args.fresh else "--markets"
+        raise UserError(f"{flag}: use it with --demo")
     if not stack.components:
         where = f"{args.config} has no [[components]]" if args.config else "nothing to run"
         raise UserError(f"{where}: pass --demo, or --config with a stack.toml listing components")
@@ -101,7 +112,7 @@ async def _run_demo(
     check_ports(stack.ports.labelled(), hint)
     demo.prepare(data_dir, stack.ports, stack.demo, fresh, sys.stdout, start_over)
     out = demo.ConsoleAndLog(sys.stdout, data_dir / "up.log")
-    sup = Supervisor(demo.components(data_dir, stack.ports), out=out)
+    sup = Supervisor(demo.components(data_dir, stack.ports, stack.demo.markets), out=out)
     reporter = asyncio.create_task(demo.report(sup, data_dir, stack.ports, stack.demo))
     try:
         return await _supervise(sup, reporter)

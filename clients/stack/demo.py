@@ -75,9 +75,21 @@ class DemoUrls:
         self.metrics = f"http://{HOST}:{ports.agent_metrics}/metrics"
 
 
-def components(data_dir: Path, ports: Ports) -> list[Component]:
+def components(data_dir: Path, ports: Ports, markets: bool = False) -> list[Component]:
     urls = DemoUrls(ports)
     agent_config = data_dir / "agent.toml"
+    markets_component = Component(
+        "markets",
+        [
+            PY,
+            "-m",
+            "smartblocks.clients.stack.demo_markets",
+            "--data-dir",
+            str(data_dir),
+            "--url",
+            urls.rest,
+        ],
+    )
     return [
         Component(
             "devnet",
@@ -143,6 +155,7 @@ def components(data_dir: Path, ports: Ports) -> list[Component]:
             # The first start re-indexes nothing, but scrypt and imports take a moment.
             ready_timeout=90.0,
         ),
+        *([markets_component] if markets else []),
     ]
 
 

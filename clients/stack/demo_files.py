@@ -12,6 +12,8 @@ rewritten every run from stack.toml.
                               building's energy conservation measure (ECM) on the 1st of the
                               month two full months ago, and its model starting a year before
                               that (the baseline history the set-up writes to the ledger)
+    DIR/bms-export/, bms-agent.toml, bms-spool.sqlite  the baseline year as the building's BMS
+                              export (15-minute CSV) and the agent that pushed it (demo_bms.py)
     DIR/baselines/, contracts/  the fitted baseline tables and the contracts' terms files
     DIR/manager.toml, manager.sqlite  the contract manager (the ESCO's key) and its state
     DIR/devnet/               the chain
@@ -84,14 +86,18 @@ def devnet_genesis_args(data_dir: Path) -> list[str]:
 
     if chain_exists(data_dir / "devnet"):
         return []
+    from smartblocks.clients.stack.demo_markets import genesis_settings as market_settings
+
     authority = load_public_key(data_dir / "keys" / "authority.pub")
     bank = load_public_key(data_dir / "keys" / "bank.pub")
-    return [
-        "--setting",
+    # The market scenarios' operators too, whether or not this run starts them (--markets), so
+    # a later run can.
+    settings = [
         f"{BLOCKMETER_AUTHORITIES}={authority}",
-        "--setting",
         f"{issuers_setting(CURRENCY)}={bank}",
+        *market_settings(data_dir / "keys"),
     ]
+    return [arg for setting in settings for arg in ("--setting", setting)]
 
 
 def simulation_start(data_dir: Path, days: int, now: float | None = None) -> int:

@@ -45,6 +45,8 @@ class DemoSettings:
     days: int = 2
     speed: int = 14400  # simulated seconds per real second while catching up: a day in 6 s
     progress_s: float = 5.0  # seconds between progress lines
+    # The four market scenarios beside the building (clients/stack/demo_markets.py).
+    markets: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def _demo(table: Params) -> DemoSettings:
         days=table.integer("days", DemoSettings.days, low=1, high=366),
         speed=table.integer("speed", DemoSettings.speed, low=2, high=1_000_000),
         progress_s=_seconds(table, "progress_s", DemoSettings.progress_s, 0.2, 3600),
+        markets=table.boolean("markets", DemoSettings.markets),
     )
     table.done()
     return settings

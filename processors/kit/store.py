@@ -22,6 +22,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from google.protobuf.message import Message
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
+from .addressing import ADDRESS_LENGTH
+
 T = TypeVar("T")
 M = TypeVar("M", bound=Message)
 
@@ -57,9 +59,17 @@ def proto_ref(address: str, description: str, message_class: type[M]) -> Ref[M]:
     return Ref(address, description, ProtoCodec(message_class))
 
 
-def _covered(address: str, declared: Sequence[str]) -> bool:
-    # Sawtooth declares inputs/outputs as addresses or address prefixes.
-    return any(address.startswith(prefix) for prefix in declared)
+class Declared:
+    """A transaction's inputs or outputs: Sawtooth lets each be a whole address or a prefix.
+    Whole addresses are looked up in a set, so a transaction that lists hundreds of them (an
+    epoch sweep, a clearing) is not checked in quadratic time."""
+
+    def __init__(self, declared: Sequence[str]):
+        self._addresses = frozenset(a for a in declared if len(a) == ADDRESS_LENGTH)
+        self._prefixes = tuple(p for p in declared if len(p) != ADDRESS_LENGTH)
+
+    def covers(self, address: str) -> bool:
+        return address in self._addresses or address.startswith(self._prefixes)
 
 
 class RecordStore:
@@ -71,8 +81,8 @@ class RecordStore:
         namespaces: Sequence[str],
     ):
         self._context = context
-        self._inputs = list(inputs)
-        self._outputs = list(outputs)
+        self._inputs = Declared(inputs)
+        self._outputs = Declared(outputs)
         self._namespaces = list(namespaces)
         self._cache: dict[str, bytes | None] = {}
         self._writes: dict[str, bytes | None] = {}  # None: delete
@@ -86,7 +96,7 @@ class RecordStore:
         for ref in refs:
             if ref.address in self._cache or ref.address in wanted:
                 continue
-            if not _covered(ref.address, self._inputs):
+            if not self._inputs.covers(ref.address):
                 raise InvalidTransaction(
                     f"transaction must list {ref.description} (address {ref.address}) in its inputs"
                 )
@@ -118,7 +128,7 @@ class RecordStore:
                 f"{ref.description} (address {ref.address}) belongs to another family and is "
                 "read-only here"
             )
-        if not _covered(ref.address, self._outputs):
+        if not self._outputs.covers(ref.address):
             raise InvalidTransaction(
                 f"transaction must list {ref.description} (address {ref.address}) in its outputs"
             )

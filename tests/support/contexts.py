@@ -13,6 +13,8 @@ from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest
 from sawtooth_sdk.protobuf.state_context_pb2 import TpStateEntry
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction, TransactionHeader
 
+from smartblocks.processors.kit.store import Declared
+
 
 class FakeContext:
     """What the SDK Context does, over a plain dict: get_state returns entries with data only."""
@@ -51,8 +53,9 @@ class StrictContext(FakeContext):
         self.inputs, self.outputs = list(inputs), list(outputs)
 
     def _check(self, addresses: Iterable[str], declared: list[str], what: str) -> None:
+        covered = Declared(declared)
         for a in addresses:
-            if not any(a.startswith(p) for p in declared):
+            if not covered.covers(a):
                 raise AuthorizationException(f"Tried to {what} unauthorized address: {a}")
 
     def get_state(self, addresses, timeout=None):

@@ -120,12 +120,26 @@ def test_the_authority_key_is_a_genesis_setting_of_a_new_chain_only(tmp_path: Pa
     data_dir = make_demo_dir(tmp_path)
     authority = load_public_key(data_dir / "keys" / "authority.pub")
     bank = load_public_key(data_dir / "keys" / "bank.pub")
-    assert demo_files.devnet_genesis_args(data_dir) == [
+    args = demo_files.devnet_genesis_args(data_dir)
+    assert args[:4] == [
         "--setting",
         f"smartblocks.blockmeter.authorities={authority}",
         "--setting",
         f"smartblocks.energycontract.issuers.EUR={bank}",
     ]
+    # The market scenarios' operators (their keys made beside the demo's).
+    market = dict(s.split("=", 1) for s in args[5::2])
+    assert set(market) == {
+        "smartblocks.energycontract.aggregators",
+        "smartblocks.energycontract.issuers.PLT",
+        "smartblocks.markets.operator",
+        "smartblocks.energycontract.suppliers",
+        "smartblocks.energycontract.auctioneers",
+    }
+    assert market["smartblocks.energycontract.issuers.PLT"] == load_public_key(
+        data_dir / "keys" / "p2p-aggregator.pub"
+    )
+    assert args[::2] == ["--setting"] * 7
 
     async def make_chain() -> None:
         devnet = Devnet(DevnetConfig(data_dir / "devnet", "tcp://127.0.0.1:0"))

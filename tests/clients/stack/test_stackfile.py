@@ -81,3 +81,15 @@ def test_components_with_env_oneshot_and_timeout(tmp_path: Path) -> None:
     prep, web = stackfile.load(path).components
     assert prep.oneshot and prep.ready is None
     assert web.env == {"A": "1"} and web.ready_timeout_s == 5.0 and not web.oneshot
+
+
+def test_the_market_scenarios_run_only_when_asked(tmp_path: Path) -> None:
+    from smartblocks.clients.stack import demo
+
+    assert stackfile.parse({}).demo.markets is False
+    assert stackfile.load(write(tmp_path, "[demo]\nmarkets = true\n")).demo.markets is True
+    ports = stackfile.StackFile().ports
+    names = [c.name for c in demo.components(tmp_path, ports)]
+    assert "markets" not in names
+    with_markets = [c.name for c in demo.components(tmp_path, ports, markets=True)]
+    assert with_markets == [*names, "markets"]
