@@ -182,48 +182,23 @@ def _dump(value: Any) -> str:
 
 
 def run_fit(args: argparse.Namespace) -> int:
-    from smartblocks.clients.mv import export, metrics, model, settings, sufficiency
-    from smartblocks.clients.mv.findings import disqualified
+    from smartblocks.clients.mv import settings
+    from smartblocks.clients.mv.pipeline import fit_baseline
 
     _need_extra("opendsm", "pandas")
-    config = settings.Settings()
-    hourly = args.model == "hourly"
-    inputs = _load(args, hourly=hourly)
-    if hourly:
-        findings = sufficiency.check_baseline_hourly(inputs, config.sufficiency)
-        fit: Any = model.fit_hourly(inputs, electricity=not args.gas)
-    else:
-        findings = sufficiency.check_baseline(inputs, config.sufficiency)
-        fit = model.fit_daily(inputs, electricity=not args.gas)
-    scores = metrics.fit_metrics(fit.observed, fit.predicted, fit.num_params)
-    findings += fit.findings + metrics.acceptance(scores, config.metrics)
-    if hourly:
-        table = export.to_hourly_table(fit, config.export)
-        months = export.hourly_fidelity(fit.model, fit.unit, table, fit.hours, fit.temperatures)
-        document = model.hourly_model_document(fit.model)
-    else:
-        table = export.to_table(fit, config.export)
-        months = export.fidelity(fit, table, fit.days, fit.temperatures)
-        document = model.model_document(fit.model)
-    worst = max((m.error for m in months), default=0.0)
+    inputs = _load(args, hourly=args.model == "hourly")
+    fitted = fit_baseline(inputs, hourly=args.model == "hourly", electricity=not args.gas)
+    table, months = fitted.table, fitted.months
     summary: dict[str, Any] = {
         "period": {"from": day_name(inputs.first_day), "to": day_name(inputs.end_day - 1)},
         "energy": inputs.energy.source,
         "temperature": inputs.temperature.source,
         "model": args.model,
-        "disqualified": disqualified(findings),
-        "findings": [f.as_dict() for f in findings],
-        "metrics": scores.as_dict(),
-        "fidelity": {
-            "max_month_error": worst,
-            "target": config.export.max_fidelity_error,
-            "months": [m.as_dict() for m in months],
-        },
-        "settings": settings.describe(config),
-        "table": export.table_dict(table),
+        **fitted.summary(),
+        "settings": settings.describe(fitted.config),
         # The fitted model itself, so `mv report` can check the table against it over the
         # reporting period too.
-        "opendsm_model": document,
+        "opendsm_model": fitted.model_document(),
     }
     written = not summary["disqualified"] or args.force
     if written:

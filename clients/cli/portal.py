@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import getpass
 import sys
+from pathlib import Path
+from typing import Any
 
 from smartblocks.clients.portal.config import DEFAULT_LISTEN
 from smartblocks.ledger.endpoints import DEFAULT_COMPONENT, DEFAULT_REST_API
@@ -31,7 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--config", metavar="FILE", help="portal.toml with [portal] settings and [[users]]"
+        "--config",
+        metavar="FILE",
+        help="portal.toml with [portal] settings and [[users]] (the users seed "
+        "DATA_DIR/portal-users.json; a later start needs none)",
     )
     parser.add_argument(
         "--listen", metavar="HOST:PORT", help=f"HOST:PORT to serve on (default {DEFAULT_LISTEN})"
@@ -94,10 +99,24 @@ def run(args: argparse.Namespace) -> int:
         if value:
             setattr(config, flag, value)
     parse_listen(config.listen)
-    if not config.users:
-        raise UserError(
-            "no users: write a portal.toml with [[users]] entries (name, role, password from "
-            "`smartblocks portal hash-password`) and pass --config"
-        )
+    _require_users(config)
     asyncio.run(PortalService(config).serve_forever())
     return 0
+
+
+def _require_users(config: Any) -> None:
+    """Someone must be able to log in: the config's [[users]] seed the user store, and once
+    seeded, DATA_DIR/portal-users.json holds the users (the Admin page manages them there), so a
+    restart needs no [[users]]."""
+    from smartblocks.clients.portal.portal_data import USERS_FILE, UserStore
+
+    if config.users:
+        return
+    stored = Path(config.data_dir) / USERS_FILE
+    if stored.exists() and len(UserStore.open(stored, {})):  # reads only: nothing to seed
+        return
+    raise UserError(
+        f"no users: neither the config's [[users]] nor {stored} name any; write a "
+        "portal.toml with [[users]] entries (name, role, password from `smartblocks portal "
+        "hash-password`) and pass --config"
+    )

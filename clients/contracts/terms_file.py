@@ -101,10 +101,10 @@ def load_terms(path: Path | str) -> Terms:
         check_terms(terms)
     except InvalidTransaction as exc:
         message = str(exc).removeprefix(f"terms of contract {terms.contract_id}: ")
-        key = _key_of(message)
+        key = key_of_message(message)
         line = line_of(key_lines(path.read_text()), key) if key else None
         where = f"{path}:{line}" if line else str(path)
-        named = f"{_dotted(key)}: " if key else ""
+        named = f"{dotted_key(key)}: " if key else ""
         raise TermsFileError(f"{where}: {named}{message}") from None
     return terms
 
@@ -305,8 +305,9 @@ _FIELDS: list[tuple[str, KeyPath]] = [
 _TEMPLATE_FIELD = re.compile(r"(\w+): (\w+?)(?:_ppm)? ")
 
 
-def _key_of(message: str) -> KeyPath | None:
-    """The file's key a check_terms message is about (the message without its prefix)."""
+def key_of_message(message: str) -> KeyPath | None:
+    """The file's key a check_terms message is about (the message without its prefix): the
+    CLI names its line, the portal's form marks its field."""
     match = _TEMPLATE_FIELD.match(message)
     if match and match.group(1) in TEMPLATES:
         return (match.group(1), match.group(2))
@@ -318,7 +319,8 @@ def _key_of(message: str) -> KeyPath | None:
     return None
 
 
-def _dotted(key: KeyPath) -> str:
+def dotted_key(key: KeyPath) -> str:
+    """("shared_savings", "price") -> "shared_savings.price": a key as the form names it."""
     return ".".join(str(k) for k in key)
 
 

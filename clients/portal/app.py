@@ -25,6 +25,15 @@ from sawtooth_sdk.protobuf.block_info_pb2 import BlockInfo
 from smartblocks.ledger.block_info import block_address as block_info_address
 from smartblocks.ledger.messages import iso_time
 
+from . import (
+    admin,
+    contracts,
+    market_aggregation,
+    market_auction,
+    market_p2p,
+    market_supplier,
+    member_pages,
+)
 from .auth import (
     MAX_NAME,
     MAX_PASSWORD,
@@ -36,9 +45,12 @@ from .auth import (
 )
 from .config import PortalConfig, parse_origin
 from .decoders import FamilyRegistry, consensus
+from .forecasts import forecast_series, month_accuracy
 from .index import ChainIndex
+from .kpis import baseline_series, contract_savings, site_kpis
 from .live import LiveHub
-from .meters import MeterData, dashboard, last_day, series
+from .meters import COMPARE, MeterData, dashboard, last_day, series, site_series
+from .portal_data import Directory, UserStore
 from .search import find
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -65,6 +77,16 @@ class Portal:
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     verifier: PasswordVerifier = field(default_factory=PasswordVerifier)
     status: Callable[[], dict[str, Any]] = lambda: {}
+    # Users and display names the admins manage (portal_data.py); PortalService keeps them in
+    # files beside the index, a portal built without one holds the config's users in memory.
+    users: UserStore | None = None
+    directory: Directory = field(default_factory=Directory)
+
+    @property
+    def user_store(self) -> UserStore:
+        if self.users is None:
+            self.users = UserStore(self.config.users)
+        return self.users
 
 
 PORTAL_KEY = web.AppKey("portal", Portal)
@@ -95,8 +117,19 @@ def make_app(portal: Portal) -> web.Application:
     r.add_get("/api/sites/{site_id}/dashboard", site_dashboard)
     r.add_get("/api/meters", list_meters)
     r.add_get("/api/meters/{meter_id}/series", meter_series)
+    r.add_get("/api/meters/{meter_id}/accuracy", meter_accuracy)
+    r.add_get("/api/sites/{site_id}/series", site_chart)
+    r.add_get("/api/sites/{site_id}/kpis", site_figures)
+    r.add_get("/api/contracts/{contract_id}/savings", contract_savings_route)
     r.add_get("/api/live", live)
     r.add_get("/api/admin/status", admin_status)
+    admin.add_routes(app, portal)  # users, display names, processors and settings
+    member_pages.add_routes(app, portal)  # members, reputation, the front page's overview
+    contracts.add_routes(app, portal.config.rest_api)  # bodies up to 1 MiB: contracts.py
+    market_supplier.add_routes(app, portal)  # the automated supplier's pages
+    market_auction.add_routes(app, portal)  # the local double auction's pages
+    market_p2p.add_routes(app, portal)  # the P2P market's pages
+    market_aggregation.add_routes(app, portal)  # the aggregator agreements' pages
     r.add_get("/", index_page)
     r.add_static("/static", STATIC)
     app.on_shutdown.append(_close_streams)
@@ -264,7 +297,7 @@ async def login(request: web.Request) -> web.Response:
     wait = portal.login_throttle.retry_after(client, name)
     if wait > 0:
         return _too_many(429, "too many failed logins from this address; try again later", wait)
-    user = portal.config.users.get(name)
+    user = portal.user_store.get(name)
     # Hash even for unknown users so timing does not reveal which names exist.
     stored = user.password_hash if user else _DUMMY_HASH
     try:
@@ -318,7 +351,7 @@ async def status(request: web.Request) -> web.Response:
 
 async def admin_status(request: web.Request) -> web.Response:
     portal = _portal(request)
-    users = [{"name": u.name, "role": u.role} for u in portal.config.users.values()]
+    users = [{"name": u.name, "role": u.role} for u in portal.user_store.all()]
     return web.json_response(
         {
             **portal.index.stats(),
@@ -610,15 +643,86 @@ def _day_param(request: web.Request, name: str) -> dt.date | None:
     return day
 
 
-async def meter_series(request: web.Request) -> web.Response:
-    data = _meter_data(_portal(request))
-    meter_id = request.match_info["meter_id"]
+def _meter(data: MeterData, meter_id: str) -> dict[str, Any]:
     meter = next((m for m in data.meters() if m["meter_id"] == meter_id), None)
     if meter is None:
-        return _error(404, f"no meter {meter_id!r} on the ledger")
+        raise web.HTTPNotFound(reason=f"no meter {meter_id!r} on the ledger")
+    return meter
+
+
+def _compare_param(request: web.Request) -> list[str]:
+    """compare=previous,baseline,forecast (any of them, comma-separated)."""
+    wanted = [c for c in request.query.get("compare", "").split(",") if c]
+    unknown = [c for c in wanted if c not in COMPARE]
+    if unknown:
+        raise ValueError(f"compare takes {', '.join(COMPARE)}, not {_shown(unknown[0])}")
+    return wanted
+
+
+async def meter_series(request: web.Request) -> web.Response:
+    """?zoom=day|week|month&end=DAY, or zoom=range&start=DAY&end=DAY; compare=... adds the
+    previous period, the baselines of the meter's contracts, BlockPredict's forecasts."""
+    portal = _portal(request)
+    data = _meter_data(portal)
+    meter = _meter(data, request.match_info["meter_id"])
     zoom = request.query.get("zoom", "day")
     end = _day_param(request, "end") or last_day(meter)
-    return web.json_response(series(data, meter, zoom, end))
+    compare = _compare_param(request)
+    chart = series(data, meter, zoom, end, _day_param(request, "start"), compare)
+    if "baseline" in compare:
+        chart["baselines"] = baseline_series(
+            portal.index, data, meter, chart["start"], chart["end"], chart["bucket_s"]
+        )
+    if "forecast" in compare:
+        chart["forecast"] = forecast_series(
+            portal.index, meter, chart["start"], chart["end"], chart["bucket_s"]
+        )
+    return web.json_response(chart)
+
+
+async def meter_accuracy(request: web.Request) -> web.Response:
+    """BlockPredict's month accuracy records of the meter: 12 months to `end`'s month."""
+    portal = _portal(request)
+    meter = _meter(_meter_data(portal), request.match_info["meter_id"])
+    end = _day_param(request, "end") or last_day(meter)
+    rows = month_accuracy(portal.index, meter["meter_id"], end.strftime("%Y-%m"))
+    return web.json_response({"meter_id": meter["meter_id"], "unit": meter["unit"], "data": rows})
+
+
+async def site_chart(request: web.Request) -> web.Response:
+    """The site's import, export, generation and storage per bucket, and consumption."""
+    data = _meter_data(_portal(request))
+    zoom = request.query.get("zoom", "week")
+    chart = site_series(
+        data,
+        request.match_info["site_id"],
+        zoom,
+        _day_param(request, "end"),
+        _day_param(request, "start"),
+    )
+    if chart is None:
+        return _error(404, f"no site {request.match_info['site_id']!r} on the ledger")
+    return web.json_response(chart)
+
+
+async def site_figures(request: web.Request) -> web.Response:
+    portal = _portal(request)
+    data = _meter_data(portal)
+    figures = site_kpis(
+        portal.index, data, request.match_info["site_id"], _day_param(request, "day")
+    )
+    if figures is None:
+        return _error(404, f"no site {request.match_info['site_id']!r} on the ledger")
+    return web.json_response(figures)
+
+
+async def contract_savings_route(request: web.Request) -> web.Response:
+    """A contract's settled periods, cumulative avoided energy and guarantee (kpis.py)."""
+    contract_id = request.match_info["contract_id"]
+    savings = contract_savings(_portal(request).index, contract_id)
+    if savings is None:
+        return _error(404, f"no contract {contract_id[:64]!r} on the ledger")
+    return web.json_response(savings)
 
 
 async def site_dashboard(request: web.Request) -> web.Response:

@@ -105,6 +105,14 @@ class SessionStore:
     def delete(self, token: str | None) -> None:
         self._sessions.pop(token or "", None)
 
+    def end_user(self, name: str) -> int:
+        """Log `name` out everywhere: a session keeps the role it was opened with, so an admin's
+        change of role or password, or a removal, must not leave old sessions behind."""
+        tokens = [t for t, s in self._sessions.items() if s.user == name]
+        for token in tokens:
+            del self._sessions[token]
+        return len(tokens)
+
     def __len__(self) -> int:
         self._expire()
         return len(self._sessions)

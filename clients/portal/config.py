@@ -16,6 +16,8 @@
     password = "scrypt$16384$8$1$..."   # `smartblocks portal hash-password`
 
 Errors name the file, the line and the key, like the agent's config (the same `Params`).
+The [[users]] seed the portal's user store beside the index (`portal_data.UserStore`,
+DATA_DIR/portal-users.json); from then on the Admin page manages users there.
 """
 
 from __future__ import annotations

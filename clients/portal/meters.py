@@ -6,8 +6,9 @@ the index's current state, decoding with blockmeter.proto; tests may pass their 
 
 JSON shapes (docs/portal.md):
   series:    {meter, zoom, start, end, bucket_s, resolution, unit, aggregate, latest_day,
-              points: [{t, value, count, min, max}],
-              rollups: {total, count, min, max, mean, flagged_count, gap_count}}
+              points: [{t, value, count, min, max[, demand_mw]}],
+              rollups: {total, count, min, max, mean, flagged_count, gap_count, peak_demand_mw}
+              [, previous: {start, end, shift_s, points, rollups}]}
   dashboard: {site, as_of, month_label, month_days, previous_month_label,
               meters: [{..., aggregate, today, month, previous_month}],
               generation_meters: [name], figures: {today, month, previous_month}}
@@ -34,6 +35,13 @@ from .index import ChainIndex
 # (days, bucket seconds). "month" is a rolling 30 days, not the calendar month: on the 1st a
 # calendar month would be one bar; 30 days always show a month's worth (docs/portal.md).
 ZOOMS = {"day": (1, 3600), "week": (7, 3600), "month": (30, 86400)}
+# zoom=range: any days from `start` to `end`; hourly buckets up to two weeks, then daily (a
+# year of hours is 8,760 points, more than a chart is wide).
+RANGE_MAX_DAYS = 366
+RANGE_HOURLY_DAYS = 14
+# What a chart may be compared with (compare=...): the same span just before, the baseline of a
+# contract on the meter, BlockPredict's forecasts.
+COMPARE = ("previous", "baseline", "forecast")
 
 # The electricity balance's terms, by meter kind: consumption = import - export + generation
 # + storage discharge - storage charge (a battery is neither generation nor import).
@@ -122,60 +130,147 @@ class StateMeterData:
 # -- series --------------------------------------------------------------------------------------
 
 
-def window(zoom: str, end_day: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last UTC day shown for a zoom ending on `end_day` (month: the 30 days to it)."""
+def window(
+    zoom: str, end_day: dt.date, start_day: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    """First and last UTC day shown for a zoom ending on `end_day` (month: the 30 days to it;
+    range: `start_day` to `end_day`, at most RANGE_MAX_DAYS)."""
+    if zoom == "range":
+        if start_day is None:
+            raise ValueError("zoom=range needs start=YYYY-MM-DD (and end)")
+        days = (end_day - start_day).days + 1
+        if not 1 <= days <= RANGE_MAX_DAYS:
+            raise ValueError(
+                f"a range is 1 to {RANGE_MAX_DAYS} days, start on or before end;"
+                f" {start_day} to {end_day} is {days}"
+            )
+        return start_day, end_day
     if zoom not in ZOOMS:
-        raise ValueError(f"zoom must be one of {', '.join(ZOOMS)}, not {zoom!r}")
+        raise ValueError(f"zoom must be one of {', '.join([*ZOOMS, 'range'])}, not {zoom!r}")
     days = ZOOMS[zoom][0]
     if end_day.toordinal() < days:
         raise ValueError(f"a {zoom} ending {end_day} starts before the year 1")
     return end_day - dt.timedelta(days=days - 1), end_day
 
 
-def series(data: MeterData, meter: dict[str, Any], zoom: str, end_day: dt.date) -> dict[str, Any]:
-    first, last = window(zoom, end_day)
+def bucket_of(zoom: str, first: dt.date, last: dt.date) -> int:
+    """Bucket seconds: an hour, or a day for a month and for ranges longer than two weeks."""
+    if zoom == "range":
+        return 3600 if (last - first).days + 1 <= RANGE_HOURLY_DAYS else 86400
+    return ZOOMS[zoom][1]
+
+
+def series(
+    data: MeterData,
+    meter: dict[str, Any],
+    zoom: str,
+    end_day: dt.date,
+    start_day: dt.date | None = None,
+    compare: Iterable[str] = (),
+) -> dict[str, Any]:
+    first, last = window(zoom, end_day, start_day)
+    bucket_s = bucket_of(zoom, first, last)
+    # A single day of an INTERVAL meter shows its readings themselves.
+    readings = zoom == "day" or (zoom == "range" and first == last)
+    found = meter_points(data, meter, first, last, bucket_s, readings)
+    result = {
+        "meter": _meter_summary(meter),
+        "zoom": zoom,
+        "start": _epoch(first),
+        "end": _epoch(last) + 86400,  # last + 1 day is past date.max for 9999-12-31
+        **found,
+        "unit": meter.get("unit", "UNIT_UNSET"),
+        "aggregate": aggregate(meter),
+        "latest_day": last_day(meter).isoformat(),
+    }
+    if "previous" in compare:
+        result["previous"] = previous_period(data, meter, first, last, bucket_s, readings)
+    return result
+
+
+def meter_points(
+    data: MeterData,
+    meter: dict[str, Any],
+    first: dt.date,
+    last: dt.date,
+    bucket_s: int,
+    readings: bool = False,
+) -> dict[str, Any]:
+    """{bucket_s, resolution, points, rollups} of a meter's days `first`..`last`: one point per
+    day (bucket_s 86,400) or hour from the day rollups, or with `readings` (a single day of an
+    INTERVAL meter) the readings themselves."""
     how = aggregate(meter)
-    bucket_s = ZOOMS[zoom][1]
-    resolution = "day" if zoom == "month" else "hour"
     points: list[dict[str, Any]] = []
-    if zoom == "month":
+    rollups: list[dict[str, Any]] = []
+    days = [dt.date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]
+    if readings and first == last and (values := data.intervals(meter, first)):
+        rollup = data.day_rollup(meter["meter_id"], first.isoformat())
+        rollups = [rollup] if rollup else []
+        bucket_s = int(meter.get("nominal_interval_s") or 0) or _smallest_step(values)
+        points = [{"t": t, "value": v, "count": 1, "min": v, "max": v} for t, v in values]
+        resolution = "interval"
+    elif bucket_s == 86400:
         # One bar per day from the day rollups (they carry gap and flag counts, and a rolling
         # window spans two calendar months).
-        rollups = []
-        for ordinal in range(first.toordinal(), last.toordinal() + 1):
-            day = dt.date.fromordinal(ordinal)
+        resolution = "day"
+        for day in days:
             rollup = data.day_rollup(meter["meter_id"], day.isoformat())
             if rollup and rollup.get("count"):
                 rollups.append(rollup)
                 points.append(_point(_epoch(day), rollup, how))
-    elif zoom == "day" and (readings := data.intervals(meter, first)):
-        rollup = data.day_rollup(meter["meter_id"], first.isoformat())
-        rollups = [rollup] if rollup else []
-        bucket_s = int(meter.get("nominal_interval_s") or 0) or _smallest_step(readings)
-        resolution = "interval"
-        points = [{"t": t, "value": v, "count": 1, "min": v, "max": v} for t, v in readings]
     else:
-        rollups = []
-        for ordinal in range(first.toordinal(), last.toordinal() + 1):  # up to 9999-12-31
-            day = dt.date.fromordinal(ordinal)
+        resolution = "hour"
+        for day in days:
             rollup = data.day_rollup(meter["meter_id"], day.isoformat())
             if rollup:
                 rollups.append(rollup)
                 for bucket in rollup.get("buckets", []):
                     t = _epoch(day) + 3600 * bucket.get("index", 0)
                     points.append(_point(t, bucket, how))
+    if meter.get("unit") == "MILLIWATT_HOUR":
+        for point in points:
+            point["demand_mw"] = demand_mw(point["value"], bucket_s)
+    summary = combine(rollups)
+    summary["peak_demand_mw"] = peak_demand_mw(meter, summary["max"])
+    return {"bucket_s": bucket_s, "resolution": resolution, "points": points, "rollups": summary}
+
+
+def demand_mw(energy_mwh: int, seconds: int) -> int:
+    """Mean power over an interval: energy / length, in mW (mWh x 3600 / s), floored."""
+    return energy_mwh * 3600 // seconds
+
+
+def peak_demand_mw(meter: dict[str, Any], largest_reading: int | None) -> int | None:
+    """Peak demand: the largest single reading's mean power over the meter's nominal interval
+    (a 1-minute meter gives 1-minute peaks). None for meters that do not count energy."""
+    interval = int(meter.get("nominal_interval_s") or 0)
+    if meter.get("unit") != "MILLIWATT_HOUR" or largest_reading is None or interval <= 0:
+        return None
+    return demand_mw(largest_reading, interval)
+
+
+def previous_period(
+    data: MeterData,
+    meter: dict[str, Any],
+    first: dt.date,
+    last: dt.date,
+    bucket_s: int,
+    readings: bool,
+) -> dict[str, Any]:
+    """The same number of days just before `first`, its points' `t` moved forward by the
+    shift so they sit under the buckets they compare with."""
+    days = (last - first).days + 1
+    shift = dt.timedelta(days=days)
+    if first.toordinal() <= days:
+        return {"start": None, "end": None, "shift_s": days * 86400, "points": [], "rollups": None}
+    found = meter_points(data, meter, first - shift, last - shift, bucket_s, readings)
+    for point in found["points"]:
+        point["t"] += days * 86400
     return {
-        "meter": _meter_summary(meter),
-        "zoom": zoom,
-        "start": _epoch(first),
-        "end": _epoch(last) + 86400,  # last + 1 day is past date.max for 9999-12-31
-        "bucket_s": bucket_s,
-        "resolution": resolution,
-        "unit": meter.get("unit", "UNIT_UNSET"),
-        "aggregate": how,
-        "latest_day": last_day(meter).isoformat(),
-        "points": points,
-        "rollups": combine(rollups),
+        "start": _epoch(first - shift),
+        "end": _epoch(last - shift) + 86400,
+        "shift_s": days * 86400,
+        **found,
     }
 
 
@@ -327,4 +422,64 @@ def energy_figures(rows: list[dict[str, Any]], period: str) -> dict[str, Any]:
         "storage_charge_mwh": charged,
         "consumption_mwh": consumption,
         "generation_share_ppm": share,
+    }
+
+
+# -- a site's electricity, term by term ------------------------------------------------------------
+
+BALANCE_TERMS = {
+    "import": ENERGY_IN,
+    "export": EXPORT,
+    "generation": GENERATION,
+    "storage_discharge": STORAGE_DISCHARGE,
+    "storage_charge": STORAGE_CHARGE,
+}
+
+
+def site_series(
+    data: MeterData,
+    site_id: str,
+    zoom: str,
+    end_day: dt.date | None = None,
+    start_day: dt.date | None = None,
+) -> dict[str, Any] | None:
+    """The balance's terms per bucket (hour or day), each the sum of the site's meters of its
+    kind, and consumption = import - export + generation + discharge - charge per bucket, for
+    one chart with import, generation and export overlaid. Buckets with no reading of any term
+    are left out; a term's meters without readings in a bucket count 0 there."""
+    if not any(s.get("site_id") == site_id for s in data.sites()):
+        return None
+    meters = [m for m in data.meters() if m.get("site_id") == site_id]
+    end = end_day or max((last_day(m) for m in meters), default=dt.datetime.now(dt.UTC).date())
+    first, last = window(zoom, end, start_day)
+    bucket_s = bucket_of(zoom, first, last)
+    terms: dict[str, dict[int, int]] = {name: {} for name in BALANCE_TERMS}
+    for meter in meters:
+        name = next((n for n, kinds in BALANCE_TERMS.items() if meter.get("kind") in kinds), None)
+        if name is None:
+            continue
+        for point in meter_points(data, meter, first, last, bucket_s)["points"]:
+            terms[name][point["t"]] = terms[name].get(point["t"], 0) + point["value"]
+    times = sorted(set().union(*terms.values()))
+
+    def term(name: str, t: int) -> int:
+        return terms[name].get(t, 0)
+
+    return {
+        "site_id": site_id,
+        "zoom": zoom,
+        "start": _epoch(first),
+        "end": _epoch(last) + 86400,
+        "bucket_s": bucket_s,
+        "unit": "MILLIWATT_HOUR",
+        "t": times,
+        "terms": {name: [term(name, t) for t in times] for name in BALANCE_TERMS},
+        "consumption": [
+            term("import", t)
+            - term("export", t)
+            + term("generation", t)
+            + term("storage_discharge", t)
+            - term("storage_charge", t)
+            for t in times
+        ],
     }

@@ -22,6 +22,7 @@ from .feeder import BlockSource, IndexFeeder
 from .index import ChainIndex
 from .live import LiveHub
 from .meters import MeterData, StateMeterData
+from .portal_data import DIRECTORY_FILE, USERS_FILE, Directory, UserStore
 
 LOG = logging.getLogger(__name__)
 INDEX_FILE = "portal-index.sqlite"
@@ -59,6 +60,8 @@ class PortalService:
             hub=self.hub,
             meters=meters if meters is not None else default_meter_data(self.index),
             status=self._status,
+            users=UserStore.open(data_dir / USERS_FILE, config.users),
+            directory=Directory.open(data_dir / DIRECTORY_FILE),
         )
         self.app = make_app(self.portal)
         self._runner: web.AppRunner | None = None

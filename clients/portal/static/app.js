@@ -2,7 +2,15 @@
 import { api, post, Unauthorised } from "./api.js";
 import { el } from "./format.js";
 import { admin } from "./views/admin.js";
+import { amendForm, contractForm, contractList, contractPage } from "./views/contracts.js";
 import { batch, block, blocks, search, transaction } from "./views/explorer.js";
+import { home } from "./views/home.js";
+import { markets } from "./views/markets.js";
+import { p2pMarket, p2pOffer } from "./views/market_p2p.js";
+import { auctionList, auctionPage, auctionStep } from "./views/market_auction.js";
+import { supplierList, supplierPage } from "./views/market_supplier.js";
+import { aggregationList, aggregationPage } from "./views/market_aggregation.js";
+import { member, memberList } from "./views/members.js";
 import { meter, meterList, site } from "./views/meters.js";
 import { address, families, family } from "./views/state.js";
 
@@ -11,6 +19,9 @@ const topbar = document.querySelector(".topbar");
 let events = null;
 
 const ROUTES = [
+  [/^\/$/, "overview", () => home(view)],
+  [/^\/members$/, "members", () => memberList(view)],
+  [/^\/members\/(0[23][0-9a-f]{64})$/, "members", (p, key) => member(view, key)],
   [/^\/blocks$/, "blocks", (p) => blocks(view, p)],
   [/^\/blocks\/(\w+)$/, "blocks", (p, id) => block(view, id)],
   [/^\/batches\/(\w+)$/, "blocks", (p, id) => batch(view, id)],
@@ -22,11 +33,25 @@ const ROUTES = [
   [/^\/meters$/, "meters", () => meterList(view)],
   [/^\/meters\/([^/?]+)$/, "meters", (p, id) => meter(view, decodeURIComponent(id), p)],
   [/^\/sites\/([^/?]+)$/, "meters", (p, id) => site(view, decodeURIComponent(id), p)],
+  [/^\/markets$/, "markets", () => markets(view)],
+  [/^\/markets\/p2p$/, "markets", () => p2pMarket(view)],
+  [/^\/markets\/p2p\/([^/?]+)$/, "markets", (p, id) => p2pOffer(view, decodeURIComponent(id))],
+  [/^\/markets\/supplier$/, "markets", () => supplierList(view)],
+  [/^\/markets\/supplier\/([^/?]+)$/, "markets", (p, id) => supplierPage(view, decodeURIComponent(id))],
+  [/^\/markets\/auction$/, "markets", () => auctionList(view)],
+  [/^\/markets\/auction\/([^/?]+)$/, "markets", (p, id) => auctionPage(view, decodeURIComponent(id))],
+  [/^\/markets\/auction\/([^/?]+)\/(\d+)$/, "markets", (p, id, step) => auctionStep(view, decodeURIComponent(id), step)],
+  [/^\/markets\/aggregation$/, "markets", () => aggregationList(view)],
+  [/^\/markets\/aggregation\/([^/?]+)$/, "markets", (p, id) => aggregationPage(view, decodeURIComponent(id))],
+  [/^\/contracts$/, "contracts", () => contractList(view)],
+  [/^\/contracts\/new\/(\w+)$/, "contracts", (p, name) => contractForm(view, name)],
+  [/^\/contracts\/([^/?]+)\/amend$/, "contracts", (p, id) => amendForm(view, decodeURIComponent(id))],
+  [/^\/contracts\/([^/?]+)$/, "contracts", (p, id) => contractPage(view, decodeURIComponent(id))],
   [/^\/admin$/, "admin", () => admin(view)],
 ];
 
 async function route() {
-  const [path, query] = (location.hash.slice(1) || "/blocks").split("?");
+  const [path, query] = (location.hash.slice(1) || "/").split("?");
   const params = new URLSearchParams(query || "");
   view.onblock = null;
   for (const [pattern, section, render] of ROUTES) {

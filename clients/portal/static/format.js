@@ -38,6 +38,8 @@ const UNITS = {
   PARTS_PER_MILLION: ["%", 1e4, 1],
   // Gas meters count millilitres; the page shows cubic metres (displayUnit below).
   GAS_MILLILITRE: ["m³", 1e6, 2],
+  // Demand (mean power over an interval; the API's *_mw figures) in kW.
+  MILLIWATT: ["kW", 1e6, 2],
 };
 
 // The unit a meter's values are shown in: gas volumes in m³, everything else as recorded.

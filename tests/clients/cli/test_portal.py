@@ -31,3 +31,41 @@ def test_config_errors_are_reported_without_traceback(tmp_path, capsys):
     assert "line 1" in capsys.readouterr().err
     assert main(["portal", "--data-dir", str(tmp_path)]) == 1
     assert "no users" in capsys.readouterr().err
+
+
+def test_a_restart_needs_no_users_in_the_config_once_the_store_has_them(tmp_path, capsys):
+    """The config's [[users]] seed DATA_DIR/portal-users.json; a portal started later without
+    them (or without a config at all) serves the stored users."""
+    import socket
+    import subprocess
+
+    from smartblocks.clients.portal.auth import User, hash_password
+    from smartblocks.clients.portal.portal_data import USERS_FILE, UserStore
+    from tests.integration.processes import CLI, get_json, poll, stop_pid, subprocess_env
+
+    data = tmp_path / "portal"
+    data.mkdir()
+    store = data / USERS_FILE
+    assert main(["portal", "--data-dir", str(data)]) == 1
+    assert f"nor {store} name any" in capsys.readouterr().err
+    UserStore.open(store, {"admin": User("admin", "admin", hash_password("admin-pass", n=2**10))})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (tmp_path / "portal.log").open("wb")
+    process = subprocess.Popen(
+        [*CLI, "portal", "--data-dir", str(data), "--listen", f"127.0.0.1:{port}"],
+        env=subprocess_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        # Serving: an anonymous session check answers 401 (log in first), not a refusal to start.
+        status, _ = poll(
+            lambda: process.poll() is None and get_json(f"http://127.0.0.1:{port}/api/session"),
+            "the portal",
+        )
+        assert status == 401
+    finally:
+        stop_pid(process)
+        log.close()

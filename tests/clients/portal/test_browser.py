@@ -51,7 +51,7 @@ async def shot(page, name: str) -> None:
 
 
 async def log_in(page, portal, user="auditor", password="auditor-pass-1"):
-    await page.goto(portal.url + "/")
+    await page.goto(portal.url + "/#/blocks")  # the explorer (the default page is the overview)
     await page.fill("input[name=user]", user)
     await page.fill("input[name=password]", password)
     await page.click("button[type=submit]")
@@ -105,6 +105,13 @@ async def test_explorer_login_paging_transaction_and_live_block(page, portal, ch
     await shot(page, "blocks-live")
 
 
+async def bucket_count(page) -> int:
+    """Buckets with a value in the first series of the page's (first) uPlot chart."""
+    return await page.evaluate(
+        "document.querySelector('.chart-frame').chart.data[1].filter((v) => v !== null).length"
+    )
+
+
 def building_last_day(chain) -> int:
     """The last block carrying readings (the newest with two batches)."""
     return max(b.block_num for b in chain.blocks if len(b.batches) == 2)
@@ -121,24 +128,28 @@ async def test_meter_chart_dashboard_and_state(page, portal, building):
     await shot(page, "meters")
 
     await page.goto(portal.url + "/#/meters/main?zoom=week")
-    bars = page.locator("svg.chart rect.bar")
-    await bars.first.wait_for()
-    assert await bars.count() == 7 * 24
-    zone = page.locator("svg.chart .hover-zone")
-    box = await zone.bounding_box()
-    await zone.hover(position={"x": box["width"] * 30.5 / 168, "y": box["height"] / 2})
-    tooltip = page.locator(".tooltip")
-    await tooltip.wait_for()
-    bar = bars.nth(30)
-    value = int(await bar.get_attribute("data-value"))
-    assert f"{value / 1e6:,.2f} kWh" in await tooltip.inner_text()
+    await page.wait_for_selector(".chart-frame[data-series='actual:bars'] .u-over")
+    assert await bucket_count(page) == 7 * 24
+    # Hovering bucket 30 shows its value in the legend, in kWh with the unit's 2 decimals.
+    over = page.locator(".chart-frame .u-over")
+    box = await over.bounding_box()
+    await over.hover(position={"x": box["width"] * 30.5 / 168, "y": box["height"] / 2})
+    kwh = await page.evaluate("document.querySelector('.chart-frame').chart.data[1][30]")
+    legend = page.locator(".chart-frame .u-legend .u-series:nth-child(2) .u-value")
+    await expect(legend).to_have_text(f"{kwh:,.2f} kWh")
     await shot(page, "meter-week")
 
     await page.click("a[data-zoom=month]")
-    await expect(bars).to_have_count(10)
+    await page.wait_for_function(
+        "() => document.querySelector('.chart-frame')?.chart?.data[0].length === 30"
+    )
+    assert await bucket_count(page) == 10
     await shot(page, "meter-month")
     await page.click("a[data-zoom=day]")
-    await expect(bars).to_have_count(24)
+    await page.wait_for_function(
+        "() => document.querySelector('.chart-frame')?.chart?.data[0].length === 24"
+    )
+    assert await bucket_count(page) == 24
     await shot(page, "meter-day")
 
     await page.goto(portal.url + "/#/sites/hq")
@@ -165,9 +176,8 @@ async def test_temperatures_are_averaged_not_added_up(page, portal, weather_buil
     await page.wait_for_selector(".figure .label:text-is('Mean')")
     assert await page.locator(".figure .label:text-is('Total')").count() == 0
     # A rate is a line through the buckets' means, not bars from zero.
-    assert await page.locator("svg.chart polyline.line").count() >= 1
-    assert await page.locator("svg.chart rect.bar").count() == 0
-    assert await page.locator("svg.chart circle.point").count() > 0
+    await page.wait_for_selector(".chart-frame[data-series='actual:line'] .u-over")
+    assert await bucket_count(page) == 7 * 24
     await shot(page, "meter-temperature")
 
 

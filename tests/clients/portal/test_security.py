@@ -160,6 +160,11 @@ ROUTES = [
     ("/api/status", []),
     ("/api/session", []),
     ("/api/admin/status", []),
+    ("/api/overview", []),
+    ("/api/members", []),
+    ("/api/members/{x}", []),
+    ("/api/admin/users", []),
+    ("/api/admin/ledger", []),
 ]
 
 
@@ -181,6 +186,36 @@ async def test_api_fuzz_never_answers_500(portal, building):
                 if r.status >= 500 or (r.status >= 400 and '"error"' not in text):
                     failures.append((path[:80], {k: v[:40] for k, v in params.items()}, r.status))
         assert failures == []
+    finally:
+        await client.close()
+
+
+async def test_admin_changes_fuzz_never_answers_500(portal):
+    """Seeded bodies of every shape at the admin API's changes: 4xx naming the problem."""
+    rng = random.Random(20261206)
+    client = await logged_in(portal, "admin")
+    values = [*NASTY[:12], None, 0, -1, 2**70, [], {}, True, "reader", "admin", "x" * 9]
+    routes = [
+        ("POST", "/api/admin/users", ["name", "role", "password"]),
+        ("PATCH", "/api/admin/users/{x}", ["role", "password"]),
+        ("DELETE", "/api/admin/users/{x}", []),
+        ("POST", "/api/admin/directory", ["key", "name"]),
+    ]
+    failures = []
+    try:
+        for _ in range(150):
+            method, template, names = rng.choice(routes)
+            name = rng.choice(["auditor", "nobody", *NASTY[:8]])
+            path = template.replace("{x}", _url_piece(name))
+            body = {n: rng.choice(values) for n in names if rng.random() < 0.8}
+            if rng.random() < 0.1:
+                body = rng.choice([[], "text", 5, None])  # type: ignore[assignment]
+            async with client.request(method, path, json=body) as r:
+                text = await r.text()
+                if r.status >= 500 or (r.status >= 400 and '"error"' not in text):
+                    failures.append((method, path[:60], str(body)[:80], r.status))
+        assert failures == []
+        assert any(u.role == "admin" for u in portal.service.portal.user_store.all())
     finally:
         await client.close()
 
@@ -318,7 +353,7 @@ def add_slow_user(portal, p: int = 1) -> str:
     from smartblocks.clients.portal.auth import User, hash_password
 
     stored = hash_password("slow-pass-1", p=p)
-    portal.service.config.users["slow"] = User("slow", "reader", stored)
+    portal.service.portal.user_store.add(User("slow", "reader", stored))
     return "slow-pass-1"
 
 

@@ -8,8 +8,8 @@ function blockRow(b, fresh = false) {
   return el("tr", { class: fresh ? "fresh" : null, "data-block": b.block_num },
     el("td", { class: "num" }, el("a", { href: `#/blocks/${b.block_id}` }, `#${b.block_num}`)),
     el("td", {}, hash(b.block_id, `#/blocks/${b.block_id}`)),
-    el("td", {}, hash(b.signer)),
-    el("td", {}, b.block_num === 0 ? el("span", { class: "muted" }, "genesis")
+    el("td", { class: "optional" }, hash(b.signer)),
+    el("td", { class: "optional" }, b.block_num === 0 ? el("span", { class: "muted" }, "genesis")
       : hash(b.previous_block_id, `#/blocks/${b.previous_block_id}`)),
     el("td", { class: "num" }, b.batch_count),
     el("td", { class: "num" }, b.txn_count),
@@ -32,7 +32,8 @@ export async function blocks(view, params) {
       page.head === null ? "no blocks indexed yet" : `chain head #${page.head}`)),
     el("table", { class: "grid-table", id: "blocks" },
       el("thead", {}, el("tr", {}, ["Block", "Block id", "Signer", "Previous block", "Batches",
-        "Transactions", "Seen"].map((h) => el("th", {}, h)))), body),
+        "Transactions", "Seen"].map((h, i) => el("th", { class: i === 2 || i === 3 ? "optional" : null }, h)))),
+      body),
     pager);
   if (!before) {
     // Only the newest page grows live; older pages stay put for reading.
