@@ -1,5 +1,5 @@
-"""BlockMeter agent: memory and CPU with 100 meters sampled every second, and how fast the
-agent side drains a 24 h backlog of 100 meters.
+"""BlockMeter agent: memory and CPU with 100 and 1,000 meters sampled every second, and how
+fast the agent side drains a 24 h backlog of 100 meters.
 
 - `agent_rss_mb`, `agent_cpu_percent`: `blockmeter run` in a subprocess, 100 simulated meters
   (10 buildings x 10 points) at interval 1 s, 15-minute windows, at real-time speed, against a
@@ -7,7 +7,7 @@ agent side drains a 24 h backlog of 100 meters.
   from /proc after a warm-up. The spool is pre-filled as if the agent had run for 15 minutes
   and the simulated clock set so that all 100 windows (900 readings each) close, are signed
   and sent half-way through the measurement: the peak is included. Targets: < 60 MB, < 10 %
-  of a core.
+  of a core. The same two figures with `meters` = 1,000 (100 buildings): < 100 MB, < 25 %.
 - `backlog_drain_windows_per_s`: 100 meters x 96 windows (24 h of 15-minute windows of 60 s
   readings) already in the spool; the submitter signs, batches and posts them to the stub
   ledger until all are committed: the agent side alone.
@@ -39,6 +39,7 @@ from smartblocks.blockmeter.submitter import Submitter
 from smartblocks.ledger.keys import Signer, write_key_files
 
 METERS = 100
+LARGE_SITE = 1000  # a portfolio's gateway, or a campus: the same measurement at 10x
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -82,15 +83,16 @@ DRAIN_START = 1_767_571_200  # where the outage's backlog begins
 BOUNDARY = 1_767_571_200 + 10 * 900  # the window boundary the measurement straddles
 
 
-def meter_ids() -> list[tuple[str, str]]:
+def meter_ids(meters: int = METERS) -> list[tuple[str, str]]:
+    """`meters` simulated meters: buildings of 10 points each."""
     points = sorted(POINTS)
     return [
-        (f"b{i // 10}.{points[i % 10].replace('_', '-')}", points[i % 10]) for i in range(METERS)
+        (f"b{i // 10}.{points[i % 10].replace('_', '-')}", points[i % 10]) for i in range(meters)
     ]
 
 
-def site_config(folder: Path, url: str, lead_s: int) -> Path:
-    """100 simulated meters whose clock starts `lead_s` before BOUNDARY, at real-time speed;
+def site_config(folder: Path, url: str, lead_s: int, meters: int = METERS) -> Path:
+    """`meters` simulated meters whose clock starts `lead_s` before BOUNDARY, at real-time speed;
     the spool already holds the readings of the window that closes at BOUNDARY."""
     write_key_files("gw", folder, force=True)
     start = BOUNDARY - lead_s
@@ -106,7 +108,7 @@ start = {start}
 speed = 1
 clock = "start"
 """
-    for i, (meter, point) in enumerate(meter_ids()):
+    for i, (meter, point) in enumerate(meter_ids(meters)):
         text += f"""
 [[meters]]
 id = "{meter}"
@@ -121,7 +123,7 @@ seed = {i // 10}
     path.write_text(text)
     spool = Spool(folder / "blockmeter-spool.sqlite")
     first_simulated = start - start % 60 + 1  # the simulator's first reading
-    for meter, _ in meter_ids():
+    for meter, _ in meter_ids(meters):
         spool.register_meter(meter, 1, 900)
         spool.add_samples(
             (meter, t, t - BOUNDARY + 900) for t in range(BOUNDARY - 899, first_simulated)
@@ -138,11 +140,11 @@ def proc_sample(pid: int) -> tuple[float, int]:
     return cpu, rss
 
 
-async def measure_agent(seconds: float, warmup: float) -> dict[str, float]:
+async def measure_agent(seconds: float, warmup: float, meters: int = METERS) -> dict[str, float]:
     ledger = StubLedger()
     await ledger.start()
     with tempfile.TemporaryDirectory() as tmp:
-        config = site_config(Path(tmp), ledger.url, lead_s=int(warmup + seconds / 2))
+        config = site_config(Path(tmp), ledger.url, int(warmup + seconds / 2), meters)
         command = [
             sys.executable,
             "-m",
@@ -173,9 +175,9 @@ async def measure_agent(seconds: float, warmup: float) -> dict[str, float]:
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), 30)
             await ledger.stop()
-    if committed < METERS:
+    if committed < meters:
         raise RuntimeError(f"only {committed} windows committed: the measurement missed the close")
-    if samples < METERS * seconds * 0.4:
+    if samples < meters * seconds * 0.4:
         raise RuntimeError(f"only {samples} readings in the open window: the agent fell behind")
     return {
         "rss_mb": peak / 1e6,
@@ -259,6 +261,7 @@ async def measure_devnet_drain(meters: int, windows_per_meter: int) -> dict[str,
 def run(quick: bool) -> list[dict[str, Any]]:
     seconds, warmup = (15.0, 8.0) if quick else (60.0, 15.0)
     agent = asyncio.run(measure_agent(seconds, warmup))
+    large = asyncio.run(measure_agent(seconds, warmup, LARGE_SITE))
     windows = 8 if quick else 96
     rate, total = asyncio.run(measure_drain(windows))
     drain_meters, outage_h = (20, 4) if quick else (METERS, 24)
@@ -272,9 +275,18 @@ def run(quick: bool) -> list[dict[str, Any]]:
         "ledger": "devnet + tp blockmeter",
     }
     params = {"meters": METERS, "interval_s": 1, "window_s": 900, "seconds": seconds}
+    large_params = {**params, "meters": LARGE_SITE, "load_average_1m": round(os.getloadavg()[0], 2)}
     return [
         figure("agent_rss_mb", agent["rss_mb"], "MB", **params, target="< 60"),
         figure("agent_cpu_percent", agent["cpu_percent"], "% of one core", **params, target="< 10"),
+        figure("agent_rss_mb", large["rss_mb"], "MB", **large_params, target="< 100"),
+        figure(
+            "agent_cpu_percent",
+            large["cpu_percent"],
+            "% of one core",
+            **large_params,
+            target="< 25",
+        ),
         figure(
             "backlog_drain_windows_per_s",
             rate,

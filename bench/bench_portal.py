@@ -7,17 +7,24 @@ rollups). Full size: 10 meters x 365 days = 8,760 blocks, 87,600 transactions, 5
 
 Figures:
 - index apply rate: REST block JSON parsed + state-delta decoded + stored, blocks/s (no sockets:
-  the follower's ZMQ and the REST round trip come on top; the next figure has them).
+  the follower's ZMQ and the REST round trip come on top; the next figure has them), a block per
+  SQLite transaction (live) and 100 (a catch-up).
 - index catch-up from genesis over ZMQ + REST, blocks/s: `smartblocks devnet` and `smartblocks tp
   kv` as subprocesses hold a chain of one 5-transaction kv batch per block (built untimed); a
-  fresh index then follows it as the portal does (EventFollower on the component endpoint,
-  GET /blocks/{id} per block, ChainIndex), timed from the feeder's start until the index head is
-  the chain head; the median of several catch-ups by fresh indexes of the same chain. CPU ms per
-  indexed block of the devnet and of this process (the portal) during the catch-ups say where
-  the time goes.
+  fresh index then follows it as the portal does (IndexFeeder: EventFollower on the component
+  endpoint; the contents of runs of up to 100 blocks per GET /blocks?head=ID&limit=N, fetched
+  while the run before is stored; ChainIndex storing a run per SQLite transaction), timed from
+  the feeder's start until the index head is the chain head; the median of several catch-ups by
+  fresh indexes of the same chain. CPU ms per indexed block of the devnet and of this process
+  (the portal) during the catch-ups say where the time goes: the catch-up cannot beat
+  1 / max(devnet, portal) CPU per block when each has a core of its own.
 - API latency p50/p99 over a real HTTP server on 127.0.0.1 for the block list, one transaction
   (decoded), a meter's month chart (day buckets from its month rollup) and day chart (its 1,440
   one-minute readings, decoded from the 24 transactions that wrote that day).
+- contract pages' API latency p50/p99 (`contract_figures`): a real portal (PortalService) on a
+  devnet holding 100 contracts (--quick: 10) with a year of settled months each: the contract
+  list and a contract page's data (read through the validator's REST API when asked) and its
+  savings route (from the portal's index, once it has caught up).
 
 With `--url` and `--component` (bench/stack.py `Target`) only the catch-up runs, against the
 operator's validator: the kv chain is added to theirs (a kv processor must run beside it, or
@@ -47,14 +54,15 @@ from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChangeList
 from bench import harness
 from bench.bench_devnet import DEVNET_DEFAULTS, make_batches
 from bench.harness import figure
-from bench.stack import Stack, Target, open_stack
+from bench.stack import DevnetStack, Stack, Target, open_stack
 from smartblocks.clients.portal.app import Portal, make_app
 from smartblocks.clients.portal.auth import User, hash_password
 from smartblocks.clients.portal.blocksource import RestBlockSource, parse_block
 from smartblocks.clients.portal.config import PortalConfig
 from smartblocks.clients.portal.families import default_registry
+from smartblocks.clients.portal.feeder import GROUP as CATCH_UP_GROUP
 from smartblocks.clients.portal.feeder import IndexFeeder
-from smartblocks.clients.portal.index import ChainIndex
+from smartblocks.clients.portal.index import ChainIndex, Stored
 from smartblocks.clients.portal.live import LiveHub
 from smartblocks.clients.portal.meters import StateMeterData
 from smartblocks.ledger.events import (
@@ -74,6 +82,7 @@ METERS = 10
 SIGNER = "02" + "ab" * 32
 KV_TXNS_PER_BLOCK = 5
 CATCH_UP_TIMEOUT = 300.0
+CONTRACT_YEAR = 1_767_225_600  # 2026-01-01T00:00:00Z: the contract pages' year of settlements
 
 
 def _id(*parts: object) -> str:
@@ -212,21 +221,27 @@ class ChainBuilder:
         return block, rest
 
 
-def build_index(path: Path, days: int) -> tuple[ChainIndex, float, int]:
-    """Fill an index; returns it, the apply rate (blocks/s) and the block count."""
+def build_index(path: Path, days: int, group: int = 1) -> tuple[ChainIndex, float, int]:
+    """Fill an index, `group` blocks per SQLite transaction (1: each block alone, as a live
+    portal stores them; a catch-up stores up to 100); returns it, the apply rate (blocks/s)
+    and the block count."""
     index = ChainIndex(path)
     builder = ChainBuilder()
     blocks = [builder.setup_block(0)] + [
         builder.hour_block(1 + hour, hour) for hour in range(days * 24)
     ]
     started = time.perf_counter()
-    for events, rest in blocks:
-        index.apply(events, parse_block(rest))
+    for first in range(0, len(blocks), group):
+        index.apply_many(
+            [Stored(events, parse_block(rest)) for events, rest in blocks[first : first + group]]
+        )
     elapsed = time.perf_counter() - started
     return index, len(blocks) / elapsed, len(blocks)
 
 
-async def _latencies(index: ChainIndex, day: str, requests: int) -> dict[str, list[float]]:
+async def _latencies(
+    index: ChainIndex, day: str, requests: int, paths: dict[str, str] | None = None
+) -> dict[str, list[float]]:
     password = "bench-password"
     config = PortalConfig(
         users={"bench": User("bench", "reader", hash_password(password, n=2**10))}
@@ -240,7 +255,7 @@ async def _latencies(index: ChainIndex, day: str, requests: int) -> dict[str, li
     head = index.head()
     assert head is not None
     txn_id = _id("txn", head[0] // 2, 3)
-    paths = {
+    paths = paths or {
         "block list": "/api/blocks?limit=20",
         "transaction": f"/api/transactions/{txn_id}",
         "meter month chart": f"/api/meters/m3/series?zoom=month&end={day}",
@@ -258,7 +273,7 @@ async def _latencies(index: ChainIndex, day: str, requests: int) -> dict[str, li
                     async with client.get(path) as response:
                         body = await response.json()
                         assert response.status == 200, (path, response.status)
-                        assert body.get("data") or body.get("points"), path
+                        assert body, path
                     timings[name].append((time.perf_counter() - started) * 1000)
     finally:
         await runner.cleanup()
@@ -383,6 +398,179 @@ def catch_up_figures(
     ]
 
 
+def chart_figures(
+    index: ChainIndex, day: dt.date, requests: int, days: int, blocks: int
+) -> list[dict]:
+    """API latency of the chart and KPI routes (#13 parts 2 and 4): a week with the previous
+    week, baselines and forecasts beside it; 90 days as a range (day buckets); the site's 10
+    meters summed per hour over a week; the site's KPIs (a year of month rollups of 10 meters
+    and 30 days of day rollups); a meter's forecast accuracy (24 record look-ups)."""
+    start = (day - dt.timedelta(days=89)).isoformat()
+    end = day.isoformat()
+    paths = {
+        "meter week chart + previous, baseline, forecast": (
+            f"/api/meters/m3/series?zoom=week&end={end}&compare=previous,baseline,forecast"
+        ),
+        "meter 90-day range chart": f"/api/meters/m3/series?zoom=range&start={start}&end={end}",
+        "site balance chart (week, 10 meters)": f"/api/sites/hq/series?zoom=week&end={end}",
+        "site KPIs (year, 10 meters)": f"/api/sites/hq/kpis?day={end}",
+        "meter forecast accuracy": f"/api/meters/m3/accuracy?end={end}",
+    }
+    timings = asyncio.run(_latencies(index, end, requests, paths))
+    return [
+        figure(
+            f"API latency {name} p{q}",
+            _percentile(values, q),
+            "ms",
+            requests=len(values),
+            blocks=blocks,
+            days=days,
+            meters=METERS,
+        )
+        for name, values in timings.items()
+        for q in (50, 99)
+    ]
+
+
+async def _year_of_settled_contracts(
+    stack: Stack, parties: Any, contracts: int, clock: Path
+) -> str:
+    """`contracts` shared-savings contracts on one site, each monthly over YEAR (12 periods),
+    proposed, accepted, the year's hourly readings of its meter and weather station on the
+    ledger, and all 12 periods settled (clients of the devnet, ledger time from `clock`). The
+    first contract's id."""
+    from bench.bench_energycontract_devnet import (
+        PER_BATCH,
+        by_signer,
+        chunks,
+        month_bounds,
+        post_all,
+    )
+    from smartblocks.ledger.transactions import make_batch
+    from smartblocks.processors.energycontract import txn
+    from smartblocks.processors.energycontract.terms import terms_hash
+
+    all_terms = [parties.terms(n, CONTRACT_YEAR) for n in range(contracts)]
+    async with RestClient(stack.rest_url, timeout=120) as client:
+        site, *meters = parties.site_transactions()
+        await client.submit_and_wait([make_batch(parties.authority, [site])])
+        await client.submit_and_wait([make_batch(parties.owner, meters)])
+        funds = txn.issue(parties.bank, currency="EUR", to=parties.owner.public_key, amount=10**12)
+        await client.submit_and_wait([make_batch(parties.bank, [funds])])
+        await post_all(
+            client,
+            by_signer([(parties.esco, txn.propose(parties.esco, terms=t)) for t in all_terms]),
+        )
+        accepts = [
+            (parties.owner, txn.accept(parties.owner, terms=t, terms_hash=terms_hash(t)))
+            for t in all_terms
+        ]
+        await post_all(client, by_signer(accepts))
+        month = CONTRACT_YEAR
+        for _ in range(12):
+            start, end = month_bounds(month)
+            clock.write_text(str(end + 60))  # readings may not end after ledger time
+            await client.submit_and_wait([make_batch(parties.device, parties.readings(start, end))])
+            month = end
+        for period in range(12):  # a period settles after the one before it
+            settles = [txn.settle(parties.settler, terms=t, period=period) for t in all_terms]
+            await post_all(client, chunks(settles, parties.settler, PER_BATCH))
+    return str(all_terms[0].contract_id)
+
+
+async def _contract_latencies(
+    stack: Stack, folder: Path, contract_id: str, requests: int
+) -> tuple[dict[str, list[float]], int]:
+    """A real PortalService on the devnet: once its index has caught up with the chain, the
+    latency of the contract list, a contract page's data (both read through the validator's
+    REST API when asked) and the savings route (from the index); and the chain's length."""
+    from smartblocks.clients.portal.server import PortalService
+
+    password = "bench-password"
+    config = PortalConfig(
+        listen="127.0.0.1:0",
+        rest_api=stack.rest_url,
+        component=stack.component,
+        data_dir=str(folder / "portal"),
+        users={"bench": User("bench", "reader", hash_password(password, n=2**10))},
+    )
+    async with RestClient(stack.rest_url) as rest:
+        head = int((await rest.blocks(limit=1))["data"][0]["header"]["block_num"])
+    service = PortalService(config)
+    await service.start()
+    paths = {
+        "contract list": "/api/contracts",
+        "contract page data": f"/api/contracts/{contract_id}",
+        "contract savings": f"/api/contracts/{contract_id}/savings",
+    }
+    timings: dict[str, list[float]] = {name: [] for name in paths}
+    try:
+        deadline = time.monotonic() + CATCH_UP_TIMEOUT
+        while (service.index.head() or (-1,))[0] < head:  # the savings route reads the index
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the portal's index did not reach block {head}")
+            await asyncio.sleep(0.1)
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(service.url, cookie_jar=jar) as client:
+            login = await client.post("/api/login", json={"user": "bench", "password": password})
+            assert login.status == 200
+            for name, path in paths.items():
+                for _ in range(requests):
+                    started = time.perf_counter()
+                    async with client.get(path) as response:
+                        body = await response.json()
+                        assert response.status == 200, (path, response.status, body)
+                    timings[name].append((time.perf_counter() - started) * 1000)
+            assert len(body["periods"]) == 12 and body["to_date"]["avoided"] > 0, body
+    finally:
+        await service.stop()
+    return timings, head
+
+
+def contract_figures(folder: Path, contracts: int, requests: int) -> list[dict]:
+    """API latency of the contract pages (#13 "Tests"): on a devnet (with the BlockMeter and
+    EnergyContract processors, ledger time from a file) holding `contracts` contracts with a
+    year of settled months each, a real portal's contract list and contract page data (read
+    through the validator's REST API: every contract; one contract, its 12 settlements, escrow
+    and balances) and its savings route (the index's settlement records)."""
+    from bench.bench_energycontract_devnet import FAMILIES, ISSUERS, Parties
+    from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+
+    authority, bank = Signer.generate(), Signer.generate()
+    folder.mkdir(parents=True, exist_ok=True)
+    clock = folder / "clock"
+    clock.write_text(str(CONTRACT_YEAR - 86_400))  # proposed the day before the year starts
+    settings = [f"{AUTHORITIES_SETTING}={authority.public_key}", f"{ISSUERS}={bank.public_key}"]
+    stack = DevnetStack(
+        folder / "stack", FAMILIES, settings=settings, devnet_args=["--clock-file", str(clock)]
+    )
+    parties = Parties(authority, bank, contracts, distinct=False)
+    with stack as node:
+        began = time.perf_counter()
+        contract_id = asyncio.run(_year_of_settled_contracts(node, parties, contracts, clock))
+        setup_s = time.perf_counter() - began
+        timings, blocks = asyncio.run(_contract_latencies(node, folder, contract_id, requests))
+    parameters = {
+        "contracts": contracts,
+        "settled_periods": contracts * 12,
+        "period": "month",
+        "blocks": blocks,
+        "set_up_s": round(setup_s, 1),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+    return [
+        figure(
+            f"API latency {name} p{q}",
+            _percentile(values, q),
+            "ms",
+            requests=len(values),
+            **parameters,
+        )
+        for name, values in timings.items()
+        for q in (50, 99)
+    ]
+
+
 def _percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
@@ -402,17 +590,22 @@ def run(quick: bool, target: Target | None = None) -> list[dict]:
     requests = 50 if quick else 300
     figures = []
     with tempfile.TemporaryDirectory() as tmp:
+        grouped_index, grouped, _ = build_index(Path(tmp) / "grouped.sqlite", days, CATCH_UP_GROUP)
+        grouped_index.close()
         index, rate, blocks = build_index(Path(tmp) / "index.sqlite", days)
-        figures.append(
-            figure(
-                "index apply rate from genesis",
-                rate,
-                "blocks/s",
-                blocks=blocks,
-                meters=METERS,
-                readings_per_block=METERS * 60,
+        for value, group in ((rate, 1), (grouped, CATCH_UP_GROUP)):
+            figures.append(
+                figure(
+                    "index apply rate from genesis"
+                    + ("" if group == 1 else f", {group} blocks per SQLite transaction"),
+                    value,
+                    "blocks/s",
+                    blocks=blocks,
+                    meters=METERS,
+                    readings_per_block=METERS * 60,
+                    blocks_per_transaction=group,
+                )
             )
-        )
         middle = dt.datetime.fromtimestamp(START, dt.UTC) + dt.timedelta(days=days // 2)
         timings = asyncio.run(_latencies(index, middle.date().isoformat(), requests))
         for name, values in timings.items():
@@ -428,6 +621,8 @@ def run(quick: bool, target: Target | None = None) -> list[dict]:
                         meters=METERS,
                     )
                 )
+        figures += chart_figures(index, middle.date(), requests, days, blocks)
         index.close()
+        figures += contract_figures(Path(tmp) / "contracts", 10 if quick else 100, requests)
         figures += catch_up_figures(Path(tmp), 100 if quick else 400, runs=3 if quick else 5)
     return figures

@@ -45,6 +45,9 @@ class Agent:
         self.readers: dict[str, Reader] = {}
         self._buildings: dict[int, Building] = {}
         self._sim_clock: Any = None
+        self._interval_s = {meter.id: meter.interval_s for meter in config.meters}
+        self._window_s = {meter.id: meter.window_s for meter in config.meters}
+        self._close_after: dict[str, int] = {}  # meter -> when its next window can close
         for meter in config.meters:
             self.spool.register_meter(meter.id, meter.interval_s, meter.window_s, meter.fill)
             self.readers[meter.id] = self._reader(meter)
@@ -142,6 +145,7 @@ class Agent:
                 if not future.done():
                     future.set_exception(exc)
             raise
+        self._note_early_samples(samples)
         self.metrics.inc("blockmeter_readings_sampled_total", len(samples))
         self.metrics.inc("blockmeter_readings_spooled_total", result.added)
         if result.duplicate:
@@ -180,17 +184,42 @@ class Agent:
     # -- windows --------------------------------------------------------------------------
 
     async def close_windows(self) -> int:
+        """Close the windows that ended for each meter's reader. A meter is asked only once
+        its reader passes the next window end after the last time it was asked (or after a
+        sample landed before that end): with 1,000 meters, asking every meter every turn was
+        5,000 spool transactions a second, most of the agent's CPU."""
+        due = [
+            (meter_id, upto)
+            for meter_id, reader in self.readers.items()
+            if (upto := reader.now() - self.config.grace_s) >= self._close_after.get(meter_id, 0)
+        ]
+        if not due:
+            return 0
         closed = 0
-        for meter_id, reader in self.readers.items():
-            starts = await self.db(
-                self.spool.close_windows, meter_id, reader.now() - self.config.grace_s
-            )
+        for (meter_id, upto), starts in zip(due, await self.db(self._close_due, due), strict=True):
+            window_s = self._window_s[meter_id]
+            self._close_after[meter_id] = upto - upto % window_s + window_s
             if starts:
                 closed += len(starts)
                 self.metrics.inc("blockmeter_windows_closed_total", len(starts))
         if closed:
             self.submitter.wake.set()
         return closed
+
+    def _close_due(self, due: list[tuple[str, int]]) -> list[list[int]]:
+        """On the spool thread: close each meter's windows up to its time."""
+        return [self.spool.close_windows(meter_id, upto) for meter_id, upto in due]
+
+    def _note_early_samples(self, samples: list[Sample]) -> None:
+        """A sample in a window that ends before a meter's next check (a meter's first
+        readings, a backfill) makes the closer look at that meter again at once."""
+        for meter_id, taken, _ in samples:
+            after = self._close_after.get(meter_id, 0)
+            if after:
+                interval_s, window_s = self._interval_s[meter_id], self._window_s[meter_id]
+                slot = taken - taken % interval_s - interval_s  # as the spool files it
+                if slot - slot % window_s + window_s < after:
+                    self._close_after[meter_id] = 0
 
     async def _closer(self) -> None:
         while True:

@@ -311,15 +311,14 @@ class Submitter:
     def _prepare_batches(self) -> set[str]:
         """Sign batches for meters with windows ready; store them before anything is sent."""
         room = self.max_in_flight - len(self.spool.in_flight())
-        ready = self.spool.ready_windows(self.max_windows_per_batch)
-        meters = sorted(ready)
+        meters = self.spool.ready_meters()
         if meters:
             self._turn %= len(meters)
             meters = meters[self._turn :] + meters[: self._turn]
             self._turn += 1
         new: set[str] = set()
         for meter in meters[: max(0, room)]:
-            windows = ready[meter]
+            windows = self.spool.closed_windows(meter, self.max_windows_per_batch)
             transactions = [self.builder(self.signer, w) for w in windows]
             # A new batch id every time, even for the same windows after a requeue: a validator
             # ignores a batch id it has seen (make_batch's fresh_id).

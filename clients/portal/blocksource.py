@@ -1,4 +1,5 @@
-"""A block's contents (batches, transactions) from a Sawtooth REST API: GET /blocks/{id}; and
+"""A block's contents (batches, transactions) from a Sawtooth REST API: GET /blocks/{id}, or a
+run of consecutive blocks in one request (GET /blocks?head=ID&limit=N, the newest first); and
 the whole state at a block (GET /state?head=ID), for a genesis block whose state delta is empty.
 
 The event subscription tells which blocks committed; their contents come from here. The JSON is
@@ -8,6 +9,7 @@ Sawtooth 1.2's (protobuf field names, uint64 as strings, payload base64).
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +111,26 @@ class RestBlockSource:
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise BlockUnavailable(f"GET {url}: {exc}") from exc
         return parse_block(body["data"])
+
+    async def fetch_many(self, block_ids: Sequence[str]) -> dict[str, BlockContents]:
+        """Consecutive blocks of one chain (oldest first) in one request: the list of blocks
+        ending at the last of them. Best effort: whichever of them the answer holds, by id
+        (none when the request fails); the caller fetches the others one by one."""
+        if not block_ids:
+            return {}
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        url = f"{self.base_url}/blocks?head={block_ids[-1]}&limit={len(block_ids)}"
+        try:
+            async with self._session.get(url) as response:
+                if response.status != 200:
+                    return {}
+                body = await response.json()
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return {}
+        wanted = set(block_ids)
+        blocks = (parse_block(b) for b in body.get("data", []) if b["header_signature"] in wanted)
+        return {b.block_id: b for b in blocks}
 
     async def state_at(self, block_id: str) -> list[tuple[str, bytes]]:
         """Every state entry at the block: GET /state?head=ID, following the pages."""

@@ -88,6 +88,16 @@ CREATE TABLE IF NOT EXISTS current_state (
 
 
 @dataclass(frozen=True)
+class Stored:
+    """A block to store: its events, its contents and, for a genesis block whose state delta is
+    empty, the whole state at it."""
+
+    block: BlockEvents
+    contents: BlockContents
+    state: Sequence[tuple[str, bytes]] | None = None
+
+
+@dataclass(frozen=True)
 class Applied:
     """What one `apply` did: the block stored and how many blocks a fork rewound first."""
 
@@ -135,86 +145,47 @@ class ChainIndex:
         """Store one committed block, rewinding first when it does not extend the head.
 
         The block's state changes come from its state-delta events, or are `state` when given
-        (a genesis block whose state delta is empty: the whole state at it, from REST)."""
-        if contents.block_id != block.block_id:
-            raise ValueError(f"contents of {contents.block_id[:16]} for {block.block_id[:16]}")
-        changes: list[tuple[str, bytes | None]] = (
-            state_changes(block) if state is None else [(a, v) for a, v in state]
-        )
-        writers = _last_writers(contents, [address for address, _ in changes])
-        with self._transaction():
-            rewound = self._rewind_to(block)
-            txn_count = sum(len(b.transactions) for b in contents.batches)
-            self.db.execute(
-                "INSERT INTO blocks (block_num, block_id, previous_block_id, signer, state_root,"
-                " batch_ids, batch_count, txn_count, seen_at, consensus)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    block.block_num,
-                    block.block_id,
-                    block.previous_block_id,
-                    contents.signer,
-                    block.state_root,
-                    json.dumps([b.batch_id for b in contents.batches]),
-                    len(contents.batches),
-                    txn_count,
-                    int(time.time()),
-                    contents.consensus,
-                ),
-            )
-            for position, batch in enumerate(contents.batches):
-                self.db.execute(
-                    "INSERT OR REPLACE INTO batches VALUES (?, ?, ?, ?, ?)",
-                    (
-                        batch.batch_id,
-                        block.block_num,
-                        position,
-                        batch.signer,
-                        len(batch.transactions),
-                    ),
-                )
-                for txn_position, txn in enumerate(batch.transactions):
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO transactions"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            txn.txn_id,
-                            batch.batch_id,
-                            block.block_num,
-                            txn_position,
-                            txn.signer,
-                            txn.family,
-                            txn.version,
-                            json.dumps(list(txn.inputs)),
-                            json.dumps(list(txn.outputs)),
-                            json.dumps(list(txn.dependencies)),
-                            txn.nonce,
-                            txn.payload,
-                        ),
-                    )
-                    self.db.executemany(
-                        "INSERT INTO txn_outputs VALUES (?, ?, ?)",
-                        [(output, block.block_num, txn.txn_id) for output in txn.outputs],
-                    )
-            for address, value in changes:
-                txn_id = writers.get(address)
-                self.db.execute(
-                    "INSERT INTO state_changes (block_num, address, value, txn_id)"
-                    " VALUES (?, ?, ?, ?)",
-                    (block.block_num, address, value, txn_id),
-                )
-                self._set_current(address, value, block.block_num, txn_id)
-        return Applied(block.block_num, block.block_id, rewound, txn_count)
+        (a genesis block whose state delta is empty: the whole state at it, from REST). A block
+        already stored (a replay after a resubscription) is left as it is."""
+        applied = self.apply_many([Stored(block, contents, state)])
+        txn_count = sum(len(b.transactions) for b in contents.batches)
+        return applied[0] if applied else Applied(block.block_num, block.block_id, 0, txn_count)
 
-    def _rewind_to(self, block: BlockEvents) -> int:
-        """Delete every row at or above `block`'s height unless it extends the head."""
-        head = self.head()
-        if head is None:
-            return 0
-        head_num, head_id = head
-        if block.block_num == head_num + 1 and block.previous_block_id == head_id:
-            return 0
-        return self.rewind(block.block_num)
+    def apply_many(self, blocks: Sequence[Stored]) -> list[Applied]:
+        """`apply` each block in order, all in one SQLite transaction and one insert per table
+        (a catch-up stores a group of blocks per commit); returns what was stored, without the
+        blocks skipped because they were already there."""
+        for one in blocks:
+            if one.contents.block_id != one.block.block_id:
+                raise ValueError(
+                    f"contents of {one.contents.block_id[:16]} for {one.block.block_id[:16]}"
+                )
+        applied: list[Applied] = []
+        if not blocks:
+            return applied
+        with self._transaction():
+            head = self.head()
+            rows = _Rows()
+            for one in blocks:
+                block = one.block
+                extends = head is not None and (
+                    block.block_num == head[0] + 1 and block.previous_block_id == head[1]
+                )
+                rewound = 0
+                if head is not None and not extends:
+                    rows.write(self.db)  # a rewind reads what the blocks before it wrote
+                    if self._has_block(block.block_id):
+                        continue  # a replay after a resubscription: stored already
+                    rewound = self.rewind(block.block_num)
+                txn_count = rows.add(one)
+                applied.append(Applied(block.block_num, block.block_id, rewound, txn_count))
+                head = (block.block_num, block.block_id)
+            rows.write(self.db)
+        return applied
+
+    def _has_block(self, block_id: str) -> bool:
+        found = self.db.execute("SELECT 1 FROM blocks WHERE block_id = ?", (block_id,))
+        return found.fetchone() is not None
 
     def rewind(self, from_num: int) -> int:
         """Forget blocks `from_num` and above; returns how many were removed."""
@@ -394,6 +365,102 @@ class ChainIndex:
             (address, limit),
         )
         return [_txn_row(r) for r in rows]
+
+
+class _Rows:
+    """The rows of consecutive blocks, written with one executemany per table."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.blocks: list[tuple[Any, ...]] = []
+        self.batches: list[tuple[Any, ...]] = []
+        self.transactions: list[tuple[Any, ...]] = []
+        self.outputs: list[tuple[Any, ...]] = []
+        self.changes: list[tuple[Any, ...]] = []
+        # address -> (value or None when deleted, block_num, txn_id): the last change wins
+        self.current: dict[str, tuple[bytes | None, int, str | None]] = {}
+
+    def add(self, one: Stored) -> int:
+        """Add a block's rows; returns its transaction count."""
+        block, contents = one.block, one.contents
+        changes: list[tuple[str, bytes | None]] = (
+            state_changes(block) if one.state is None else [(a, v) for a, v in one.state]
+        )
+        writers = _last_writers(contents, [address for address, _ in changes])
+        num = block.block_num
+        txn_count = sum(len(b.transactions) for b in contents.batches)
+        self.blocks.append(
+            (
+                num,
+                block.block_id,
+                block.previous_block_id,
+                contents.signer,
+                block.state_root,
+                json.dumps([b.batch_id for b in contents.batches]),
+                len(contents.batches),
+                txn_count,
+                int(time.time()),
+                contents.consensus,
+            )
+        )
+        for position, batch in enumerate(contents.batches):
+            self.batches.append(
+                (batch.batch_id, num, position, batch.signer, len(batch.transactions))
+            )
+            for txn_position, txn in enumerate(batch.transactions):
+                self.transactions.append(
+                    (
+                        txn.txn_id,
+                        batch.batch_id,
+                        num,
+                        txn_position,
+                        txn.signer,
+                        txn.family,
+                        txn.version,
+                        json.dumps(txn.inputs),
+                        json.dumps(txn.outputs),
+                        json.dumps(txn.dependencies),
+                        txn.nonce,
+                        txn.payload,
+                    )
+                )
+                self.outputs += [(output, num, txn.txn_id) for output in txn.outputs]
+        for address, value in changes:
+            txn_id = writers.get(address)
+            self.changes.append((num, address, value, txn_id))
+            self.current[address] = (value, num, txn_id)
+        return txn_count
+
+    def write(self, db: sqlite3.Connection) -> None:
+        if not self.blocks:
+            return
+        db.executemany(
+            "INSERT INTO blocks (block_num, block_id, previous_block_id, signer, state_root,"
+            " batch_ids, batch_count, txn_count, seen_at, consensus)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.blocks,
+        )
+        db.executemany("INSERT OR REPLACE INTO batches VALUES (?, ?, ?, ?, ?)", self.batches)
+        db.executemany(
+            "INSERT OR REPLACE INTO transactions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.transactions,
+        )
+        db.executemany("INSERT INTO txn_outputs VALUES (?, ?, ?)", self.outputs)
+        db.executemany(
+            "INSERT INTO state_changes (block_num, address, value, txn_id) VALUES (?, ?, ?, ?)",
+            self.changes,
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO current_state VALUES (?, ?, ?, ?)",
+            [(a, v, n, t) for a, (v, n, t) in self.current.items() if v is not None],
+        )
+        db.executemany(
+            "DELETE FROM current_state WHERE address = ?",
+            [(a,) for a, (v, _, _) in self.current.items() if v is None],
+        )
+        self.clear()
 
 
 class _Transaction:

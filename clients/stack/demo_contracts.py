@@ -144,8 +144,9 @@ def fit_baseline(
     out = out_dir / f"{contract.baseline}.pb"
     first = measure - demo_files.BASELINE_DAYS * DAY
     argv = ["mv", "fit", "--url", url]
-    argv += ["--meter", f"{config.site_id}.{contract.meter}"]
-    argv += ["--temperature-meter", f"{config.site_id}.{WEATHER_METER}"]
+    # The baseline year is the BMS's 15-minute data, on its own meters (demo_bms.py).
+    argv += ["--meter", f"{config.site_id}.bms-{contract.meter}"]
+    argv += ["--temperature-meter", f"{config.site_id}.bms-{WEATHER_METER}"]
     argv += ["--from", day_name(first // DAY), "--to", day_name(measure // DAY - 1)]
     argv += ["--out", str(out)] + (["--gas"] if contract.gas else [])
     if cli_main(argv) != 0 or not out.exists():

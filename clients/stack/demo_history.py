@@ -1,8 +1,12 @@
-"""The demo's baseline history: the simulated building's readings over [model_start, start) put
-on the ledger directly, as BlockMeter `record_readings` transactions signed by the gateway key.
+"""The demo's history: the simulated building's readings over [model_start, start).
 
-The agent replays only the last days (`[demo] days`); a year of history through it would take
-far too long. The history comes from the SAME model the agent runs (agent.toml's `[simulator]`:
+The baseline year, [model_start, measure), goes in as a site would push it: a BMS export of
+15-minute data through the agent's CSV connector, on the BMS's own 15-minute meters
+(demo_bms.py). The months since the measure, [measure, start), are the gateway's 1-minute data
+on the 1-minute meters, put on the ledger directly as BlockMeter `record_readings`
+transactions signed by the gateway key: the agent replays only the last days
+(`[demo] days`), and two months of 1-minute windows through it would take minutes. All of it
+comes from the SAME model the agent runs (agent.toml's `[simulator]`:
 seed, measure, `model_start`), so at `start` the agent continues exactly where it ends: each
 meter's slots hold what the agent's reader would have emitted (`Building.reading` at the slot's
 end, BlockMeter's convention), in the meter's interval, so CUMULATIVE registers run on without
@@ -26,15 +30,17 @@ from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.blockmeter.config import Config, MeterConfig
-from smartblocks.blockmeter.simulator import POINTS, Building
+from smartblocks.blockmeter.simulator import POINTS, Building, Truth
 from smartblocks.blockmeter.units import to_base
 from smartblocks.ledger.errors import UserError
-from smartblocks.ledger.keys import Signer
+from smartblocks.ledger.keys import Signer, load_signer
 from smartblocks.ledger.rest import BatchInvalid, RestClient
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, limits, txn
 from smartblocks.processors.kit.periods import iso
-from smartblocks.protos.blockmeter_pb2 import MeterHead
+from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead
+
+from .demo_bms import push_export
 
 DAY = 86_400
 TXNS_PER_BATCH = 8
@@ -127,28 +133,40 @@ async def meter_heads(client: RestClient, meters: Sequence[MeterConfig]) -> dict
 async def load_history(
     client: RestClient, gateway: Signer, config: Config, out: TextIO, progress_s: float = 2.0
 ) -> int:
-    """Record every simulated meter's readings over [model_start, start); return how many
-    values were written (0 when the ledger had them all)."""
-    first, end = model_start(config), config.simulator.start
-    if end <= first:
+    """Record the BMS meters' year over [model_start, measure) and every simulated meter's
+    readings over [measure, start); return how many 1-minute values were written (0 when the
+    ledger had them all)."""
+    history_start, end = model_start(config), config.simulator.start
+    if end <= history_start:
         return 0
+    # The baseline year: the BMS export, through the agent's CSV connector, on the BMS meters
+    # (demo_bms.py); the 1-minute meters start at the measure.
+    measure = config.simulator.measure
+    first = min(max(measure.start if measure else history_start, history_start), end)
     heads = await meter_heads(client, config.meters)
+    for meter_id, recorded in heads.items():
+        if recorded.first_window_start != first:
+            raise UserError(
+                f"meter {meter_id}: its readings on the ledger start at "
+                f"{iso(recorded.first_window_start)}, not at the measure {iso(first)}: a demo "
+                "from before the BMS export's meters, or not this demo's history (start over "
+                "with --fresh)"
+            )
+    await push_export(client, gateway, config, history_start, first, out)
+    if first == end:
+        return 0
     todo: list[MeterHistory] = []
     for meter in config.meters:
         if meter.connector != "simulator" or meter.settings.point not in POINTS:
             raise UserError(f"meter {meter.id}: the demo's history knows simulated meters only")
-        if (first - first % meter.interval_s) != first:
-            raise UserError(f"meter {meter.id}: history start {iso(first)} is not on its grid")
+        if (history_start - history_start % meter.interval_s) != history_start:
+            raise UserError(
+                f"meter {meter.id}: history start {iso(history_start)} is not on its grid"
+            )
         head = heads.get(meter.id)
         done_until = head.last_window_end if head is not None else 0
         if done_until >= end:
             continue
-        if head is not None and head.first_window_start != first:
-            raise UserError(
-                f"meter {meter.id}: its readings on the ledger start at "
-                f"{iso(head.first_window_start)}, not at the history start {iso(first)}: "
-                "not this demo's history (start over with --fresh)"
-            )
         todo.append(MeterHistory(meter, window_values(meter.interval_s), done_until, [], first))
     if not todo:
         print(f"history {iso(first)} .. {iso(end)} is on the ledger already", file=out)
@@ -157,13 +175,15 @@ async def load_history(
     if seeds - {None, config.simulator.seed}:
         raise UserError("the demo's history takes every meter from the [simulator] seed")
 
-    building = Building(config.simulator.seed, first, config.simulator.measure)
+    building = Building(config.simulator.seed, history_start, config.simulator.measure)
+    fresh = [m.meter for m in todo if m.meter.id not in heads]
+    await start_registers(client, config, fresh, building.at(first))
     step = math.gcd(*(m.meter.interval_s for m in todo))
     writer = HistoryWriter(client, gateway)
     days = -(-(end - first) // DAY)
     print(
-        f"loading history {iso(first)} .. {iso(end)} ({days} days) for {len(todo)} meters "
-        f"as record_readings signed by the gateway key",
+        f"loading the gateway's 1-minute data since the measure, {iso(first)} .. {iso(end)} "
+        f"({days} days) for {len(todo)} meters, as record_readings signed by its key",
         file=out,
         flush=True,
     )
@@ -201,6 +221,35 @@ async def load_history(
         flush=True,
     )
     return writer.values
+
+
+async def start_registers(
+    client: RestClient, config: Config, meters: Sequence[MeterConfig], truth: Truth
+) -> None:
+    """The owner sets each new register meter's initial register to the building's register
+    at the meter's first reading (the 1-minute meters start at the measure, a year into the
+    building's registers), so that its first reading is not a year's consumption in a minute."""
+    owner = load_signer(config.path.parent / "keys" / "owner.priv")
+    updates = []
+    for meter in meters:
+        if meter.mode != "cumulative":
+            continue
+        record = Meter.FromString(await client.state(addressing.meter_address(meter.id)) or b"")
+        point = meter.settings.point
+        register = to_base(getattr(truth, point), POINTS[point])
+        if record.initial_register != register:
+            updates.append(
+                txn.update_meter(
+                    owner,
+                    meter_id=meter.id,
+                    site_id=config.site_id,
+                    plausible_min=record.plausible_min,
+                    plausible_max=record.plausible_max,
+                    initial_register=register,
+                )
+            )
+    if updates:
+        await client.submit_and_wait([make_batch(owner, updates)], timeout=60)
 
 
 async def _flush(writer: HistoryWriter, m: MeterHistory) -> None:

@@ -1,5 +1,6 @@
-"""The demo's one-shot set-up: authority, site "lab-970", its meters, the gateway's key; then
-the building's baseline history (demo_history.py), baselines and contracts (demo_contracts.py).
+"""The demo's one-shot set-up: authority, site "lab-970", its meters (and its BMS's points as
+15-minute meters, demo_bms.py), the gateway's key; then the building's history
+(demo_history.py), baselines and contracts (demo_contracts.py).
 
 The site and its meters go in ONE batch signed by the authority, so they are all on the ledger
 or none of them: a resumed chain that holds the site needs none of it again. The meters are
@@ -31,6 +32,7 @@ from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
 
+from .demo_bms import bms_meters
 from .demo_contracts import set_up_contracts
 from .demo_history import load_history
 
@@ -109,6 +111,7 @@ def setup_transactions(
     for meter in config.meters:
         if meter.connector != "simulator":
             raise UserError(f"meter {meter.id}: the demo set-up knows simulated meters only")
+    for meter in [*config.meters, *bms_meters(config)]:  # the BMS's points too (demo_bms.py)
         txns.append(register_meter(owner, site_id, meter, batcher))
         txns.append(
             txn.bind_key(
@@ -164,8 +167,9 @@ async def create_site(
     txns = setup_transactions(authority, owner, gateway.public_key, config)
     await client.submit_and_wait([make_batch(authority, txns)], timeout=60)
     print(
-        f"site {config.site_id} created; {len(config.meters)} meters registered "
-        f"and bound to the gateway key {gateway.public_key[:12]}…",
+        f"site {config.site_id} created; {len(config.meters)} meters and their "
+        f"{len(config.meters)} BMS points registered and bound to the gateway key "
+        f"{gateway.public_key[:12]}…",
         file=out,
         flush=True,
     )

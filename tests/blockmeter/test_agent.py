@@ -239,3 +239,43 @@ def test_a_second_agent_on_the_same_spool_is_refused(
         assert "--scale-by: not a decimal number" in capsys.readouterr().err
     finally:
         running.close()
+
+
+class SteppedReader:
+    """A reader whose clock the test moves."""
+
+    def __init__(self, meter_id: str, now: int) -> None:
+        self.meter_id, self.at = meter_id, now
+
+    def now(self) -> int:
+        return self.at
+
+
+async def test_the_closer_asks_the_spool_only_when_a_window_can_close(tmp_path: Path) -> None:
+    agent = Agent(config.load(site(tmp_path, "http://127.0.0.1:9")))
+    meter = METERS[0]
+    reader = SteppedReader(meter, START + 905)
+    agent.readers = {meter: reader}
+    asked: list[str] = []
+    close_due = agent._close_due
+
+    def counting(due: list[tuple[str, int]]) -> list[list[int]]:
+        asked.extend(meter_id for meter_id, _ in due)
+        return close_due(due)
+
+    agent._close_due = counting  # type: ignore[method-assign]
+    try:
+        assert await agent.close_windows() == 0 and asked == [meter]  # nothing spooled yet
+        reader.at += 60
+        assert await agent.close_windows() == 0 and asked == [meter]  # no window end passed
+        # A backfill lands in a window that ended before the next check: closed at once.
+        samples = [(meter, START + 60 * (i + 1), 1000 + i) for i in range(15)]
+        agent._pending.append((samples, asyncio.get_running_loop().create_future()))
+        await agent._write_pending()  # what the writer task does with `emit`
+        assert await agent.close_windows() == 1 and asked == [meter, meter]
+        reader.at = START + 1800  # the next window's end
+        await agent.close_windows()
+        assert asked == [meter, meter, meter]
+    finally:
+        await agent.db(agent.spool.close)
+        agent._db_thread.shutdown()

@@ -180,3 +180,83 @@ async def test_an_empty_genesis_without_transactions_reads_no_state(
     await feed_until(index, validator, rest_api, 1)
     assert rest_api.state_requests == []
     index.close()
+
+
+class ListingRestApi:
+    """The fake REST API plus GET /blocks?head=ID&limit=N (the newest first), counting lists."""
+
+    def __init__(self, chain, rest_api) -> None:
+        self.chain, self.rest_api = chain, rest_api
+        self.lists = 0
+        self.runner = None
+        self.url = ""
+
+    async def start(self) -> None:
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_get("/blocks", self._list)
+        app.router.add_get("/blocks/{block_id}", self.rest_api._block)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+
+    async def _list(self, request):
+        from aiohttp import web
+
+        self.lists += 1
+        head = self.chain.on_chain(request.query["head"])
+        limit = int(request.query["limit"])
+        blocks = self.chain.blocks[max(0, head.block_num - limit + 1) : head.block_num + 1]
+        return web.json_response({"data": [b.rest_json() for b in reversed(blocks)]})
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+async def test_a_catch_up_fetches_runs_of_blocks_in_one_request(
+    tmp_path, chain, validator, rest_api
+):
+    for n in range(60):
+        chain.add_block(state_changes=[("ab" * 35, f"value {n}".encode())])
+    listing = ListingRestApi(chain, rest_api)
+    await listing.start()
+    try:
+        index = ChainIndex(tmp_path / "index.sqlite")
+        published: list = []
+        await feed_until(index, validator, listing, 59, published)
+    finally:
+        await listing.stop()
+    assert [b["block_num"] for b in published] == list(range(60))
+    assert [b["block_id"] for b in published] == [b.block_id for b in chain.blocks]
+    assert listing.lists >= 1 and rest_api.requests < 60  # most came in lists
+    assert index.current_value("ab" * 35) == b"value 59"
+    assert len(index.address_history("ab" * 35)) == 60
+    index.close()
+
+
+def test_a_group_of_blocks_keeps_each_address_last_change_and_skips_replays(tmp_path, chain):
+    from smartblocks.clients.portal.blocksource import parse_block
+    from smartblocks.clients.portal.index import Stored
+    from smartblocks.ledger.events import blocks_from
+
+    a, b = "ab" * 35, "cd" * 35
+    chain.add_block(state_changes=[(a, b"set"), (b, b"one")])
+    chain.add_block(state_changes=[(a, None)])  # deleted...
+    chain.add_block(state_changes=[(b, None)])
+    chain.add_block(state_changes=[(b, b"again")])  # ...and one set again, in the same group
+
+    def stored(block):
+        (events,) = blocks_from(block.event_list())
+        return Stored(events, parse_block(block.rest_json()))
+
+    index = ChainIndex(tmp_path / "index.sqlite")
+    applied = index.apply_many([stored(block) for block in chain.blocks])
+    assert [one.block_num for one in applied] == [0, 1, 2, 3]
+    assert index.current_value(a) is None and index.current_value(b) == b"again"
+    assert index.apply_many([stored(block) for block in chain.blocks[2:]]) == []  # a replay
+    assert index.head() == (3, chain.blocks[3].block_id)
+    assert index.stats()["blocks"] == 4 and len(index.address_history(b)) == 3
+    index.close()

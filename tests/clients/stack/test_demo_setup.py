@@ -40,9 +40,17 @@ def demo_dir(tmp_path: Path) -> Path:
     path = demo_files.write_agent_config(data_dir, Ports(), DemoSettings())
     config = load_agent_config(path)
     start = config.simulator.start
-    text = path.read_text().replace(
-        f"model_start = {config.simulator.model_start}",
-        f"model_start = {start - HISTORY_DAYS * 86400}",
+    assert config.simulator.measure is not None
+    text = (
+        path.read_text()
+        .replace(
+            f"model_start = {config.simulator.model_start}",
+            f"model_start = {start - HISTORY_DAYS * 86400}",
+        )
+        .replace(  # the first day is the BMS export's, the second the gateway's 1-minute data
+            f"measure_start = {config.simulator.measure.start}",
+            f"measure_start = {start - 86400}",
+        )
     )
     path.write_text(text)
     return data_dir
@@ -98,8 +106,14 @@ async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None
     data_dir = demo
     out = io.StringIO()
     assert await set_up(data_dir, node.rest_url, out, contracts=False) is True
-    assert "9 meters registered" in out.getvalue()
-    assert "history loaded: 25,920 readings of 9 meters" in out.getvalue()
+    assert "9 meters and their 9 BMS points registered" in out.getvalue()
+    assert "BMS export: 864 15-minute readings of 9 points" in out.getvalue()
+    assert "864 of 864 readings spooled, 9 of 9 meter-days on the ledger" in out.getvalue()
+    assert "history loaded: 12,960 readings of 9 meters" in out.getvalue()
+    export = sorted((data_dir / "bms-export" / "bms-incomer-import").glob("*.csv"))
+    lines = "".join(path.read_text() for path in export).splitlines()
+    assert lines[0] == "timestamp,value"
+    assert len([line for line in lines if line != "timestamp,value"]) == 96  # in one file or two
 
     config = load_agent_config(data_dir / "agent.toml")
     gateway = load_signer(data_dir / "keys" / "gateway.priv").public_key
@@ -112,6 +126,7 @@ async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None
             owner,
         )
         assert [m.id for m in config.meters] == list(EXPECTED)
+        meter_kind = {}
         for meter_id, (kind, unit, mode, low, high) in EXPECTED.items():
             raw = await rest.state(addressing.meter_address(meter_id))
             meter = Meter.FromString(raw or b"")
@@ -121,6 +136,7 @@ async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None
             assert (meter.plausible_min, meter.plausible_max) == (low, high), meter_id
             assert meter.nominal_interval_s == 60
             assert list(meter.device_keys) == [gateway]
+            meter_kind[meter_id.replace("lab-970.", "lab-970.bms-")] = meter.kind
 
         # The history: each meter's readings from the model's start to the simulation's, the
         # registers where the agent's building (the same model) has them at its first slot.
@@ -131,8 +147,18 @@ async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None
             head = MeterHead.FromString(
                 await rest.state(addressing.meter_head_address(configured.id)) or b""
             )
-            assert (head.first_window_start, head.last_window_end) == (sim.model_start, sim.start)
-            assert head.value_count == HISTORY_DAYS * 1440 and head.gap_count == 0
+            # The 1-minute meters from the measure on; their BMS points' meters the day before.
+            measure = sim.start - 86400
+            assert (head.first_window_start, head.last_window_end) == (measure, sim.start)
+            assert head.value_count == 1440 and (head.gap_count, head.flagged_count) == (0, 0)
+            bms_id = configured.id.replace("lab-970.", "lab-970.bms-")
+            bms = MeterHead.FromString(
+                await rest.state(addressing.meter_head_address(bms_id)) or b""
+            )
+            assert (bms.first_window_start, bms.last_window_end) == (sim.model_start, measure)
+            assert bms.value_count == 96 and (bms.gap_count, bms.flagged_count) == (0, 0)
+            bms_meter = Meter.FromString(await rest.state(addressing.meter_address(bms_id)) or b"")
+            assert bms_meter.nominal_interval_s == 900 and bms_meter.kind == meter_kind[bms_id]
             if configured.mode == "cumulative":
                 point = configured.settings.point
                 assert head.last_register == building.reading(point, sim.start)

@@ -60,9 +60,10 @@ def state(rest_url: str, address: str) -> bytes | None:
         raise
 
 
-# The set-up loads a year of history and fits two baselines (about a minute); the resumed run
+# The set-up pushes a year of BMS export through an agent, writes the months since the measure
+# and fits two baselines (one to two minutes); the resumed run
 # replays the agent's last day again.
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)
 def test_demo_runs_stops_cleanly_and_resumes(tmp_path: Path, runs: list[Up]) -> None:
     component, rest, portal, metrics = free_ports(4)
     config = tmp_path / "stack.toml"
@@ -76,7 +77,7 @@ def test_demo_runs_stops_cleanly_and_resumes(tmp_path: Path, runs: list[Up]) -> 
     started = time.monotonic()
     first = Up("--demo", "--config", str(config), "--data-dir", str(data_dir))
     runs.append(first)
-    first.wait_for(f"{UP}BlockPortal: {portal_url}/   log in as demo / demo", 240)
+    first.wait_for(f"{UP}BlockPortal: {portal_url}/   log in as demo / demo", 400)
     banner_s = time.monotonic() - started
     for contract in CONTRACTS:
         record = Contract.FromString(
@@ -84,13 +85,21 @@ def test_demo_runs_stops_cleanly_and_resumes(tmp_path: Path, runs: list[Up]) -> 
         )
         assert record.status == Contract.Status.ACTIVE, first.output()
 
-    # The history ends where the agent starts: one series without a gap or a rebase.
-    history_start = load_agent_config(data_dir / "agent.toml").simulator.model_start
+    # The 1-minute history, from the measure, ends where the agent starts: one series without a
+    # gap or a rebase.
+    simulator = load_agent_config(data_dir / "agent.toml").simulator
+    history_start, measure_start = simulator.model_start, simulator.measure.start
     head = MeterHead.FromString(
         state(rest_url, meter_addressing.meter_head_address("lab-970.incomer-import")) or b""
     )
-    assert head.first_window_start == history_start
+    assert head.first_window_start == measure_start
     assert (head.gap_count, head.rebase_count, head.flagged_count) == (0, 0, 0)
+    # The baseline year before it: the BMS export, on the BMS point's own 15-minute meter.
+    bms = MeterHead.FromString(
+        state(rest_url, meter_addressing.meter_head_address("lab-970.bms-incomer-import")) or b""
+    )
+    assert (bms.first_window_start, bms.last_window_end) == (history_start, measure_start)
+    assert bms.value_count == 365 * 96 and bms.flagged_count == 0
 
     # The manager settles the first month (ended before the demo's data starts) on its own.
     def first_months_settled() -> bool:
