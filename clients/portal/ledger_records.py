@@ -26,11 +26,23 @@ from smartblocks.ledger.settings import (
 from smartblocks.processors.blockmeter.addressing import RecordType as MeterType
 from smartblocks.processors.blockpredict.addressing import RecordType as PredictType
 from smartblocks.processors.energycontract.addressing import RecordType as ContractType
+from smartblocks.processors.energycontract.markets.aggregation.addressing import (
+    RecordType as AggregationType,
+)
+from smartblocks.processors.energycontract.markets.auction.addressing import (
+    RecordType as AuctionType,
+)
 from smartblocks.processors.energycontract.markets.p2p.addressing import RecordType as P2pType
+from smartblocks.processors.energycontract.markets.supplier.addressing import (
+    RecordType as SupplierType,
+)
 from smartblocks.protos import blockmeter_pb2 as bm
 from smartblocks.protos import blockpredict_pb2 as bp
 from smartblocks.protos import energycontract_pb2 as ec
+from smartblocks.protos import market_aggregation_pb2 as agg
+from smartblocks.protos import market_auction_pb2 as auc
 from smartblocks.protos import market_p2p_pb2 as p2p
+from smartblocks.protos import market_supplier_pb2 as sup
 from smartblocks.protos.sawtooth_settings_pb2 import SettingCandidates
 
 from .index import ChainIndex
@@ -136,6 +148,45 @@ class LedgerRecords:
     def offers(self) -> list[Record[p2p.Offer]]:
         """The P2P market's offers: sellers, buyers and, once settled, the energy delivered."""
         return self._decoded(P2pType.OFFER.prefix, p2p.Offer)
+
+    @cached_property
+    def communities(self) -> list[Record[agg.Community]]:
+        """The aggregator agreements' communities (docs/market-aggregation.md)."""
+        return self._decoded(AggregationType.COMMUNITY.prefix, agg.Community)
+
+    @cached_property
+    def community_members(self) -> list[Record[agg.Member]]:
+        """The DERs of those communities, pending, active, leaving or gone."""
+        return self._decoded(AggregationType.MEMBER.prefix, agg.Member)
+
+    @cached_property
+    def epochs(self) -> list[Record[agg.Epoch]]:
+        """Swept epochs: per DER, the energy required and delivered, met or not."""
+        return self._decoded(AggregationType.EPOCH.prefix, agg.Epoch)
+
+    @cached_property
+    def epoch_disputes(self) -> list[Record[agg.Dispute]]:
+        return self._decoded(AggregationType.DISPUTE.prefix, agg.Dispute)
+
+    @cached_property
+    def suppliers(self) -> list[Record[sup.Supplier]]:
+        """The automated suppliers (docs/market-supplier.md)."""
+        return self._decoded(SupplierType.SUPPLIER.prefix, sup.Supplier)
+
+    @cached_property
+    def supplier_members(self) -> list[Record[sup.SupplierMember]]:
+        """Their members, each with the H factor its supplier keeps for it."""
+        return self._decoded(SupplierType.MEMBER.prefix, sup.SupplierMember)
+
+    @cached_property
+    def auctions(self) -> list[Record[auc.Auction]]:
+        """The local double auctions and their subscribers (docs/market-auction.md)."""
+        return self._decoded(AuctionType.AUCTION.prefix, auc.Auction)
+
+    @cached_property
+    def auction_steps(self) -> list[Record[auc.StepBook]]:
+        """Each step's book, clearing and, once settled, what each participant metered."""
+        return self._decoded(AuctionType.STEP.prefix, auc.StepBook)
 
     @cached_property
     def _settings_and_proposals(self) -> tuple[dict[str, tuple[str, str]], SettingCandidates]:

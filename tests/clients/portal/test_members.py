@@ -11,17 +11,25 @@ from sawtooth_sdk.protobuf.setting_pb2 import Setting
 
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.settings import (
+    AUCTION_OPERATORS,
     AUTHORIZED_KEYS,
     BLOCKMETER_AUTHORITIES,
+    MARKETS_OPERATOR,
     PROPOSALS,
     setting_address,
 )
 from smartblocks.processors.blockpredict import addressing as bpa
 from smartblocks.processors.energycontract import addressing as eca
+from smartblocks.processors.energycontract.markets.aggregation import addressing as agga
+from smartblocks.processors.energycontract.markets.auction import addressing as auca
 from smartblocks.processors.energycontract.markets.p2p import addressing as p2pa
+from smartblocks.processors.energycontract.markets.supplier import addressing as supa
 from smartblocks.protos import blockpredict_pb2 as bp
 from smartblocks.protos import energycontract_pb2 as ec
+from smartblocks.protos import market_aggregation_pb2 as agg
+from smartblocks.protos import market_auction_pb2 as auc
 from smartblocks.protos import market_p2p_pb2 as p2p
+from smartblocks.protos import market_supplier_pb2 as sup
 from smartblocks.protos.sawtooth_settings_pb2 import (
     SettingCandidate,
     SettingCandidates,
@@ -48,6 +56,9 @@ class Parties:
     poor_forecaster: str
     aggregator: str
     seller: str
+    market_operator: str
+    supplier_operator: str
+    auctioneer: str
 
 
 def _key() -> str:
@@ -72,7 +83,7 @@ def contract_ledger(chain) -> Parties:
     a contract with three settlements, payments in full, in part and not at all, arrears, and
     disputes won, lost and open; a P2P market with offers delivered in part, in full (more than
     offered) and not yet settled. Goes on top of conftest's `building` (site hq, meters)."""
-    p = Parties(*(_key() for _ in range(10)))
+    p = Parties(*(_key() for _ in range(13)))
     proposal = SettingProposal(setting="smartblocks.markets.operator", value=p.esco, nonce="n1")
     pending = SettingCandidates(
         candidates=[
@@ -89,6 +100,8 @@ def contract_ledger(chain) -> Parties:
         _setting("smartblocks.energycontract.issuers.EUR", p.issuer),
         _setting("sawtooth.settings.vote.approval_threshold", "2"),
         _setting(PROPOSALS, base64.b64encode(pending.SerializeToString()).decode()),
+        _setting(MARKETS_OPERATOR, p.market_operator),
+        _setting(AUCTION_OPERATORS, p.auctioneer),
     ]
     changes.append(
         (
@@ -218,21 +231,125 @@ def contract_ledger(chain) -> Parties:
             import_meter="main",
         )
         changes.append((p2pa.offer_address(offer_id), offer.SerializeToString()))
+    changes += market_records(p)
     chain.add_block(state_changes=changes)
     return p
 
 
-def recompute(
-    settlements: list[ec.Settlement], scores: list[bp.Score], offers: list[p2p.Offer], key: str
-) -> int | None:
+def market_records(p: Parties) -> list[tuple[str, bytes]]:
+    """The other three markets, with the mechanisms' own record types and addresses: the seller
+    is a DER of the aggregator's community (one epoch met, one missed with less than nothing
+    delivered; a dispute won, one lost) and sells in an auction step (one settled, one not); the
+    owner is a supplier's member (with its H factor) and a net buyer in the auction."""
+    community = agg.Community(
+        community_id="valley",
+        name="Valley DERs",
+        aggregator=p.aggregator,
+        currency="EUR",
+        members=[p.seller],
+        swept_epochs=2,
+        status=agg.Community.OPEN,
+    )
+    der = agg.Member(
+        community_id="valley",
+        der=p.seller,
+        der_meter="chp",
+        connection_meter="main",
+        status=agg.Member.ACTIVE,
+        epochs=2,
+        met=1,
+    )
+    changes = [
+        (agga.community_address("valley"), community.SerializeToString()),
+        (agga.member_address("valley", p.seller), der.SerializeToString()),
+    ]
+    # (epoch, required, delivered, met, dispute status)
+    for number, required, delivered, met, status in [
+        (0, 4_000_000, 4_500_000, True, agg.Dispute.ADJUSTED),
+        (1, 4_000_000, -500, False, agg.Dispute.UPHELD),
+    ]:
+        outcome = agg.Outcome(der=p.seller, required=required, delivered=delivered, met=met)
+        epoch = agg.Epoch(community_id="valley", epoch=number, outcomes=[outcome])
+        dispute = agg.Dispute(community_id="valley", epoch=number, der=p.seller, status=status)
+        changes.append((agga.epoch_address("valley", number), epoch.SerializeToString()))
+        changes.append(
+            (agga.dispute_address("valley", number, p.seller), dispute.SerializeToString())
+        )
+
+    supplier = sup.Supplier(
+        supplier_id="fair", operator=p.supplier_operator, members=1, terms=sup.SupplierOpen()
+    )
+    joined = sup.SupplierMember(
+        supplier_id="fair", member=p.owner, meter_id="main", h_ppm=812_345, periods_settled=4
+    )
+    changes.append((supa.supplier_address("fair"), supplier.SerializeToString()))
+    changes.append((supa.member_address("fair", p.owner), joined.SerializeToString()))
+
+    auction = auc.Auction(
+        auction_id="town",
+        operator=p.auctioneer,
+        subscribers=sorted(
+            [
+                auc.Subscriber(member=p.seller, import_meter="main", export_meter="chp"),
+                auc.Subscriber(member=p.owner, import_meter="main"),
+            ],
+            key=lambda s: s.member,
+        ),
+        cleared_steps=2,
+        settled_steps=1,
+    )
+    changes.append((auca.auction_address("town"), auction.SerializeToString()))
+    # (step, settled, seller's sold / export / import): the owner bought what the seller sold.
+    for number, settled, sold, exported, imported in [
+        (0, True, 3_000_000, 2_500_000, 100_000),
+        (1, False, 1_000_000, 0, 0),  # not settled: not judged yet
+    ]:
+        results = [
+            auc.StepResult(
+                member=p.seller, sold_mwh=sold, export_mwh=exported, import_mwh=imported
+            ),
+            auc.StepResult(member=p.owner, bought_mwh=sold, import_mwh=sold + 1_000_000),
+        ]
+        step = auc.StepBook(
+            auction_id="town",
+            step=number,
+            cleared=True,
+            settled=settled,
+            results=sorted(results, key=lambda r: r.member) if settled else [],
+        )
+        changes.append((auca.step_address("town", number), step.SerializeToString()))
+    return changes
+
+
+@dataclass
+class Ledger:
+    settlements: list[ec.Settlement]
+    scores: list[bp.Score]
+    offers: list[p2p.Offer]
+    epochs: list[agg.Epoch]
+    epoch_disputes: list[agg.Dispute]
+    steps: list[auc.StepBook]
+
+
+def recompute(ledger: Ledger, key: str) -> int | None:
     """The reputation of `key` as docs/portal.md defines it, written apart from the portal's
     code: plain loops over the records."""
-    dues = in_full = won = lost = offered = delivered = 0
-    for o in offers:
+    dues = in_full = won = lost = owed = kept = 0
+    for o in ledger.offers:
         if o.seller == key and o.status == p2p.Offer.SETTLED:
-            offered += o.energy
-            delivered += min(o.energy, o.delivered)
-    for s in settlements:
+            owed += o.energy
+            kept += min(o.energy, o.delivered)
+    for e in ledger.epochs:
+        for outcome in e.outcomes:
+            if outcome.der == key:
+                owed += outcome.required
+                kept += outcome.required if outcome.met else max(0, outcome.delivered)
+    for step in ledger.steps:
+        for r in step.results:
+            if step.settled and r.member == key and r.sold_mwh > r.bought_mwh:
+                owed += r.sold_mwh - r.bought_mwh
+                kept += max(0, min(r.sold_mwh - r.bought_mwh, r.export_mwh - r.import_mwh))
+    for s in ledger.settlements:
         for payment in [*s.payments, *s.dispute.payments]:
             if payment.payer == key and payment.reason != "arrears":
                 dues += 1
@@ -240,7 +357,11 @@ def recompute(
         if s.dispute.raised_by == key:
             won += s.dispute.status == ec.DisputeRecord.ADJUSTED
             lost += s.dispute.status == ec.DisputeRecord.UPHELD
-    cvs = [x.metrics.cv_rmse_ppm for x in scores if x.issuer == key and x.sums.slots]
+    for d in ledger.epoch_disputes:
+        if d.der == key:
+            won += d.status == agg.Dispute.ADJUSTED
+            lost += d.status == agg.Dispute.UPHELD
+    cvs = [x.metrics.cv_rmse_ppm for x in ledger.scores if x.issuer == key and x.sums.slots]
     parts = []
     if dues:
         parts.append(in_full * 1_000_000 // dues)
@@ -248,8 +369,8 @@ def recompute(
         parts.append(won * 1_000_000 // (won + lost))
     if cvs:
         parts.append(max(0, 1_000_000 - sum(cvs) // len(cvs)))
-    if offered:
-        parts.append(delivered * 1_000_000 // offered)
+    if owed:
+        parts.append(kept * 1_000_000 // owed)
     return sum(parts) // len(parts) if parts else None
 
 
@@ -267,21 +388,20 @@ async def get(client, path: str, status: int = 200) -> dict:
         return body
 
 
-def ledger_records(portal) -> tuple[list[ec.Settlement], list[bp.Score], list[p2p.Offer]]:
+def ledger_records(portal) -> Ledger:
     index = portal.service.index
-    settlements = [
-        ec.Settlement.FromString(bytes(r["value"]))
-        for r in index.current_records(eca.RecordType.SETTLEMENT.prefix)
-    ]
-    scores = [
-        bp.Score.FromString(bytes(r["value"]))
-        for r in index.current_records(bpa.RecordType.SCORE.prefix)
-    ]
-    offers = [
-        p2p.Offer.FromString(bytes(r["value"]))
-        for r in index.current_records(p2pa.RecordType.OFFER.prefix)
-    ]
-    return settlements, scores, offers
+
+    def read(prefix: str, message_class):
+        return [message_class.FromString(bytes(r["value"])) for r in index.current_records(prefix)]
+
+    return Ledger(
+        settlements=read(eca.RecordType.SETTLEMENT.prefix, ec.Settlement),
+        scores=read(bpa.RecordType.SCORE.prefix, bp.Score),
+        offers=read(p2pa.RecordType.OFFER.prefix, p2p.Offer),
+        epochs=read(agga.RecordType.EPOCH.prefix, agg.Epoch),
+        epoch_disputes=read(agga.RecordType.DISPUTE.prefix, agg.Dispute),
+        steps=read(auca.RecordType.STEP.prefix, auc.StepBook),
+    )
 
 
 async def test_every_party_key_with_its_roles_sites_and_contracts(portal, chain, building):
@@ -302,10 +422,19 @@ async def test_every_party_key_with_its_roles_sites_and_contracts(portal, chain,
             parties.good_forecaster: ["forecaster"],
             parties.poor_forecaster: ["forecaster"],
             parties.esco: ["ESCO", "account holder"],
-            parties.owner: ["owner", "account holder", "energy buyer"],
+            parties.owner: [
+                "owner",
+                "account holder",
+                "energy buyer",
+                "supplier member",
+                "subscriber",
+            ],
             parties.auditor: ["auditor"],
             parties.aggregator: ["aggregator"],
-            parties.seller: ["energy seller"],
+            parties.seller: ["DER member", "energy seller", "subscriber"],
+            parties.market_operator: ["market operator"],
+            parties.supplier_operator: ["supplier operator"],
+            parties.auctioneer: ["auctioneer"],
         }
         assert [s["site_id"] for s in by_key[building_key]["sites"]] == ["hq"]
         assert by_key[building_key]["meters"] == 2  # the list shows how many it signs for
@@ -337,13 +466,13 @@ async def test_every_party_key_with_its_roles_sites_and_contracts(portal, chain,
 async def test_reputation_matches_an_independent_recomputation(portal, chain, building):
     parties = contract_ledger(chain)
     await portal.indexed()
-    settlements, scores, offers = ledger_records(portal)
+    ledger = ledger_records(portal)
     client = await session(portal, "auditor")
     try:
         members = {m["key"]: m for m in (await get(client, "/api/members"))["data"]}
         for key, member in members.items():
             got = member["reputation"]["reputation_ppm"] if member["reputation"] else None
-            assert got == recompute(settlements, scores, offers, key), key
+            assert got == recompute(ledger, key), key
         # And by hand, from the records contract_ledger wrote:
         owner = (await get(client, f"/api/members/{parties.owner}"))["data"]["reputation"]
         parts = {c["name"]: c for c in owner["components"]}
@@ -377,9 +506,38 @@ async def test_reputation_matches_an_independent_recomputation(portal, chain, bu
             "trades_settled": 2,
             "energy_offered_mwh": 15_000_000,
             "energy_delivered_mwh": 14_000_000,
+            "epochs_swept": 2,
+            "epochs_met": 1,
+            "epoch_required_mwh": 8_000_000,
+            "epoch_delivered_mwh": 4_000_000,  # the met epoch's commitment; nothing of -500
+            "steps_sold": 1,  # the unsettled step is not judged yet
+            "step_sold_mwh": 3_000_000,
+            "step_exported_mwh": 2_400_000,  # net of its own import in the step
+            "energy_owed_mwh": 26_000_000,
+            "energy_kept_mwh": 20_400_000,
         }
-        assert delivery["value_ppm"] == seller["reputation_ppm"] == 933_333
-        assert len(delivery["records"]) == 2
+        assert delivery["value_ppm"] == 20_400_000 * 1_000_000 // 26_000_000 == 784_615
+        # P2P offers 2, epochs 2, the settled auction step.
+        assert len(delivery["records"]) == 5
+        disputes = {c["name"]: c for c in seller["components"]}["disputes"]
+        assert disputes["inputs"] == {"raised": 2, "won": 1, "lost": 1, "open": 0}
+        assert seller["reputation_ppm"] == (784_615 + 500_000) // 2
+
+        # The other markets' places, each linked to its record; H is the supplier's own.
+        owner_markets = (await get(client, f"/api/members/{parties.owner}"))["data"]["markets"]
+        assert [(x["market"], x["id"], x["as"]) for x in owner_markets] == [
+            ("auction", "town", "subscriber"),
+            ("supplier", "fair", "supplier member"),
+        ]
+        assert owner_markets[1]["h_ppm"] == 812_345
+        assert owner_markets[1]["address"] == supa.member_address("fair", parties.owner)
+        der = (await get(client, f"/api/members/{parties.seller}"))["data"]
+        assert ("aggregation", "valley", "DER member") in [
+            (x["market"], x["id"], x["as"]) for x in der["markets"]
+        ]
+        assert any("community valley" in s["what"] for s in der["sources"])
+        assert members[parties.aggregator]["markets"] == 2  # its P2P market and its community
+        assert members[parties.market_operator]["reputation"] is None
     finally:
         await client.close()
 

@@ -14,7 +14,7 @@ async def test_members_list_and_a_members_reputation(page, portal, chain, buildi
     await log_in(page, portal)
     await page.click("nav a[data-section=members]")
     await page.wait_for_selector("#members tbody tr")
-    assert await page.locator("#members tbody tr").count() == 11
+    assert await page.locator("#members tbody tr").count() == 14
     owner_row = page.locator(f"#members tr[data-key='{parties.owner}']")
     assert "owner" in await owner_row.inner_text()
     assert await owner_row.locator("td.reputation").inner_text() == "66.6 %"
@@ -32,9 +32,29 @@ async def test_members_list_and_a_members_reputation(page, portal, chain, buildi
     assert await payments.locator("a[href^='#/address/']").count() == 3
     delivery = await page.inner_text("#components tr[data-component=delivery]")
     assert "does not apply" in delivery
+    # Its places in the other markets, the supplier's H factor labelled as that supplier's own.
+    supplier = page.locator("#markets tr[data-market=supplier]")
+    text = await supplier.inner_text()
+    assert "H factor 81.2 %" in text and "supplier fair's own on-chain score" in text
+    assert await supplier.locator("a[href='#/markets/supplier/fair']").count() == 1
+    assert await supplier.locator("a[href^='#/address/']").count() == 1
+    assert await page.locator("#markets tr[data-market=auction]").count() == 1
+    assert "Supplier H factor" in await page.inner_text("details.explain")
     assert await page.locator("#name-form").count() == 0  # readers cannot label keys
     assert "null" not in await page.inner_text("main")
     await shot(page, "member")
+
+    # A DER's delivery proofs span the markets: P2P offers, swept epochs, an auction step.
+    await page.goto(f"{portal.url}/#/members/{parties.seller}")
+    await page.wait_for_selector("#components tr[data-component=delivery]")
+    delivery = page.locator("#components tr[data-component=delivery]")
+    text = await delivery.inner_text()
+    assert "78.4 %" in text and "epochs met: 1" in text and "energy owed mwh: 26,000,000" in text
+    assert await delivery.locator("a[href^='#/address/']").count() == 5
+    assert await page.locator("#markets tr[data-market=aggregation]").count() == 1
+    await shot(page, "member-markets")
+    await page.goto(f"{portal.url}/#/members/{parties.owner}")
+    await page.wait_for_selector("#roles")
 
     # A role's record opens in the explorer.
     await page.locator("#roles a").first.click()

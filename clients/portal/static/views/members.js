@@ -60,9 +60,10 @@ function explainReputation(formulas) {
     el("p", {}, "Only from ledger records, in whole parts per million, every division rounded down, so anyone holding the ledger can recompute it. A component applies to a key only when the ledger has inputs for it; the reputation is the mean of the components that apply."),
     el("dl", { class: "kv" }, [
       ["Settlements honoured on time", formulas.payments + ". A due is a payment a settlement or a dispute resolution records with the key as payer; it counts as paid in full when nothing was left unpaid (from escrow or account) at that settlement. Arrears paid later do not count again."],
-      ["Disputes raised and won", formulas.disputes + ". Won: the auditor ADJUSTED the settlement; lost: UPHELD; open disputes wait."],
+      ["Disputes raised and won", formulas.disputes + ". Won: the contract's auditor (or, for an epoch, the markets' operator) ADJUSTED it; lost: UPHELD; open disputes wait."],
       ["Forecast accuracy", formulas.forecasts + ". From BlockPredict's Score records of the key's forecasts (scores with no scored slot are left out)."],
-      ["Delivery proofs", formulas.delivery + "."],
+      ["Delivery proofs", formulas.delivery + ". Every figure is proved on-chain from BlockMeter readings: the P2P settlement's delivered energy, an epoch sweep's outcome (corrected by a resolution), an auction step's metered export and import."],
+      ["Supplier H factor", "Not part of the reputation: each automated supplier keeps its own H factor per member, by its own parameters; the member page shows it as that supplier's score."],
       ["Reputation", formulas.reputation + "."],
     ].flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])));
 }
@@ -92,12 +93,32 @@ export async function member(view, key) {
       el("tbody", {}, m.contracts.map((c) => el("tr", {},
         el("td", {}, el("a", { href: contractHref(c.contract_id) }, c.contract_id), el("br"), el("span", { class: "muted" }, c.title)),
         el("td", {}, c.as), el("td", {}, c.status), el("td", {}, c.site_id))))) : null,
+    m.markets.length ? el("h2", {}, "Markets") : null,
+    m.markets.length ? marketTable(m.markets) : null,
     m.accounts.length ? el("h2", {}, "Accounts") : null,
     m.accounts.length ? el("ul", {}, m.accounts.map((a) => el("li", {}, addressLink(a.address, money(a.balance, a.currency))))) : null,
     el("h2", {}, "Reputation"),
-    rep ? reputationTable(rep) : el("p", { class: "empty", id: "reputation" }, "No ledger record to judge this key by yet (no dues, disputes or scored forecasts)."),
+    rep ? reputationTable(rep) : el("p", { class: "empty", id: "reputation" }, "No ledger record to judge this key by yet (no dues, disputes, scored forecasts or delivery obligations)."),
     explainReputation(body.formulas),
   ].filter((node) => node !== null));
+}
+
+const MARKET_PAGES = { p2p: "P2P trade", aggregation: "Aggregator agreements", supplier: "Automated supplier", auction: "Local auction" };
+
+// Its places in the four markets, each linked to the record that gives it; a supplier member's
+// H factor is that supplier's own score, so it is labelled with the supplier.
+function marketTable(markets) {
+  return el("table", { class: "grid-table", id: "markets" },
+    el("thead", {}, el("tr", {}, ["Market", "Agreement", "As", "Details", "Record"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, markets.map((x) => el("tr", { "data-market": x.market },
+      el("td", {}, el("a", { href: `#/markets/${x.market}` }, MARKET_PAGES[x.market] || x.market)),
+      el("td", {}, el("a", { href: x.market === "p2p" ? "#/markets/p2p" : `#/markets/${x.market}/${encodeURIComponent(x.id)}` }, x.id)),
+      el("td", {}, x.as),
+      el("td", {}, x.h_ppm === undefined ? x.detail : [
+        el("span", { class: "h-factor" }, `H factor ${percent(x.h_ppm)}`),
+        el("span", { class: "muted" }, ` (supplier ${x.id}'s own on-chain score, not part of the reputation) `),
+        el("br"), x.detail]),
+      el("td", {}, addressLink(x.address, short(x.address, 8)))))));
 }
 
 function reputationTable(rep) {
