@@ -12,10 +12,10 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from smartblocks.ledger.keys import verify
-
 from . import parsing
 from .ids import PUBLIC_KEY_RE, is_address_prefix, is_id
+from .signatures import verify
+from .stages import BATCH_CHECKS, SIGNATURES, STAGES
 
 
 class BatchRejected(Exception):
@@ -64,6 +64,7 @@ def _address_problem(header: parsing.TxnHeader) -> str | None:
 
 def check_batch(raw: bytes) -> PendingBatch:
     """Verify a serialized Batch and return it parsed; raise BatchRejected with the reason."""
+    clock = STAGES.start()
     try:
         batch = parsing.batch(raw)
         signer, listed = parsing.batch_header(batch.header)
@@ -74,8 +75,10 @@ def check_batch(raw: bytes) -> PendingBatch:
         raise BatchRejected(f"batch header_signature {batch_id[:20]!r} is not 128 hex chars")
     if PUBLIC_KEY_RE.fullmatch(signer) is None:
         raise BatchRejected(f"batch {batch_id[:16]}: signer_public_key is not a public key")
+    clock = STAGES.stop(BATCH_CHECKS, clock, 0)
     if not verify(batch_id, batch.header, signer):
         raise BatchRejected(f"batch {batch_id[:16]}: signature does not match its header")
+    clock = STAGES.stop(SIGNATURES, clock)
     if not batch.transactions:
         raise BatchRejected(f"batch {batch_id[:16]} has no transactions")
     actual = [t.header_signature for t in batch.transactions]
@@ -100,8 +103,10 @@ def check_batch(raw: bytes) -> PendingBatch:
             raise BatchRejected(
                 f"transaction {txn_id[:16]}: batcher_public_key does not match the batch signer"
             )
+        clock = STAGES.stop(BATCH_CHECKS, clock, 0)
         if not verify(txn_id, txn.header, header.signer_public_key):
             raise BatchRejected(f"transaction {txn_id[:16]}: signature does not match its header")
+        clock = STAGES.stop(SIGNATURES, clock)
         if hashlib.sha512(txn.payload).hexdigest() != header.payload_sha512:
             raise BatchRejected(f"transaction {txn_id[:16]}: payload_sha512 does not match")
         for dep in header.dependencies:
@@ -126,4 +131,5 @@ def check_batch(raw: bytes) -> PendingBatch:
                 signer=header.signer_public_key,
             )
         )
+    STAGES.stop(BATCH_CHECKS, clock, len(txns))
     return PendingBatch(id=batch_id, raw=raw, signer=signer, txns=txns, problem=problem)

@@ -20,6 +20,7 @@ from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.devnet.state.merkle import MerkleDatabase
 
+from .stages import MERKLE, SQLITE, STAGES
 from .wire import length_delimited
 
 SCHEMA = """
@@ -237,14 +238,19 @@ class ChainStore:
         serialized EventList.
         """
         conn = self.conn
+        clock = STAGES.start()
         with self._transaction():
-            root = self.merkle.update(parent_root, sets, deletes)
+            clock = STAGES.stop(SQLITE, clock, 0)
+            root, node_rows, hashes = self.merkle.update_counted(parent_root, sets, deletes)
+            clock = STAGES.stop(MERKLE, clock, hashes)
             header_bytes, block_id = seal(root)
             record = BlockRecord(num=num, id=block_id, header_bytes=header_bytes, state_root=root)
+            events = make_events(record)
+            clock = STAGES.start()  # make_events counts itself
             conn.execute(
                 "INSERT INTO blocks (block_num, block_id, header, state_root, events) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (num, block_id, header_bytes, root, make_events(record)),
+                (num, block_id, header_bytes, root, events),
             )
             conn.executemany(
                 "INSERT INTO batches (batch_id, block_num, position, data) VALUES (?, ?, ?, ?)",
@@ -264,6 +270,8 @@ class ChainStore:
             conn.executemany("INSERT INTO receipts (txn_id, data) VALUES (?, ?)", receipts)
             if invalid:
                 conn.executemany(_RECORD_INVALID, invalid)
+        rows = node_rows + 1 + len(batches) + len(txn_rows) + len(receipts) + len(invalid)
+        STAGES.stop(SQLITE, clock, rows)
         return record
 
     # -- helpers -----------------------------------------------------------------------------

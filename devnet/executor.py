@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sawtooth_sdk.protobuf import state_context_pb2 as sc
-from sawtooth_sdk.protobuf.events_pb2 import Event
 from sawtooth_sdk.protobuf.processor_pb2 import TpProcessResponse
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
@@ -24,8 +23,10 @@ from . import parsing, wire
 from .batches import Txn
 from .context import AuthorizationError, ExecutionContext, Reader
 from .endpoint import ComponentEndpoint
+from .events import parse_event
 from .parsing import Frame
 from .processors import ProcessorLost, ProcessorRegistry
+from .stages import EXECUTOR, STAGES, STATE_CALLS
 
 LOGGER = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ MAX_RETRY_DELAY = 2.0
 class TxnOutcome:
     valid: bool
     writes: dict[str, bytes | None] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
+    events: list[bytes] = field(default_factory=list)  # encoded Events
     data: list[bytes] = field(default_factory=list)
     message: str = ""
     extended_data: bytes = b""
@@ -59,10 +60,11 @@ class Executor:
         endpoint.on(M.TP_EVENT_ADD_REQUEST, self._on_add_event)
 
     async def execute(self, txn: Txn, read: Reader) -> TxnOutcome:
-        backoff = Backoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
+        backoff: Backoff | None = None  # made on the first retry: most transactions need none
         key = (txn.family, txn.version)
         while True:
             processor = await self._registry.acquire(key)
+            clock = STAGES.start()
             context = ExecutionContext(txn.inputs, txn.outputs, read)
             context_id = f"{next(self._ids):032x}"
             self._contexts[context_id] = context
@@ -74,12 +76,14 @@ class Executor:
             if processor.gone and not job.done():
                 # The send itself found the processor gone, before the job was in flight.
                 job.set_exception(ProcessorLost())
+            STAGES.stop(EXECUTOR, clock, 0)
             try:
                 reply = await job
             except ProcessorLost:
                 LOGGER.info("processor lost while executing %s; sending it again", txn.id[:16])
                 continue
             finally:
+                clock = STAGES.start()
                 self._registry.release(processor, job)
                 del self._contexts[context_id]
             try:
@@ -88,10 +92,12 @@ class Executor:
                 status, text, extended = 0, "undecodable TpProcessResponse", b""
             if reply.message_type != Message.TP_PROCESS_RESPONSE:
                 status = TpProcessResponse.INTERNAL_ERROR
+            STAGES.stop(EXECUTOR, clock)
             if status == TpProcessResponse.OK:
                 return TxnOutcome(True, context.writes, context.events, context.data)
             if status == TpProcessResponse.INVALID_TRANSACTION:
                 return TxnOutcome(False, message=text, extended_data=extended)
+            backoff = backoff or Backoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
             delay = backoff.next()
             LOGGER.warning(
                 "%s processor reported an internal error for %s (%s); retrying in %.2f s",
@@ -105,16 +111,20 @@ class Executor:
     # -- the processor's requests, by context id ---------------------------------------------
 
     def _on_get(self, identity: bytes, message: Frame) -> None:
+        clock = STAGES.start()
         context_id, addresses = parsing.state_get_request(message.content)
         entries, status = self._state_call(context_id, "get", lambda c: c.get(addresses))
         content = wire.state_entries(entries, status)
         self._endpoint.reply(identity, message, Message.TP_STATE_GET_RESPONSE, content)
+        STAGES.stop(STATE_CALLS, clock)
 
     def _on_set(self, identity: bytes, message: Frame) -> None:
+        clock = STAGES.start()
         context_id, entries = parsing.state_set_request(message.content)
         addresses, status = self._state_call(context_id, "set", lambda c: c.set(entries))
         content = wire.address_list(addresses, status)
         self._endpoint.reply(identity, message, Message.TP_STATE_SET_RESPONSE, content)
+        STAGES.stop(STATE_CALLS, clock)
 
     def _on_delete(self, identity: bytes, message: Frame) -> None:
         # A TpStateDeleteRequest has the layout of a TpStateGetRequest.
@@ -152,15 +162,28 @@ class Executor:
         )
 
     def _on_add_event(self, identity: bytes, message: Frame) -> None:
-        request = sc.TpEventAddRequest.FromString(message.content)
-        context = self._contexts.get(request.context_id)
+        clock = STAGES.start()
         status = sc.TpEventAddResponse.ERROR
-        if context is not None:
-            context.events.append(request.event)
-            status = sc.TpEventAddResponse.OK
+        try:
+            # TpEventAddRequest: context_id (1), event (2), kept encoded as the receipt needs it.
+            context_id, event = "", b""
+            for number, value in wire.fields(message.content):
+                if number == 1 and isinstance(value, bytes):
+                    context_id = value.decode()
+                elif number == 2 and isinstance(value, bytes):
+                    event = value
+            parse_event(event)  # a malformed event is refused here, not at a subscriber
+        except (ValueError, UnicodeDecodeError):
+            LOGGER.info("undecodable TpEventAddRequest refused")
+        else:
+            context = self._contexts.get(context_id)
+            if context is not None:
+                context.events.append(event)
+                status = sc.TpEventAddResponse.OK
         self._endpoint.reply(
             identity,
             message,
             Message.TP_EVENT_ADD_RESPONSE,
             sc.TpEventAddResponse(status=status).SerializeToString(),
         )
+        STAGES.stop(STATE_CALLS, clock)

@@ -193,10 +193,7 @@ async def execute_genesis(
     batch_ids = [b.id for b in outcome.valid]
 
     def make_events(record: BlockRecord) -> bytes:
-        events = block_events(
-            record.id, 0, record.state_root, NULL_BLOCK_ID, processor_events, delta
-        )
-        return events.SerializeToString()
+        return block_events(record.id, 0, record.state_root, NULL_BLOCK_ID, processor_events, delta)
 
     return store.commit_block(
         0,

@@ -36,7 +36,7 @@ def is_state_root(value: str) -> bool:
 
 def covered(address: str, prefixes: list[str] | tuple[str, ...]) -> bool:
     """True when `address` lies under one of the declared inputs or outputs."""
-    return any(address.startswith(p) for p in prefixes)
+    return address.startswith(tuple(prefixes))
 
 
 def overlaps(a: str, b: str) -> bool:

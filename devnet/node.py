@@ -219,9 +219,7 @@ class Devnet:
             return
 
         def make_events(record: BlockRecord) -> bytes:
-            return block_events(
-                record.id, 0, record.state_root, NULL_BLOCK_ID, [], []
-            ).SerializeToString()
+            return block_events(record.id, 0, record.state_root, NULL_BLOCK_ID, [], [])
 
         record = self.store.commit_block(
             0,

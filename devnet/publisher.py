@@ -45,6 +45,7 @@ from .pending import Wait, absent_families, unmet_dependency
 from .processors import FamilyKey, ProcessorRegistry
 from .receipts import effects, state_changes
 from .scheduler import BlockOutcome, BlockScheduler, InvalidTxn
+from .stages import EVENT_DELIVERY, RECEIPTS_EVENTS, SCHEDULING, STAGES
 from .subscriptions import EventHub
 from .validation_rules import Rule, Txn
 
@@ -156,6 +157,13 @@ class Publisher:
 
     def _select(self) -> list[PendingBatch]:
         """The queued batches for the next block, in order; the injected batches go before."""
+        clock = STAGES.start()
+        try:
+            return self._choose()
+        finally:
+            STAGES.stop(SCHEDULING, clock, 0)
+
+    def _choose(self) -> list[PendingBatch]:
         store = self._ledger.store
         read = self._ledger.read_head
         injecting = self._injectors(read)
@@ -246,7 +254,9 @@ class Publisher:
         began = time.perf_counter()
         injected = self._inject(parent)
         injected_ids = {b.id for b in injected}
+        clock = STAGES.start()
         scheduler = BlockScheduler(injected + batches, ledger.read_head, self._executor.execute)
+        STAGES.stop(SCHEDULING, clock, 0)
         outcome = await scheduler.run()
         execute_seconds = time.perf_counter() - began
         if ledger.head.id != parent.id:
@@ -303,6 +313,7 @@ class Publisher:
     ) -> None:
         ledger = self._ledger
         began = time.perf_counter()
+        clock = STAGES.start()
         done = effects(outcome)
         changes, receipts, processor_events = done.changes, done.receipts, done.events
         sets = {a: v for a, v in changes.items() if v is not None}
@@ -310,6 +321,7 @@ class Publisher:
         deletes = [a for a, v in changes.items() if v is None and ledger.read_head(a) is not None]
         applied = {a: changes[a] for a in [*sets, *deletes]}
         delta = state_changes(applied)
+        STAGES.stop(RECEIPTS_EVENTS, clock, len(outcome.outcomes))
         batch_ids = [b.id for b in outcome.valid]
         num = parent.num + 1
 
@@ -320,10 +332,12 @@ class Publisher:
 
         def make_events(record: BlockRecord) -> bytes:
             nonlocal event_list
+            clock = STAGES.start()
             event_list = block_events(
                 record.id, num, record.state_root, parent.id, processor_events, delta
             )
-            return event_list.SerializeToString()
+            STAGES.stop(RECEIPTS_EVENTS, clock, 0)
+            return event_list
 
         record = ledger.store.commit_block(
             num,
@@ -348,7 +362,10 @@ class Publisher:
         )
         ledger.advance(record, applied)
         assert event_list is not None
+        clock = STAGES.start()
         self._events.publish(event_list)
+        STAGES.stop(EVENT_DELIVERY, clock)
+        STAGES.dump()
 
 
 def _refused(batch: PendingBatch, broken: str) -> bytes:

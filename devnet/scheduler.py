@@ -19,6 +19,7 @@ from .batches import PendingBatch, Txn
 from .context import Reader
 from .executor import TxnOutcome
 from .ids import overlaps
+from .stages import SCHEDULING, STAGES
 
 Execute = Callable[[Txn, Reader], Awaitable[TxnOutcome]]
 
@@ -154,6 +155,13 @@ class BlockScheduler:
 
     async def _run_slot(self, slot: _Slot) -> None:
         outcome = await self._execute(slot.txn, lambda address: self._read(slot, address))
+        clock = STAGES.start()
+        try:
+            self._record(slot, outcome)
+        finally:
+            STAGES.stop(SCHEDULING, clock)
+
+    def _record(self, slot: _Slot, outcome: TxnOutcome) -> None:
         slot.outcome = outcome
         if self._result[slot.batch] is not BatchResult.RUNNING:
             return

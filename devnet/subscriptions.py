@@ -12,15 +12,15 @@ import logging
 
 from google.protobuf.message import DecodeError
 from sawtooth_sdk.protobuf import client_event_pb2 as ce
-from sawtooth_sdk.protobuf.events_pb2 import EventList
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from smartblocks.ledger.events import NULL_BLOCK_ID
 
 from .chainstore import ChainStore
 from .endpoint import ComponentEndpoint
-from .events import InvalidFilter, Subscription, compile_subscriptions, select
+from .events import InvalidFilter, Subscription, compile_subscriptions, event_list, select
 from .parsing import Frame
+from .wire import length_delimited, varint_field
 
 LOGGER = logging.getLogger(__name__)
 
@@ -46,21 +46,19 @@ class EventHub:
         if task is not None:
             task.cancel()
 
-    def publish(self, events: EventList) -> None:
+    def publish(self, events: bytes) -> None:
+        """Send a committed block's events (a serialized EventList) to its subscribers."""
         for identity, subscriptions in list(self._subscribers.items()):
-            self._send(identity, select(events.events, subscriptions))
+            self._send(identity, select(events, subscriptions))
 
-    def _send(self, identity: bytes, events: list) -> None:
+    def _send(self, identity: bytes, events: list[bytes]) -> None:
         if events:
             self._endpoint.send(
-                identity,
-                Message.CLIENT_EVENTS,
-                EventList(events=events).SerializeToString(),
-                f"events-{next(self._ids)}",
+                identity, Message.CLIENT_EVENTS, event_list(events), f"events-{next(self._ids)}"
             )
 
-    def _block_events(self, block_num: int) -> EventList:
-        return EventList.FromString(self._store.block_events(block_num))
+    def _block_events(self, block_num: int) -> bytes:
+        return self._store.block_events(block_num)
 
     def _on_subscribe(self, identity: bytes, message: Frame) -> None:
         Response = ce.ClientEventsSubscribeResponse
@@ -114,7 +112,7 @@ class EventHub:
                 head = self._store.head()
                 if head is None or num > head.num:
                     break
-                self._send(identity, select(self._block_events(num).events, subscriptions))
+                self._send(identity, select(self._block_events(num), subscriptions))
                 num += 1
             # No await between the last head check and this: no block is missed or doubled
             # (a block committed meanwhile was sent above; later ones come from publish).
@@ -139,19 +137,19 @@ class EventHub:
 
     def _on_get(self, identity: bytes, message: Frame) -> None:
         Response = ce.ClientEventsGetResponse
-        response = Response(status=Response.OK)
+        status, events = Response.OK, list[bytes]()
         try:
             request = ce.ClientEventsGetRequest.FromString(message.content)
             subscriptions = compile_subscriptions(request.subscriptions)
         except (DecodeError, InvalidFilter):
-            response = Response(status=Response.INVALID_FILTER)
+            status = Response.INVALID_FILTER
         else:
             for block_id in request.block_ids:
                 record = self._store.block_by_id(block_id)
                 if record is None:
-                    response = Response(status=Response.UNKNOWN_BLOCK)
+                    status, events = Response.UNKNOWN_BLOCK, []
                     break
-                response.events.extend(select(self._block_events(record.num).events, subscriptions))
-        self._endpoint.reply(
-            identity, message, Message.CLIENT_EVENTS_GET_RESPONSE, response.SerializeToString()
-        )
+                events.extend(select(self._block_events(record.num), subscriptions))
+        # ClientEventsGetResponse: status (1), events (2), written from the stored bytes.
+        content = varint_field(1, status) + b"".join(length_delimited(2, e) for e in events)
+        self._endpoint.reply(identity, message, Message.CLIENT_EVENTS_GET_RESPONSE, content)

@@ -124,3 +124,49 @@ def fields(data: bytes) -> list[tuple[int, int | bytes]]:
     if pos != end:
         raise ValueError("truncated message")
     return out
+
+
+def string_field(field_number: int, text: str) -> bytes:
+    """A proto3 string field: omitted when empty, as protobuf does."""
+    return length_delimited(field_number, text.encode()) if text else b""
+
+
+def bytes_field(field_number: int, data: bytes) -> bytes:
+    """A proto3 (singular) bytes field: omitted when empty."""
+    return length_delimited(field_number, data) if data else b""
+
+
+def event(event_type: str, attributes: Iterable[tuple[str, str]], data: bytes = b"") -> bytes:
+    """events_pb2.Event: event_type, attributes (key, value), data."""
+    parts = [string_field(1, event_type)]
+    for key, value in attributes:
+        parts.append(length_delimited(2, string_field(1, key) + string_field(2, value)))
+    parts.append(bytes_field(3, data))
+    return b"".join(parts)
+
+
+# transaction_receipt_pb2.StateChange.Type
+STATE_CHANGE_SET = 1
+STATE_CHANGE_DELETE = 2
+
+
+def state_change(address: str, value: bytes | None) -> bytes:
+    """StateChange: a SET of `value`, or a DELETE when `value` is None."""
+    if value is None:
+        return string_field(1, address) + varint_field(3, STATE_CHANGE_DELETE)
+    return string_field(1, address) + bytes_field(2, value) + varint_field(3, STATE_CHANGE_SET)
+
+
+def transaction_receipt(
+    transaction_id: str,
+    changes: Iterable[bytes],
+    events: Iterable[bytes],
+    data: Iterable[bytes],
+) -> bytes:
+    """TransactionReceipt from encoded StateChanges and Events: state_changes, events, data,
+    transaction_id (repeated fields keep empty items, as protobuf does)."""
+    parts = [length_delimited(1, change) for change in changes]
+    parts.extend(length_delimited(2, item) for item in events)
+    parts.extend(length_delimited(3, item) for item in data)
+    parts.append(string_field(4, transaction_id))
+    return b"".join(parts)

@@ -22,6 +22,8 @@ import zmq
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 from zmq.utils.monitor import parse_monitor_message
 
+from smartblocks.ledger.stage_times import StageTimes
+from smartblocks.processors.runtime import frames
 from smartblocks.processors.runtime.errors import ConnectionLost
 
 LOG = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ LOG = logging.getLogger(__name__)
 HEARTBEAT_INTERVAL_MS = 5_000
 HEARTBEAT_TIMEOUT_MS = 15_000
 
+MESSAGING = "processor: messaging on the loop thread (ZMQ, Message frames)"
 _MONITORED = zmq.EVENT_CONNECTED | zmq.EVENT_CONNECT_RETRIED | zmq.EVENT_DISCONNECTED
 _Outgoing = tuple[str, bytes, "concurrent.futures.Future[Message] | None"]
 _ids = itertools.count(1)
@@ -50,8 +53,10 @@ class Connection:
         context: zmq.Context,
         endpoint: str,
         on_message: Callable[[Connection, Message], None],
+        stages: StageTimes | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self._stages = stages or StageTimes("", folder="")
         self.connected = asyncio.Event()
         self.closed = asyncio.Event()
         self.close_reason = ""
@@ -136,6 +141,7 @@ class Connection:
         self._socket.close(linger=linger_ms)
 
     def _take_handed_over(self) -> None:
+        clock = self._stages.start()
         self._wakeup_scheduled = False  # before draining: a later hand-over schedules anew
         while self._handed_over:
             item = self._handed_over.popleft()
@@ -151,9 +157,15 @@ class Connection:
             if future is not None:
                 self._awaited[correlation_id] = future
             self._outbox.append(frame)
-        self._pump()
+        self._pump_now()
+        self._stages.stop(MESSAGING, clock, 0)
 
     def _pump(self) -> None:
+        clock = self._stages.start()
+        self._pump_now()
+        self._stages.stop(MESSAGING, clock, 0)
+
+    def _pump_now(self) -> None:
         """Send what is waiting and receive what has arrived, until neither can progress."""
         socket = self._socket
         while not self.closed.is_set():
@@ -183,7 +195,10 @@ class Connection:
 
     def _deliver(self, frame: bytes) -> None:
         try:
-            message = Message.FromString(frame)
+            try:
+                message: frames.Frame | Message = frames.read_message(frame)
+            except (ValueError, UnicodeDecodeError):
+                message = Message.FromString(frame)  # protobuf judges what we cannot read
             future = self._awaited.pop(message.correlation_id, None)
             if future is None:
                 self._on_message(self, message)
@@ -208,5 +223,4 @@ class Connection:
 
 
 def _frame(message_type: int, correlation_id: str, content: bytes) -> bytes:
-    message = Message(message_type=message_type, correlation_id=correlation_id, content=content)
-    return message.SerializeToString()
+    return frames.message(message_type, correlation_id, content)

@@ -33,6 +33,10 @@ class HandlerTable:
     def __len__(self) -> int:
         return len(self._by_family)
 
+    def served(self) -> list[tuple[str, str]]:
+        """The (family, version) pairs served."""
+        return list(self._by_family)
+
     def find(self, family: str, version: str) -> TransactionHandler | None:
         return self._by_family.get((family, version))
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 
-from sawtooth_sdk.processor.context import Context
 from sawtooth_sdk.processor.exceptions import (
     AuthorizationException,
     InternalError,
@@ -19,6 +18,7 @@ from sawtooth_sdk.processor.exceptions import (
 )
 from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest, TpProcessResponse
 
+from smartblocks.processors.runtime.context import FastContext
 from smartblocks.processors.runtime.handlers import HandlerTable
 from smartblocks.processors.runtime.stream import RequestStream
 
@@ -41,7 +41,7 @@ def process(
         return TpProcessResponse(
             status=INTERNAL, message=f"this processor does not serve {family} {version}"
         )
-    context = Context(stream, request.context_id)
+    context = FastContext(stream, request.context_id)
     try:
         handler.apply(request, context)
         response = TpProcessResponse(status=OK)

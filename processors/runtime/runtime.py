@@ -30,6 +30,7 @@ from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from smartblocks.ledger.backoff import Backoff
 from smartblocks.ledger.endpoints import check_component_url
+from smartblocks.ledger.stage_times import StageTimes
 from smartblocks.processors.runtime.connection import Connection
 from smartblocks.processors.runtime.errors import ConnectionLost, RegistrationRefused
 from smartblocks.processors.runtime.handlers import SERVED_PROTOCOL_VERSIONS, HandlerTable
@@ -42,6 +43,11 @@ LOG = logging.getLogger(__name__)
 # The validator's own default when a processor sends max_occupancy 0.
 DEFAULT_MAX_OCCUPANCY = 10
 PING_RESPONSE = PingResponse().SerializeToString()
+# Stage names for the ingest benchmark (smartblocks.ledger.stage_times; off unless enabled).
+REQUEST_DECODE = "processor: decode TpProcessRequest"
+APPLY = "processor: handler apply incl. SDK context (CPU, waits excluded)"
+RESPONSE = "processor: encode and hand over the response"
+STAGE_DUMP_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,8 @@ class ProcessorRuntime:
         self._in_flight = 0
         self._drained: asyncio.Event | None = None
         self._pool: WorkerPool | None = None
+        families = sorted({family for family, _ in self.handlers.served()})
+        self.stages = StageTimes("tp-" + "+".join(families))
 
     def run(self) -> None:
         asyncio.run(self.serve())
@@ -103,6 +111,7 @@ class ProcessorRuntime:
         context = zmq.Context()
         # Each (family, version) registration may hold max_occupancy requests at the validator.
         self._pool = WorkerPool(self.max_occupancy * len(self.handlers))
+        self.stages.dump_every(STAGE_DUMP_SECONDS)
         try:
             self.backoff.reset()
             while not self._stopping.is_set():
@@ -124,7 +133,7 @@ class ProcessorRuntime:
         """Connect, register and serve until the connection ends; True if it registered."""
         assert self._stopping is not None
         LOG.info("connecting to %s", self.endpoint)
-        connection = Connection(context, self.endpoint, self._on_message)
+        connection = Connection(context, self.endpoint, self._on_message, self.stages)
         try:
             await self._wait(
                 connection.connected.wait(), connection.closed.wait(), timeout=self.timeouts.connect
@@ -274,10 +283,14 @@ class ProcessorRuntime:
     # -- one transaction (worker thread) ---------------------------------------------------
 
     def _apply(self, connection: Connection, message: Message) -> None:
+        stages = self.stages
         try:
+            clock = stages.start()
             request = TpProcessRequest.FromString(message.content)
+            clock = stages.stop(REQUEST_DECODE, clock)
             stream = RequestStream(connection, self.timeouts.state)
             response = process(self.handlers, request, stream)
+            clock = stages.stop(APPLY, clock)
             what = f"{request.header.family_name} {request.header.family_version}"
             if isinstance(stream.fault, ConnectionLost):
                 LOG.debug("%s transaction abandoned: %s", what, stream.fault)
@@ -291,6 +304,7 @@ class ProcessorRuntime:
             connection.send(
                 Message.TP_PROCESS_RESPONSE, message.correlation_id, response.SerializeToString()
             )
+            stages.stop(RESPONSE, clock)
         finally:
             assert self._loop is not None
             with contextlib.suppress(RuntimeError):  # the runtime has stopped

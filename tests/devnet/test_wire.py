@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 from sawtooth_sdk.protobuf import state_context_pb2 as sc
 from sawtooth_sdk.protobuf.client_batch_submit_pb2 import ClientBatchSubmitRequest
+from sawtooth_sdk.protobuf.events_pb2 import Event, EventFilter, EventList, EventSubscription
 from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest
 from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
+from sawtooth_sdk.protobuf.transaction_receipt_pb2 import (
+    StateChange,
+    StateChangeList,
+    TransactionReceipt,
+)
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from smartblocks.devnet import parsing, wire
@@ -72,3 +78,67 @@ def test_state_requests_parse_as_protobuf_writes_them() -> None:
     assert wire.address_list(["a" * 70], 1) == (
         sc.TpStateDeleteResponse(addresses=["a" * 70], status=1).SerializeToString()
     )
+
+
+EVENT = Event(
+    event_type="t/x",
+    attributes=[Event.Attribute(key="k", value="v"), Event.Attribute(key="", value="")],
+    data=b"d" * 200,
+)
+
+
+@pytest.mark.parametrize(
+    "event", [EVENT, Event(), Event(event_type="only"), Event(data=b"\x00")], ids=str
+)
+def test_event(event: Event) -> None:
+    attributes = [(a.key, a.value) for a in event.attributes]
+    assert wire.event(event.event_type, attributes, event.data) == event.SerializeToString()
+
+
+@pytest.mark.parametrize("value", [b"v" * 300, b"", None])
+def test_state_change(value: bytes | None) -> None:
+    if value is None:
+        expected = StateChange(address="ab" * 35, type=StateChange.DELETE)
+    else:
+        expected = StateChange(address="ab" * 35, value=value, type=StateChange.SET)
+    assert wire.state_change("ab" * 35, value) == expected.SerializeToString()
+
+
+def test_transaction_receipt() -> None:
+    changes = [StateChange(address="cd" * 35, value=b"1", type=StateChange.SET)]
+    expected = TransactionReceipt(
+        transaction_id="t" * 128, state_changes=changes, events=[EVENT, Event()], data=[b"x", b""]
+    )
+    encoded = wire.transaction_receipt(
+        "t" * 128,
+        [c.SerializeToString() for c in changes],
+        [EVENT.SerializeToString(), b""],
+        [b"x", b""],
+    )
+    assert encoded == expected.SerializeToString()
+
+
+def test_block_events_and_filters() -> None:
+    from smartblocks.devnet.events import Subscription, block_events, select
+
+    delta = [("ab" * 35, wire.state_change("ab" * 35, b"v")), ("cd" * 35, wire.state_change(
+        "cd" * 35, None))]  # fmt: skip
+    encoded = block_events("b" * 128, 7, "r" * 64, "p" * 128, [EVENT.SerializeToString()], delta)
+    events = EventList.FromString(encoded).events
+    assert [e.event_type for e in events] == [
+        "sawtooth/block-commit",
+        "t/x",
+        "sawtooth/state-delta",
+    ]
+    assert events[0].attributes[1] == Event.Attribute(key="block_num", value="7")
+    assert [a.value for a in events[2].attributes] == ["ab" * 35, "cd" * 35]
+    changes = StateChangeList.FromString(events[2].data).state_changes
+    assert [c.type for c in changes] == [StateChange.SET, StateChange.DELETE]
+    wanted = Subscription(
+        EventSubscription(
+            event_type="t/x",
+            filters=[EventFilter(key="k", match_string="v", filter_type=EventFilter.SIMPLE_ANY)],
+        )
+    )
+    assert select(encoded, [wanted]) == [EVENT.SerializeToString()]
+    assert select(encoded, [Subscription(EventSubscription(event_type="nothing"))]) == []
