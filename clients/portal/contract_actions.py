@@ -16,7 +16,7 @@ from smartblocks.processors.energycontract import txn
 from smartblocks.processors.energycontract.terms import terms_hash
 from smartblocks.protos.energycontract_pb2 import Contract, Resolve, Terms
 
-from . import signing
+from . import market_actions, signing
 from .contract_drafts import draft_terms
 from .contract_requests import (
     SUBMIT_WAIT_S,
@@ -70,6 +70,8 @@ async def _transaction_for(
     client: RestClient, action: str, body: dict[str, Any]
 ) -> tuple[Callable[[Any], Any], str, str | None]:
     """(builder of the signer's transaction, what it does, the command line that does the same)"""
+    if action in market_actions.NAMES:  # the four markets' actions (market_actions.py)
+        return await market_actions.transaction_for(client, action, body)
     cid = body.get("contract_id", "")
     if action == "propose":
         terms = draft_terms(body)

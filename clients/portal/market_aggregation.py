@@ -16,6 +16,13 @@ from aiohttp import web
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
 from smartblocks.ledger.messages import to_dict
+from smartblocks.ledger.settings import (
+    MARKETS_OPERATOR,
+    decode_setting,
+    entry_value,
+    setting_address,
+    split_list,
+)
 from smartblocks.processors.blockmeter import addressing as blockmeter
 from smartblocks.processors.energycontract.markets.aggregation import TIME_FIELDS, rules
 from smartblocks.processors.energycontract.markets.aggregation import addressing as addr
@@ -79,6 +86,11 @@ def _hours(index: ChainIndex, meter_id: str, start: int, end: int) -> list[rules
     return rules.hours_from_buckets(start, end, buckets)
 
 
+def _operators(index: ChainIndex) -> list[str]:
+    data = index.current_value(setting_address(MARKETS_OPERATOR))
+    return split_list(entry_value(decode_setting(data), MARKETS_OPERATOR)) if data else []
+
+
 def community_view(index: ChainIndex, community_id: str) -> dict[str, Any] | None:
     address = addr.community_address(community_id)
     data = index.current_value(address)
@@ -119,6 +131,8 @@ def community_view(index: ChainIndex, community_id: str) -> dict[str, Any] | Non
         shown_disputes.append(shown)
     return {
         "community": _show(Community.FromString(data), address),
+        # Who may resolve disputes (the page offers them the form; the ledger decides).
+        "operators": _operators(index),
         "members": shown_members,
         "epochs": [_show(e, a) for a, e in epochs],
         "disputes": shown_disputes,

@@ -30,7 +30,7 @@ const roleOf = (parties, key) => (key ? ROLES.find((r) => parties[r] === key) : 
 let cliPublicKey = null;
 const PUBLIC_KEY = /^0[23][0-9a-f]{64}$/;
 // Whose key acts: the private key loaded in this page, else the command line's public key.
-function actingKey() {
+export function actingKey() {
   return currentKey() || (cliPublicKey ? { name: "command line", publicKey: cliPublicKey, cli: true } : null);
 }
 function useCliKey(publicKey) {
@@ -38,11 +38,11 @@ function useCliKey(publicKey) {
   window.dispatchEvent(new CustomEvent("keychange"));
 }
 // An action button's words: signed here, or downloaded for the command line.
-const actionLabel = (text) => (actingKey()?.cli ? `${text}: download unsigned request` : text);
+export const actionLabel = (text) => (actingKey()?.cli ? `${text}: download unsigned request` : text);
 
 // -- the key panel: whose key signs ------------------------------------------------------------------
 
-function keyPanel(onChange) {
+export function keyPanel(onChange) {
   const box = el("section", { class: "keybox", id: "keybox" });
   const render = () => {
     const key = currentKey();
@@ -107,7 +107,8 @@ async function signAndSubmit(action, body, log) {
   const unsigned = await post("/api/sign/unsigned", { action, public_key: key.publicKey, ...body });
   if (key.cli) {
     // The request is step 1's answer, as a file: the page follows the block it lands in.
-    const name = `${body.contract_id || body.terms?.contract_id || "contract"}-${action}.unsigned.json`;
+    const subject = body.contract_id || body.terms?.contract_id || body.offer_id || body.community_id || body.supplier_id || body.auction_id || "contract";
+    const name = `${subject}-${action}.unsigned.json`;
     download(name, `${JSON.stringify(unsigned, null, 2)}\n`, "application/json");
     log(`Downloaded ${name} (${unsigned.what}). Sign and submit it: smartblocks sign ${name} --key YOUR.priv`, "good");
     return null;
@@ -123,13 +124,13 @@ async function signAndSubmit(action, body, log) {
   return result;
 }
 
-function actionLog() {
+export function actionLog() {
   const out = el("div", { class: "action-log", id: "action-log", role: "status" });
   out.log = (text, kind = "") => out.replaceChildren(el("p", { class: kind }, text));
   return out;
 }
 
-async function run(action, body, log, after) {
+export async function run(action, body, log, after) {
   try {
     if (await signAndSubmit(action, body, log)) after?.();
   } catch (err) {

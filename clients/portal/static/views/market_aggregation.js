@@ -1,8 +1,10 @@
 // Aggregator agreements (docs/market-aggregation.md): communities, and per community its members
 // with their vault balances, each epoch's outcome per DER, and the disputes beside the
-// aggregator's connection-meter hours, so the evidence can be compared hour by hour.
+// aggregator's connection-meter hours, so the evidence can be compared hour by hour; with a key
+// loaded, the forms of its role: join, leave, dispute; admit, sweep; resolve (market_actions.js).
 import { api } from "../api.js";
 import { el, hash, title } from "../format.js";
+import { actionForm, marketShell, select } from "./market_actions.js";
 
 const percent = (ppm) => `${(Number(ppm) / 1e4).toFixed(2)} %`;
 const money = (micro, currency = "") => `${(Number(micro) / 1e6).toLocaleString("en-GB", {
@@ -81,13 +83,61 @@ function disputeSection(d, currency) {
       })));
 }
 
+// What the loaded key may do here: a DER joins, leaves and disputes its outcome; the aggregator
+// admits and sweeps; the operator (setting smartblocks.markets.operator) resolves disputes.
+function communityActions(shell, data) {
+  const { community, members, epochs, disputes, operators } = data;
+  const me = shell.me();
+  const fixed = { community_id: community.community_id };
+  const mine = members.find((m) => m.der === me && m.status !== "LEFT");
+  const forms = [];
+  if (me === community.aggregator) {
+    for (const m of members.filter((x) => x.status === "PENDING")) {
+      forms.push(actionForm(shell, { id: `admit-${m.der.slice(0, 12)}`, title: `DER ${hash(m.der, null, 8).textContent}`, action: "aggregation.admit",
+        fixed: { ...fixed, der: m.der }, button: "Admit" }));
+    }
+    forms.push(actionForm(shell, { id: "sweep-form", title: `Epoch ${community.swept_epochs || 0}`, action: "aggregation.sweep", fixed, button: "Sweep the next epoch" }));
+  } else if (!mine) {
+    forms.push(actionForm(shell, { id: "join-form", title: "Join with your DER", action: "aggregation.join", fixed, button: "Join",
+      fields: [["der_meter", "your DER meter"], ["connection_meter", "the aggregator's connection meter"], ["capacity", "capacity, e.g. 10 kW", "", { size: 10 }],
+        ["price", "price per kWh, e.g. 0.15", "", { size: 8 }], ["deposit", "deposit, e.g. 50.00", "", { size: 8 }]] }));
+  }
+  if (mine && mine.status === "ACTIVE") {
+    forms.push(actionForm(shell, { id: "leave-form", action: "aggregation.leave", fixed, button: "Leave (at the end of the epoch)" }));
+  }
+  const disputable = epochs.filter((e) => (e.outcomes || []).some((o) => o.der === me && !o.disputed));
+  if (mine && disputable.length) {
+    forms.push(actionForm(shell, { id: "dispute-form", title: "Dispute an epoch (your meter's hours are the evidence)", action: "aggregation.dispute", fixed, button: "Dispute",
+      fields: [select("epoch", disputable.map((e) => [String(e.epoch || 0), `epoch ${e.epoch || 0}`]), String(disputable.at(-1).epoch || 0)),
+        ["reason", "why the sweep is wrong", "", { size: 30 }]] }));
+  }
+  if ((operators || []).includes(me)) {
+    for (const d of disputes.filter((x) => x.status === "OPEN")) {
+      forms.push(actionForm(shell, { id: `resolve-${d.epoch || 0}-${d.der.slice(0, 12)}`, title: `Resolve epoch ${d.epoch || 0} of ${hash(d.der, null, 8).textContent}`,
+        action: "aggregation.resolve", fixed: { ...fixed, epoch: d.epoch || 0, der: d.der }, button: "Resolve",
+        fields: [select("decision", [["UPHOLD", "uphold"], ["ADJUST", "adjust"]], "UPHOLD"), ["corrected", "credit, e.g. 24 kWh (adjust)", "", { size: 14 }],
+          ["note", "the decision's grounds", "", { size: 24 }]] }));
+    }
+  }
+  const role = me === community.aggregator ? "the aggregator" : (operators || []).includes(me) ? "the operator" : mine ? `a ${mine.status.toLowerCase()} member` : "not a member";
+  return [el("h2", {}, `Actions (you are ${role})`), forms.length ? el("div", { class: "market-forms" }, forms) : el("p", { class: "muted" }, "Nothing for you to do now.")];
+}
+
 export async function aggregationPage(view, communityId) {
+  const shell = marketShell(view, (sh) => drawCommunity(sh, communityId));
+  await drawCommunity(shell, communityId);
+  view.onblock = () => drawCommunity(shell, communityId).catch(() => {});
+}
+
+async function drawCommunity(shell, communityId) {
   const body = await api(`/api/markets/aggregation/${encodeURIComponent(communityId)}`);
   const { community, members, epochs, disputes } = body.data;
   const c = community.criteria;
   const cur = community.currency;
-  view.replaceChildren(
-    title(`Community ${community.community_id}`, el("a", { href: "#/markets/aggregation" }, "← Communities")),
+  shell.actions([members.map((m) => [m.der, m.status]), community.swept_epochs, epochs.map((e) => (e.outcomes || []).map((o) => o.disputed)), disputes.map((d) => d.status)],
+    () => communityActions(shell, body.data));
+  shell.head.replaceChildren(title(`Community ${community.community_id}`, el("a", { href: "#/markets/aggregation" }, "← Communities")));
+  shell.box.replaceChildren(
     el("p", {}, community.name, " · aggregator ", memberLink(community.aggregator), " · ", addressLink(community.address, "record")),
     el("dl", { class: "kv", id: "community-terms" }, [
       ["Epochs", `${duration(community.epoch_s)} each from ${community.first_epoch_start}; ${community.swept_epochs || 0} swept; data grace ${duration(community.data_grace_s || 0)}; disputes within ${duration(community.dispute_window_s || 0)}`],
@@ -120,5 +170,4 @@ export async function aggregationPage(view, communityId) {
       : el("p", { class: "empty" }, "No epoch swept yet."),
     el("details", { class: "explain" }, el("summary", {}, "How an epoch is settled"),
       el("p", {}, "Required = capacity × epoch × commitment, rounded up. Delivered = the connection meter's energy over the epoch. A DER that delivered at least what it had to is paid delivered × its price (rounded down) by the aggregator; one that fell short is paid nothing and loses shortfall × penalty price (rounded up, at most its vault). A dispute carries the DER meter's hours; they must hash to the digest the sweep committed, or equal the ledger's rollups now. The operator may credit up to what they show; the aggregator refunds the difference. docs/market-aggregation.md has the formulas and a worked example.")));
-  view.onblock = () => aggregationPage(view, communityId).catch(() => {});
 }

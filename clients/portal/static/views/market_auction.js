@@ -1,8 +1,10 @@
 // The local double auction (docs/market-auction.md): markets; a market's subscribers and steps;
 // a step's order book with its supply and demand curves, the clearing price at the midpoint of
-// the marginal pair, the matches, and the settlement against the members' meters.
+// the marginal pair, the matches, and the settlement against the members' meters; with a key
+// loaded, the forms to subscribe, bid, ask, clear, settle and finalize (market_actions.js).
 import { api } from "../api.js";
 import { el, hash, title } from "../format.js";
+import { actionForm, marketShell, select } from "./market_actions.js";
 
 const money = (micro, currency = "") => `${(Number(micro) / 1e6).toLocaleString("en-GB", {
   minimumFractionDigits: 2, maximumFractionDigits: 2,
@@ -35,12 +37,66 @@ export async function auctionList(view) {
   view.onblock = () => auctionList(view).catch(() => {});
 }
 
+// The next step whose gate may still be open, by this browser's clock (the ledger decides).
+function nextStep(t) {
+  const since = Date.now() / 1000 - Date.parse(t.start) / 1000 + Number(t.gate_s);
+  return Math.min(Math.max(0, Math.floor(since / Number(t.step_s)) + 1), Math.max(0, Number(t.steps) - 1));
+}
+
+// A member places sealed bids and asks; anyone clears and settles a step; the auctioneer
+// finalizes. `step` (a step page) fixes the step; else the forms ask for it.
+function auctionActions(shell, auction, steps, step = null) {
+  const me = shell.me();
+  const t = auction.terms;
+  const fixed = { auction_id: auction.auction_id, ...(step === null ? {} : { step }) };
+  const subscribed = auction.subscribers.some((s) => s.member === me);
+  const stepField = step === null ? [["step", "step", String(nextStep(t)), { size: 5 }]] : [];
+  const forms = [];
+  if (auction.finalized) return [el("h2", {}, "Actions"), el("p", { class: "muted" }, "The market is finalized.")];
+  if (subscribed) {
+    forms.push(actionForm(shell, { id: "order-form", title: "Bid (buy)", action: "auction.bid", fixed, button: "Place bid",
+      fields: [...stepField, ["energy", "energy, e.g. 10 kWh", "", { size: 12 }], ["price", `limit per kWh (${t.currency}), e.g. 0.25`, "", { size: 16 }]] }));
+    forms.push(actionForm(shell, { id: "ask-form", title: "Ask (sell)", action: "auction.ask", fixed, button: "Place ask",
+      fields: [...stepField, ["energy", "energy, e.g. 8 kWh", "", { size: 12 }], ["price", `limit per kWh (${t.currency}), e.g. 0.15`, "", { size: 16 }]] }));
+  } else if (step === null) {
+    forms.push(actionForm(shell, { id: "subscribe-form", title: "Subscribe with your meters", action: "auction.subscribe", fixed, button: `Subscribe (deposit ${money(t.subscription_deposit, t.currency)})`,
+      fields: [["import_meter", "your import meter"], ["export_meter", "export meter (optional)"], ["deposit", "deposit", (Number(t.subscription_deposit) / 1e6).toFixed(2), { size: 8 }]] }));
+  }
+  const toClear = steps.filter((s) => !s.cleared);
+  const toSettle = steps.filter((s) => s.cleared && !s.settled);
+  if (step === null) {
+    if (toClear.length) {
+      forms.push(actionForm(shell, { id: "clear-form", title: "Clear a step (after its gate)", action: "auction.clear", fixed, button: "Clear",
+        fields: [select("step", toClear.map((s) => [String(s.step), `step ${s.step}`]), String(toClear[0].step))] }));
+    }
+    if (toSettle.length) {
+      forms.push(actionForm(shell, { id: "settle-form", title: "Settle a cleared step from the meters", action: "auction.settle", fixed, button: "Settle",
+        fields: [select("step", toSettle.map((s) => [String(s.step), `step ${s.step}`]), String(toSettle[0].step))] }));
+    }
+    if (me === auction.operator) forms.push(actionForm(shell, { id: "finalize-form", action: "auction.finalize", fixed, button: "Finalize (deposits back)" }));
+  } else {
+    const here = steps.find((s) => s.step === step);
+    if (!here || !here.cleared) forms.push(actionForm(shell, { id: "clear-form", action: "auction.clear", fixed, button: `Clear step ${step}` }));
+    else if (!here.settled) forms.push(actionForm(shell, { id: "settle-form", action: "auction.settle", fixed, button: `Settle step ${step}` }));
+  }
+  const role = me === auction.operator ? "the auctioneer" : subscribed ? "a subscriber" : "not subscribed";
+  return [el("h2", {}, `Actions (you are ${role})`), forms.length ? el("div", { class: "market-forms" }, forms) : el("p", { class: "muted" }, "Nothing for you to do now.")];
+}
+
 export async function auctionPage(view, auctionId) {
+  const shell = marketShell(view, (sh) => drawAuction(sh, auctionId));
+  await drawAuction(shell, auctionId);
+  view.onblock = () => drawAuction(shell, auctionId).catch(() => {});
+}
+
+async function drawAuction(shell, auctionId) {
   const body = await api(`/api/markets/auction/${encodeURIComponent(auctionId)}`);
   const { auction, steps } = body.data;
   const t = auction.terms;
-  view.replaceChildren(
-    title(`Market ${auction.auction_id}`, el("a", { href: "#/markets/auction" }, "← Markets")),
+  shell.actions([auction.subscribers.map((s) => s.member), auction.finalized, steps.map((s) => [s.step, s.cleared, s.settled])],
+    () => auctionActions(shell, auction, steps));
+  shell.head.replaceChildren(title(`Market ${auction.auction_id}`, el("a", { href: "#/markets/auction" }, "← Markets")));
+  shell.box.replaceChildren(
     el("p", {}, t.name, " · auctioneer ", memberLink(auction.operator), " · ", addressLink(auction.address, "record"),
       auction.finalized ? el("span", { class: "badge" }, ` finalized ${auction.finalized_at}`) : null),
     el("dl", { class: "kv", id: "auction-terms" }, [
@@ -67,7 +123,6 @@ export async function auctionPage(view, auctionId) {
           el("td", { class: "num" }, s.cleared && s.volume_mwh ? price(s.price, t.currency) : "—"),
           el("td", { class: "num" }, s.cleared ? kwh(s.volume_mwh) : "—")))))
       : el("p", { class: "empty" }, "No orders yet."));
-  view.onblock = () => auctionPage(view, auctionId).catch(() => {});
 }
 
 // Demand (bids, highest first) and supply (asks, lowest first) as cumulative step curves.
@@ -129,8 +184,26 @@ function orderTable(step, side, currency) {
 }
 
 export async function auctionStep(view, auctionId, stepNumber) {
-  const body = await api(`/api/markets/auction/${encodeURIComponent(auctionId)}/${stepNumber}`);
+  const shell = marketShell(view, (sh) => drawStep(sh, auctionId, stepNumber));
+  await drawStep(shell, auctionId, stepNumber);
+  view.onblock = () => drawStep(shell, auctionId, stepNumber).catch(() => {});
+}
+
+async function drawStep(shell, auctionId, stepNumber) {
+  const response = await fetch(`/api/markets/auction/${encodeURIComponent(auctionId)}/${stepNumber}`, { credentials: "same-origin" });
+  if (response.status === 404) {
+    // No order yet in this step: the page still takes the first one.
+    const { auction } = (await api(`/api/markets/auction/${encodeURIComponent(auctionId)}`)).data;
+    shell.actions([auction.subscribers.map((s) => s.member), "empty"], () => auctionActions(shell, auction, [], Number(stepNumber)));
+    shell.head.replaceChildren(title(`Step ${stepNumber} of ${auctionId}`, el("a", { href: auctionHref(auctionId) }, "← Market")));
+    shell.box.replaceChildren(el("p", { class: "empty" }, "No orders in this step yet."));
+    return;
+  }
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error?.message || `HTTP ${response.status}`);
   const { auction, step } = body.data;
+  shell.actions([auction.subscribers.map((s) => s.member), auction.finalized, step.cleared, step.settled],
+    () => auctionActions(shell, auction, [{ step: step.step, cleared: step.cleared, settled: step.settled }], step.step));
   const currency = auction.terms.currency;
   const state = step.settled ? "settled" : step.cleared ? "cleared" : "open";
   const clearing = step.cleared
@@ -151,8 +224,8 @@ export async function auctionStep(view, auctionId, stepNumber) {
         el("td", { class: "num" }, r.imbalance_due ? `pays ${money(r.imbalance_paid, currency)}${r.imbalance_paid < r.imbalance_due ? ` of ${money(r.imbalance_due)}` : ""}`
           : r.surplus_due ? `gets ${money(r.surplus_paid, currency)}` : "—")))))
     : null;
-  view.replaceChildren(
-    title(`Step ${step.step} of ${auction.auction_id}`, el("a", { href: auctionHref(auction.auction_id) }, "← Market")),
+  shell.head.replaceChildren(title(`Step ${step.step} of ${auction.auction_id}`, el("a", { href: auctionHref(auction.auction_id) }, "← Market")));
+  shell.box.replaceChildren(
     el("p", {}, `${step.start} to ${step.end} `, el("span", { class: "badge", id: "step-state" }, state), " ", addressLink(step.address, "record")),
     clearing,
     step.orders.length ? curves(step) : el("p", { class: "empty" }, "No orders in this step."),
@@ -162,5 +235,4 @@ export async function auctionStep(view, auctionId, stepNumber) {
     step.settled ? el("h2", {}, "Settlement against the meters") : null,
     results,
     step.settled ? el("p", { class: "muted" }, `Buyers pay the auctioneer, who pays the sellers; rounding left ${money(step.trade_remainder, currency)} with it. A shortfall (negative imbalance) is bought at the supplier price from the member's deposit, then its account; a surplus earns the feed-in price.`) : null);
-  view.onblock = () => auctionStep(view, auctionId, stepNumber).catch(() => {});
 }

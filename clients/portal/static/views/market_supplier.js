@@ -1,7 +1,9 @@
 // The automated supplier (docs/market-supplier.md): suppliers, and per supplier its members with
-// their H factor and deposit, and each period's declarations, then its results and money split.
+// their H factor and deposit, and each period's declarations, then its results and money split;
+// with a key loaded, the forms to join, declare, settle and leave (market_actions.js).
 import { api } from "../api.js";
 import { el, hash, title } from "../format.js";
+import { actionForm, marketShell, select } from "./market_actions.js";
 
 const percent = (ppm) => `${(Number(ppm) / 1e4).toFixed(2)} %`;
 const money = (micro, currency = "") => `${(Number(micro) / 1e6).toLocaleString("en-GB", {
@@ -64,12 +66,47 @@ function periodSection(period, currency) {
       `(of ${money(period.imbalance_cost)}) + rewards ${money(period.rewards)} + remainder ${money(period.remainder)}.`));
 }
 
+// A site owner joins with its import meter and a deposit; a member declares its usage before each
+// period and leaves once settled; anyone settles a period that has declarations.
+function supplierActions(shell, data) {
+  const { supplier, members, periods } = data;
+  const t = supplier.terms;
+  const me = shell.me();
+  const fixed = { supplier_id: supplier.supplier_id };
+  const mine = members.find((m) => m.member === me && !m.left);
+  const forms = [];
+  if (mine) {
+    // The next period whose declarations may still be open, by this browser's clock (the ledger
+    // decides by ledger time).
+    const next = Math.max(0, Math.floor((Date.now() / 1000 - Date.parse(t.start) / 1000 + Number(t.declare_lead_s)) / Number(t.period_s)) + 1);
+    forms.push(actionForm(shell, { id: "declare-form", title: "Declare your usage", action: "supplier.declare", fixed, button: "Declare",
+      fields: [["period", "period", String(next), { size: 5 }], ["usage", "usage, e.g. 240 kWh", "", { size: 14 }]] }));
+    forms.push(actionForm(shell, { id: "leave-form", action: "supplier.leave", fixed, button: "Leave (deposit back)" }));
+  } else {
+    forms.push(actionForm(shell, { id: "join-form", title: "Join with your import meter", action: "supplier.join", fixed, button: "Join",
+      fields: [["meter", "your import meter"], ["deposit", `deposit, at least ${money(t.min_deposit, t.currency)}`, "", { size: 16 }]] }));
+  }
+  const open = periods.filter((p) => !p.settled);
+  if (open.length) {
+    forms.push(actionForm(shell, { id: "settle-form", title: "Settle a period from the meters", action: "supplier.settle", fixed, button: "Settle",
+      fields: [select("period", open.map((p) => [String(p.period), `period ${p.period} (to ${p.end})`]), String(open[0].period))] }));
+  }
+  return [el("h2", {}, `Actions (you are ${mine ? "a member" : "not a member"})`), el("div", { class: "market-forms" }, forms)];
+}
+
 export async function supplierPage(view, supplierId) {
+  const shell = marketShell(view, (sh) => drawSupplier(sh, supplierId));
+  await drawSupplier(shell, supplierId);
+  view.onblock = () => drawSupplier(shell, supplierId).catch(() => {});
+}
+
+async function drawSupplier(shell, supplierId) {
   const body = await api(`/api/markets/supplier/${encodeURIComponent(supplierId)}`);
   const { supplier, members, periods } = body.data;
   const t = supplier.terms;
-  view.replaceChildren(
-    title(`Supplier ${supplier.supplier_id}`, el("a", { href: "#/markets/supplier" }, "← Suppliers")),
+  shell.actions([members.map((m) => [m.member, m.left]), periods.map((p) => [p.period, p.settled])], () => supplierActions(shell, body.data));
+  shell.head.replaceChildren(title(`Supplier ${supplier.supplier_id}`, el("a", { href: "#/markets/supplier" }, "← Suppliers")));
+  shell.box.replaceChildren(
     el("p", {}, t.name, " · operator ", memberLink(supplier.operator), " · ", addressLink(supplier.address, "record")),
     el("dl", { class: "kv", id: "supplier-terms" }, [
       ["Periods", `${duration(t.period_s)} each from ${t.start}; declarations close ${duration(t.declare_lead_s)} before`],
@@ -96,5 +133,4 @@ export async function supplierPage(view, supplierId) {
       : el("p", { class: "empty" }, "Nobody has declared usage yet."),
     el("details", { class: "explain" }, el("summary", {}, "How rewards and penalties are computed"),
       el("p", {}, "Excess X = |E − A| beyond the tolerance band. Penalty = X × price × (2 − H), at most the member's deposit. Members within their band share what the penalties leave after paying the imbalance cost, in proportion to accuracy × (1 + H). H moves the learning rate's share of the way toward the period's accuracy. docs/market-supplier.md has the formulas, rounding and a worked example.")));
-  view.onblock = () => supplierPage(view, supplierId).catch(() => {});
 }
