@@ -13,11 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from smartblocks.clients.contracts import quantities as q
+from smartblocks.clients.contracts.auction import read_auction, read_step
 from smartblocks.clients.contracts.ledger import StateReader, ledger_time, read_with
 from smartblocks.ledger.errors import UserError
 from smartblocks.processors.blockmeter import addressing as meters
 from smartblocks.processors.energycontract.markets.auction import actions, steps, txn
-from smartblocks.processors.energycontract.markets.auction import addressing as addr
 from smartblocks.processors.kit.periods import iso
 from smartblocks.protos.blockmeter_pb2 import Meter
 from smartblocks.protos.market_auction_pb2 import Auction, AuctionOpen, OrderSubmit, StepBook
@@ -29,18 +29,6 @@ from .help import add_command
 from .ledger_args import ledger_command, signer_of
 
 Side = OrderSubmit.Side
-
-# -- reading (also used by the demo and the bench) ----------------------------------------------
-
-
-async def read_auction(client: StateReader, auction_id: str) -> Auction | None:
-    data = await client.state(addr.auction_address(auction_id))
-    return Auction.FromString(data) if data else None
-
-
-async def read_step(client: StateReader, auction_id: str, step: int) -> StepBook | None:
-    data = await client.state(addr.step_address(auction_id, step))
-    return StepBook.FromString(data) if data else None
 
 
 def _need_auction(url: str | None, auction_id: str) -> Auction:

@@ -9,22 +9,23 @@ shares as percentages ("5 %"), durations as "1d", "1h".
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 
 from smartblocks.clients.contracts import quantities as q
-from smartblocks.clients.contracts.ledger import StateReader, ledger_time, read_many, read_with
+from smartblocks.clients.contracts.ledger import StateReader, ledger_time, read_with
+from smartblocks.clients.contracts.supplier import (
+    SupplierView,
+    read_period,
+    read_supplier,
+    read_view,
+    settle_meters,
+)
 from smartblocks.ledger.errors import UserError
 from smartblocks.processors.blockmeter import addressing as meters
-from smartblocks.processors.energycontract import addressing as family
-from smartblocks.processors.energycontract.markets.supplier import addressing as addr
 from smartblocks.processors.energycontract.markets.supplier import metering, txn
-from smartblocks.processors.energycontract.markets.supplier.addressing import escrow_id
 from smartblocks.processors.kit.periods import iso
 from smartblocks.protos.blockmeter_pb2 import Meter
-from smartblocks.protos.energycontract_pb2 import Escrow
 from smartblocks.protos.market_supplier_pb2 import (
     Supplier,
-    SupplierMember,
     SupplierOpen,
     SupplierPeriod,
 )
@@ -34,68 +35,6 @@ from .blockmeter_inputs import parse_time
 from .blockmeter_views import table
 from .help import add_command
 from .ledger_args import ledger_command, signer_of
-
-# -- reading (also used by the demo) ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SupplierView:
-    supplier: Supplier
-    members: list[SupplierMember]  # sorted by key
-    deposits: dict[str, int]  # member -> micro-units held in the supplier's escrow
-    periods: list[SupplierPeriod]  # sorted by period
-
-
-async def read_supplier(client: StateReader, supplier_id: str) -> Supplier | None:
-    data = await client.state(addr.supplier_address(supplier_id))
-    return Supplier.FromString(data) if data else None
-
-
-async def read_period(client: StateReader, supplier_id: str, period: int) -> SupplierPeriod | None:
-    data = await client.state(addr.period_address(supplier_id, period))
-    return SupplierPeriod.FromString(data) if data else None
-
-
-async def read_view(client: StateReader, supplier_id: str) -> SupplierView | None:
-    supplier = await read_supplier(client, supplier_id)
-    if supplier is None:
-        return None
-    members = [
-        m
-        async for _, data in client.list_state(addr.RecordType.MEMBER.prefix)
-        if (m := SupplierMember.FromString(data)).supplier_id == supplier_id
-    ]
-    members.sort(key=lambda m: m.member)
-    periods = [
-        p
-        async for _, data in client.list_state(addr.RecordType.PERIOD.prefix)
-        if (p := SupplierPeriod.FromString(data)).supplier_id == supplier_id
-    ]
-    periods.sort(key=lambda p: p.period)
-    found = await read_many(
-        client,
-        [family.escrow_address(escrow_id(supplier_id), m.member) for m in members],
-    )
-    deposits = {
-        m.member: Escrow.FromString(data).balance if data else 0
-        for m, data in zip(members, found, strict=True)
-    }
-    return SupplierView(supplier, members, deposits, periods)
-
-
-async def settle_meters(
-    client: StateReader, supplier_id: str, book: SupplierPeriod
-) -> dict[str, str]:
-    """Each declaring member's meter, from its member record (the settle builder needs them)."""
-    found = await read_many(
-        client, [addr.member_address(supplier_id, d.member) for d in book.declarations]
-    )
-    out = {}
-    for declaration, data in zip(book.declarations, found, strict=True):
-        if not data:
-            raise UserError(f"member {declaration.member} of supplier {supplier_id} is missing")
-        out[declaration.member] = SupplierMember.FromString(data).meter_id
-    return out
 
 
 def _need_supplier(url: str | None, supplier_id: str) -> Supplier:

@@ -16,12 +16,12 @@ from typing import Any
 
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
-from smartblocks.clients.cli.auction import read_auction, read_step
 from smartblocks.clients.cli.blockmeter_inputs import parse_time
 from smartblocks.clients.cli.community import parse_capacity
-from smartblocks.clients.cli.supplier import read_period, read_supplier, settle_meters
 from smartblocks.clients.contracts import p2p
 from smartblocks.clients.contracts import quantities as q
+from smartblocks.clients.contracts.auction import read_auction, read_step
+from smartblocks.clients.contracts.supplier import read_period, read_supplier, settle_meters
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import is_public_key
 from smartblocks.ledger.rest import RestClient

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
-from smartblocks.clients.cli import auction as auction_cli
+from smartblocks.clients.contracts import auction as auction_ledger
 from smartblocks.clients.contracts.ledger import ledger_time
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import Signer, load_signer, write_key_files
@@ -226,7 +226,7 @@ async def run_async(url: str, key_dir: Path) -> Report:
         now = await ledger_time(client)
         if now is None:
             raise UserError(f"the ledger at {url} has no BlockInfo: is it a SmartBlocks devnet?")
-        auction = await auction_cli.read_auction(client, AUCTION_ID)
+        auction = await auction_ledger.read_auction(client, AUCTION_ID)
         if auction is None:
             terms = AuctionOpen(
                 auction_id=AUCTION_ID,
@@ -242,7 +242,7 @@ async def run_async(url: str, key_dir: Path) -> Report:
                 subscription_deposit=20 * EUR,
             )
             await _submit(client, operator, [txn.open_auction(operator, terms=terms)])
-            auction = await auction_cli.read_auction(client, AUCTION_ID)
+            auction = await auction_ledger.read_auction(client, AUCTION_ID)
             assert auction is not None
             report.opened = True
         terms = auction.terms
@@ -266,11 +266,11 @@ async def run_async(url: str, key_dir: Path) -> Report:
                 ],
             )  # fmt: skip
             report.subscribed.append(site.name)
-        auction = await auction_cli.read_auction(client, AUCTION_ID)
+        auction = await auction_ledger.read_auction(client, AUCTION_ID)
         assert auction is not None
         first_open = max(0, -(-(now + terms.gate_s - terms.start) // terms.step_s))
         for step in range(first_open, min(terms.steps, first_open + ORDER_AHEAD)):
-            book = await auction_cli.read_step(client, AUCTION_ID, step)
+            book = await auction_ledger.read_step(client, AUCTION_ID, step)
             placed = {o.member for o in book.orders} if book else set()
             start_hour = steps.window(terms, step).start // HOUR
             for site in SITES:
@@ -295,18 +295,18 @@ async def run_async(url: str, key_dir: Path) -> Report:
             span = steps.window(terms, step)
             if now <= span.start - terms.gate_s:
                 break
-            book = await auction_cli.read_step(client, AUCTION_ID, step)
+            book = await auction_ledger.read_step(client, AUCTION_ID, step)
             if book is None or not book.cleared:
                 await _submit(
                     client, operator, [txn.clear(operator, auction=auction, step=step, book=book)]
                 )
                 report.cleared.append(step)
-                book = await auction_cli.read_step(client, AUCTION_ID, step)
+                book = await auction_ledger.read_step(client, AUCTION_ID, step)
             assert book is not None
             if not book.settled and book.end <= until:
                 await _submit(client, operator, [txn.settle(operator, auction=auction, book=book)])
                 report.settled.append(step)
-        auction = await auction_cli.read_auction(client, AUCTION_ID)
+        auction = await auction_ledger.read_auction(client, AUCTION_ID)
         assert auction is not None
         if not auction.finalized and auction.settled_steps == terms.steps:
             await _submit(client, operator, [txn.finalize(operator, auction=auction)])

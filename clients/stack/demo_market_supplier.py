@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
-from smartblocks.clients.cli import supplier as supplier_cli
+from smartblocks.clients.contracts import supplier as supplier_ledger
 from smartblocks.clients.contracts.ledger import ledger_time
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import Signer, load_signer, write_key_files
@@ -224,7 +224,7 @@ async def run_async(url: str, key_dir: Path, report: Report | None = None) -> Re
         now = await ledger_time(client)
         if now is None:
             raise UserError(f"the ledger at {url} has no BlockInfo: is it a SmartBlocks devnet?")
-        supplier = await supplier_cli.read_supplier(client, SUPPLIER_ID)
+        supplier = await supplier_ledger.read_supplier(client, SUPPLIER_ID)
         if supplier is None:
             start = (now // HOUR + 1) * HOUR
             terms = SupplierOpen(
@@ -242,7 +242,7 @@ async def run_async(url: str, key_dir: Path, report: Report | None = None) -> Re
                 min_deposit=20 * EUR,
             )
             await _submit(client, operator, [txn.open_supplier(operator, terms=terms)])
-            supplier = await supplier_cli.read_supplier(client, SUPPLIER_ID)
+            supplier = await supplier_ledger.read_supplier(client, SUPPLIER_ID)
             assert supplier is not None
             report.opened = True
         terms = supplier.terms
@@ -262,7 +262,7 @@ async def run_async(url: str, key_dir: Path, report: Report | None = None) -> Re
         # Declare the next periods whose gate is open.
         first_open = max(0, -(-(now + terms.declare_lead_s - terms.start) // terms.period_s))
         for period in range(first_open, first_open + DECLARE_AHEAD):
-            book = await supplier_cli.read_period(client, SUPPLIER_ID, period)
+            book = await supplier_ledger.read_period(client, SUPPLIER_ID, period)
             done = {d.member for d in book.declarations} if book else set()
             span = metering.window(terms, period)
             for site in SITES:
@@ -276,12 +276,12 @@ async def run_async(url: str, key_dir: Path, report: Report | None = None) -> Re
         until = now // HOUR * HOUR
         await _record_until(client, gateway, terms.start - BACKFILL_HOURS * HOUR, until)
         report.readings_until = until
-        view = await supplier_cli.read_view(client, SUPPLIER_ID)
+        view = await supplier_ledger.read_view(client, SUPPLIER_ID)
         assert view is not None
         for book in view.periods:
             if book.settled or book.end > until:
                 continue
-            found = await supplier_cli.settle_meters(client, SUPPLIER_ID, book)
+            found = await supplier_ledger.settle_meters(client, SUPPLIER_ID, book)
             settle = txn.settle(operator, supplier=supplier, book=book, meters=found)
             await _submit(client, operator, [settle])
             report.settled.append(book.period)
