@@ -2,20 +2,23 @@
 
 devnet (serving the settings and BlockInfo families itself; genesis settings: the demo's authority
 key as smartblocks.blockmeter.authorities, the demo bank's as the EUR issuer) -> tp blockmeter ->
-tp energycontract -> set-up (one-shot: site and meters, a year of baseline history before the
-building's energy conservation measure, baselines fitted with OpenDSM, a shared-savings and a
-guaranteed-savings contract) -> blockmeter agent (simulated building, from where the history
-ends) -> contract manager (the ESCO's key: settles each month once its data is in) -> portal.
-Once the portal answers, it prints the URL, the demo login and the admin's, then a progress
-line.
+tp energycontract -> tp blockpredict -> set-up (one-shot: site and meters, the forecaster's
+grant, a year of baseline history before the building's energy conservation measure, baselines
+fitted with OpenDSM, a shared-savings and a guaranteed-savings contract) -> blockmeter agent
+(simulated building, from where the history ends) -> contract manager (the ESCO's key: settles
+each month once its data is in) -> prediction service (the forecaster's key: posts each next
+day's forecasts, scores each day once it is over) -> portal. Once the portal answers, it prints
+the URL, the demo login and the admin's, then a progress line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import re
 import shlex
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -40,9 +43,13 @@ WATCHED_METER = f"{SITE_ID}.incomer-import"
 
 # A Python log record below WARNING, as our services format them ("2026-… 12:00:00,123 INFO …").
 ROUTINE = re.compile(r"\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (INFO|DEBUG) ")
-# ... but the contract manager's settlements are what the demo is about: shown.
-# (Not why it waits: during the replay that changes with every block.)
-SHOWN = re.compile(r"smartblocks\.clients\.contracts\.manager: settled ")
+# ... but the contract manager's settlements and the forecasts posted and scored are what the
+# demo is about: shown. (Not why the manager waits: during the replay that changes with every
+# block.)
+SHOWN = re.compile(
+    r"smartblocks\.clients\.contracts\.manager: settled "
+    r"|smartblocks\.clients\.predict\.service: (posted|scored) the forecast "
+)
 CONTRACTS = tuple(c.contract_id for c in DEMO_CONTRACTS)
 
 
@@ -118,6 +125,11 @@ def components(data_dir: Path, ports: Ports, markets: bool = False) -> list[Comp
             ready=lambda: processor_registered(urls.rest, "energycontract"),
         ),
         Component(
+            "tp-bp",
+            [*CLI, "tp", "blockpredict", "--connect", urls.component],
+            ready=lambda: processor_registered(urls.rest, "blockpredict"),
+        ),
+        Component(
             "setup",
             [
                 PY,
@@ -147,6 +159,11 @@ def components(data_dir: Path, ports: Ports, markets: bool = False) -> list[Comp
         Component(
             "manager",
             [*CLI, "contract", "manager", "--config", str(data_dir / "manager.toml")],
+        ),
+        Component(
+            "predict",
+            # -v: its INFO records (forecasts posted and scored) to the log and the console.
+            [*CLI, "-v", "predict", "--config", str(data_dir / "predict.toml")],
         ),
         Component(
             "portal",
@@ -184,6 +201,7 @@ def prepare(
     demo_files.write_agent_config(data_dir, ports, settings)
     demo_files.write_portal_config(data_dir, ports)
     demo_files.write_manager_config(data_dir, ports)
+    demo_files.write_predict_config(data_dir, ports)
     if resumed:
         again = start_over or start_over_command()
         print(f"resuming the demo in {data_dir} (to start over: {again})", file=out)
@@ -191,8 +209,17 @@ def prepare(
         print(f"new demo in {data_dir}", file=out)
 
 
-def banner(data_dir: Path, ports: Ports) -> list[str]:
+def banner(data_dir: Path, ports: Ports, now: float | None = None) -> list[str]:
     urls = DemoUrls(ports)
+    # Ledger time is the wall clock: a day-ahead forecast is for tomorrow, and is scored once
+    # tomorrow is over and its readings are on the ledger.
+    today = datetime.datetime.fromtimestamp(
+        time.time() if now is None else now, datetime.UTC
+    ).date()
+    tomorrow, scored = today + datetime.timedelta(days=1), today + datetime.timedelta(days=2)
+    forecast_chart = (
+        f"{urls.portal}/#/meters/{WATCHED_METER}?zoom=week&end={tomorrow}&show=forecast"
+    )
     return [
         f"BlockPortal: {urls.portal}/   log in as {demo_files.DEMO_USER} / "
         f"{demo_files.DEMO_PASSWORD}, or as {demo_files.ADMIN_USER} with the password in "
@@ -205,6 +232,11 @@ def banner(data_dir: Path, ports: Ports) -> list[str]:
         f"in",
         f"  smartblocks contract list --url {urls.rest}",
         f"  smartblocks contract show {CONTRACTS[0]} --url {urls.rest}",
+        f"BlockPredict: the prediction service posts each next UTC day's hourly forecasts of "
+        f"electricity, gas and wind before the day starts (tomorrow's, {tomorrow}, now: a line "
+        f"beyond the actuals at {forecast_chart}); a day is scored once it is over and its "
+        f"readings are on the ledger, so the first scores come about a minute after "
+        f"{scored} 00:00 UTC",
         f"the simulated building replays its last days fast, then runs in real time; full "
         f"logs in {data_dir / 'up.log'}; Ctrl-C stops everything",
     ]

@@ -5,8 +5,8 @@ simulation start (the replay is deterministic from it) and its portal passwords;
 rewritten every run from stack.toml.
 
     DIR/.smartblocks-demo     marker: --fresh deletes only a dir that has it
-    DIR/keys/                 authority, owner, gateway, esco, bank, auditor (.priv 0600, .pub);
-                              genesis settings: the authority's public key is
+    DIR/keys/                 authority, owner, gateway, esco, bank, auditor, forecaster (.priv
+                              0600, .pub); genesis settings: the authority's public key is
                               smartblocks.blockmeter.authorities, the bank's the EUR issuer
     DIR/agent.toml            from blockmeter/examples/simulated-building.toml, with the
                               building's energy conservation measure (ECM) on the 1st of the
@@ -16,6 +16,8 @@ rewritten every run from stack.toml.
                               export (15-minute CSV) and the agent that pushed it (demo_bms.py)
     DIR/baselines/, contracts/  the fitted baseline tables and the contracts' terms files
     DIR/manager.toml, manager.sqlite  the contract manager (the ESCO's key) and its state
+    DIR/predict.toml, predict.sqlite  the prediction service (the forecaster's key, granted on
+                              the site by the set-up) and its state
     DIR/devnet/               the chain
     DIR/agent-spool.sqlite    the agent's spool
     DIR/portal.toml, portal/  BlockPortal config and index
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import smartblocks.blockmeter
+from smartblocks.blockmeter.simulator import CUT_IN, CUT_OUT, RATED_SPEED, Building
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import load_public_key, write_key_files, write_private_file
 from smartblocks.ledger.settings import BLOCKMETER_AUTHORITIES
@@ -43,7 +46,7 @@ from smartblocks.processors.energycontract.records import issuers_setting
 from .stackfile import DemoSettings, Ports
 
 MARKER = ".smartblocks-demo"
-KEY_NAMES = ("authority", "owner", "gateway", "esco", "bank", "auditor")
+KEY_NAMES = ("authority", "owner", "gateway", "esco", "bank", "auditor", "forecaster")
 CURRENCY = "EUR"
 # The ECM the simulated building gets (docs/mv.md): lighting and small power x 0.7, the heating
 # set-point 1 degC lower.
@@ -194,6 +197,69 @@ def write_manager_config(data_dir: Path, ports: Ports) -> Path:
             "log_level": "info",
         },
     }
+    path.write_text("# Written by `smartblocks up --demo`\n" + dump_toml(doc))
+    return path
+
+
+# The prediction service's weather: the simulator's own, with the error a typical day-ahead
+# forecast has (1 degC, 1 m/s after a day of lead time; README "The prediction service").
+FORECAST_TEMPERATURE_ERROR_C = 1.0
+FORECAST_WIND_ERROR_MS = 1.0
+WIND_METER = "wind"  # relative to the site
+TURBINE_HEIGHT_M = 10.0  # the simulator's wind speed is the turbine's: no height scaling
+
+
+def turbine_power_curve() -> list[list[float]]:
+    """The demo turbine's datasheet curve, [m/s, W]: the simulator's 10 kW turbine sampled every
+    0.5 m/s from cut-in to rated speed, flat to cut-out (windpowerlib interpolates between the
+    points and gives 0 outside them)."""
+    speeds = [CUT_IN + 0.5 * i for i in range(int((RATED_SPEED - CUT_IN) / 0.5) + 1)]
+    curve = [[s, round(Building.wind_power_kw(s) * 1000, 1)] for s in speeds]
+    return [*curve, [CUT_OUT, curve[-1][1]]]
+
+
+def write_predict_config(data_dir: Path, ports: Ports) -> Path:
+    """predict.toml: the prediction service forecasts the contracts' demand meters from the
+    baselines the set-up fits (DIR/baselines/) and the wind turbine from its power curve, on the
+    simulator's weather (same seed and model start as the agent's building) with forecast
+    error. Written before the set-up: the service starts after it, when the tables exist."""
+    from .demo_contracts import CONTRACTS
+
+    agent = tomllib.loads((data_dir / "agent.toml").read_text())
+    simulator, site = agent["simulator"], agent["agent"]["site_id"]
+    demand = [
+        {
+            "meter_id": f"{site}.{c.meter}",
+            "kind": "demand",
+            "baseline": f"baselines/{c.baseline}.pb",
+        }
+        for c in CONTRACTS
+    ]
+    wind = {
+        "meter_id": f"{site}.{WIND_METER}",
+        "kind": "wind",
+        "power_curve": turbine_power_curve(),
+        "hub_height": TURBINE_HEIGHT_M,
+        "measurement_height": TURBINE_HEIGHT_M,
+    }
+    doc = {
+        "service": {
+            "rest_api": f"http://127.0.0.1:{ports.rest_api}",
+            "component": f"tcp://127.0.0.1:{ports.component}",
+            "key": "keys/forecaster.priv",
+            "state": "predict.sqlite",
+            "model_version": "1",
+        },
+        "weather": {
+            "kind": "simulator",
+            "seed": int(simulator["seed"]),
+            "start": int(simulator.get("model_start", simulator["start"])),
+            "temperature_error_c": FORECAST_TEMPERATURE_ERROR_C,
+            "wind_error_ms": FORECAST_WIND_ERROR_MS,
+        },
+        "meters": [*demand, wind],
+    }
+    path = data_dir / "predict.toml"
     path.write_text("# Written by `smartblocks up --demo`\n" + dump_toml(doc))
     return path
 

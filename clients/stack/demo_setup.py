@@ -1,11 +1,13 @@
 """The demo's one-shot set-up: authority, site "lab-970", its meters (and its BMS's points as
-15-minute meters, demo_bms.py), the gateway's key; then the building's history
-(demo_history.py), baselines and contracts (demo_contracts.py).
+15-minute meters, demo_bms.py), the gateway's key, the prediction service's key as the site's
+forecaster (granted by the owner); then the building's history (demo_history.py), baselines and
+contracts (demo_contracts.py).
 
 The site and its meters go in ONE batch signed by the authority, so they are all on the ledger
 or none of them: a resumed chain that holds the site needs none of it again. The meters are
 those of the agent's config (DIR/agent.toml), registered with the kind, unit, mode and interval
-the agent will use. The history and the contracts skip, each, what the ledger already holds.
+the agent will use. The grant, the history and the contracts skip, each, what the ledger
+already holds.
 
     python -m smartblocks.clients.stack.demo_setup --data-dir DIR --url http://127.0.0.1:8008
 """
@@ -31,6 +33,9 @@ from smartblocks.ledger.settings import decode_setting, entry_value, setting_add
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing, txn
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+from smartblocks.processors.blockpredict import addressing as predict_addressing
+from smartblocks.processors.blockpredict import txn as predict_txn
+from smartblocks.protos.blockpredict_pb2 import Forecasters
 
 from .demo_bms import bms_meters
 from .demo_contracts import set_up_contracts
@@ -136,8 +141,10 @@ async def set_up(
     authority = load_signer(keys / "authority.priv")
     owner = load_signer(keys / "owner.priv")
     gateway = load_signer(keys / "gateway.priv")
+    forecaster = load_signer(keys / "forecaster.priv")
     async with RestClient(url, timeout=60) as client:
         created = await create_site(client, config, authority, owner, gateway, data_dir, out)
+        await grant_forecaster(client, config.site_id, owner, forecaster.public_key, out)
         await load_history(client, gateway, config, out)
         if contracts:
             await set_up_contracts(client, data_dir, config, out)
@@ -170,6 +177,26 @@ async def create_site(
         f"site {config.site_id} created; {len(config.meters)} meters and their "
         f"{len(config.meters)} BMS points registered and bound to the gateway key "
         f"{gateway.public_key[:12]}…",
+        file=out,
+        flush=True,
+    )
+    return True
+
+
+async def grant_forecaster(
+    client: RestClient, site_id: str, owner: Signer, forecaster: str, out: TextIO
+) -> bool:
+    """The owner grants the prediction service's key on the site (BlockPredict); False when it
+    is a forecaster already."""
+    stored = await client.state(predict_addressing.forecasters_address(site_id))
+    if stored is not None and forecaster in Forecasters.FromString(stored).public_keys:
+        print(f"the forecaster {forecaster[:12]}… is granted on {site_id} already", file=out)
+        return False
+    grant = predict_txn.grant_forecaster(owner, site_id=site_id, public_key=forecaster)
+    await client.submit_and_wait([make_batch(owner, [grant])], timeout=60)
+    print(
+        f"the owner granted the prediction service's key {forecaster[:12]}… as a forecaster "
+        f"of {site_id}",
         file=out,
         flush=True,
     )

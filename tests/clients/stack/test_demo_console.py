@@ -4,6 +4,7 @@ replay) go to the log file only."""
 
 from __future__ import annotations
 
+import calendar
 import io
 from pathlib import Path
 
@@ -34,12 +35,17 @@ def test_console_keeps_settlements_and_drops_routine_records(tmp_path: Path) -> 
         f"manager | {STAMP} INFO    smartblocks.clients.contracts.manager: contract c waits: "
         "period 2 (2026-12) ends at 2027-01-01T00:00Z\n",
         f"agent   | {STAMP} WARNING smartblocks.blockmeter.agent: something\n",
+        f"predict | {STAMP} INFO    smartblocks.clients.predict.service: posted the forecast of "
+        "lab-970.gas for 2026-12-07\n",
+        f"predict | {STAMP} INFO    smartblocks.clients.predict.service: block #9: Outcome(…)\n",
+        f"predict | {STAMP} INFO    smartblocks.clients.predict.service: scored the forecast of "
+        "lab-970.gas for 2026-12-07\n",
     ]
     for line in lines:
         out.write(line)
     out.flush()
     out.close()
-    assert console.getvalue() == "".join(lines[i] for i in (0, 3, 5))
+    assert console.getvalue() == "".join(lines[i] for i in (0, 3, 5, 6, 8))
     assert (tmp_path / "up.log").read_text() == "".join(lines)
 
 
@@ -47,6 +53,52 @@ def test_the_banner_names_the_admin_user_and_where_its_password_is(tmp_path: Pat
     first = banner(tmp_path, Ports())[0]
     assert "log in as demo / demo, or as admin with the password in " in first
     assert first.endswith(str(tmp_path / "admin-password.txt"))
+
+
+def test_the_banner_says_when_forecasts_are_posted_and_scored(tmp_path: Path) -> None:
+    """Ledger time is the wall clock: tomorrow's forecast is posted now (a line beyond the
+    actuals) and scored once tomorrow is over."""
+    evening = calendar.timegm((2026, 12, 6, 20, 0, 0))
+    (line,) = [x for x in banner(tmp_path, Ports(), now=evening) if x.startswith("BlockPredict")]
+    assert "(tomorrow's, 2026-12-07, now: a line beyond the actuals at " in line
+    assert (
+        "http://127.0.0.1:8080/#/meters/lab-970.incomer-import?zoom=week&end=2026-12-07"
+        "&show=forecast" in line
+    )
+    assert line.endswith("the first scores come about a minute after 2026-12-08 00:00 UTC")
+
+
+def test_the_demo_runs_blockpredict_and_the_prediction_service(tmp_path: Path) -> None:
+    """The BlockPredict processor before the set-up (which grants the forecaster), the
+    prediction service after it (it needs the baselines the set-up fits)."""
+    from smartblocks.clients.stack import demo
+
+    components = demo.components(tmp_path, Ports(component=14004))
+    assert [c.name for c in components] == [
+        "devnet",
+        "tp",
+        "tp-ec",
+        "tp-bp",
+        "setup",
+        "agent",
+        "manager",
+        "predict",
+        "portal",
+    ]
+    named = {c.name: c for c in components}
+    assert named["tp-bp"].command()[-4:] == [
+        "tp",
+        "blockpredict",
+        "--connect",
+        "tcp://127.0.0.1:14004",
+    ]
+    assert named["tp-bp"].ready is not None
+    assert named["predict"].command()[-3:] == [
+        "predict",
+        "--config",
+        str(tmp_path / "predict.toml"),
+    ]
+    assert [c.name for c in demo.components(tmp_path, Ports(), markets=True)][-1] == "markets"
 
 
 def test_an_unchanged_progress_line_is_repeated_only_while_replaying() -> None:
@@ -102,6 +154,7 @@ def test_a_resumed_demo_says_how_to_start_over_as_started(monkeypatch, tmp_path)
     for name in ("ensure_keys", "write_agent_config", "write_portal_config"):
         monkeypatch.setattr(demo_files, name, lambda *args: None)
     monkeypatch.setattr(demo_files, "write_manager_config", lambda *args: None)
+    monkeypatch.setattr(demo_files, "write_predict_config", lambda *args: None)
     out = io.StringIO()
     hint = start_over_command(Path("stack.toml"))
     demo.prepare(tmp_path, Ports(), demo.DemoSettings(), False, out, hint)

@@ -190,3 +190,45 @@ def test_manager_config_settles_with_the_escos_key(tmp_path: Path) -> None:
     assert (
         load_signer(config.key).public_key == (data_dir / "keys" / "esco.pub").read_text().strip()
     )
+
+
+def test_predict_config_forecasts_the_contracts_meters_and_the_turbine(tmp_path: Path) -> None:
+    """The prediction service: the forecaster's key, the simulator's weather (the agent's seed
+    and model start, with forecast error), the two contract meters from the baselines the
+    set-up fits, and the wind turbine from its power curve."""
+    from smartblocks.blockmeter.simulator import Building
+    from smartblocks.clients.predict.config import load_config
+    from smartblocks.clients.predict.forecasts import PowerCurve, wind_forecast
+    from smartblocks.clients.stack.demo_contracts import CONTRACTS
+
+    data_dir = make_demo_dir(tmp_path)
+    config = load_config(demo_files.write_predict_config(data_dir, PORTS))
+    assert config.key == data_dir / "keys" / "forecaster.priv"
+    load_signer(config.key)
+    assert config.state == data_dir / "predict.sqlite"
+    assert (config.rest_api, config.component) == (
+        "http://127.0.0.1:18008",
+        "tcp://127.0.0.1:14004",
+    )
+    sim = load_agent_config(data_dir / "agent.toml").simulator
+    weather = config.weather
+    assert (weather.kind, weather.seed, weather.start) == ("simulator", sim.seed, sim.model_start)
+    assert (weather.temperature_error_c, weather.wind_error_ms) == (1.0, 1.0)
+
+    demand = {m.meter_id: m.baseline for m in config.meters if m.kind == "demand"}
+    assert demand == {
+        f"lab-970.{c.meter}": data_dir / "baselines" / f"{c.baseline}.pb" for c in CONTRACTS
+    }
+    assert set(demand) == {"lab-970.incomer-import", "lab-970.gas"}
+    (wind,) = [m for m in config.meters if m.kind == "wind"]
+    assert wind.meter_id == "lab-970.wind"
+    assert wind.hub_height == wind.measurement_height  # the simulator's speed is the turbine's
+    speeds = [0.0, 2.9, 3.2, 5.0, 7.25, 10.8, 11.0, 18.0, 26.0] + [6.0] * 15
+    forecast = wind_forecast(
+        PowerCurve(*zip(*wind.power_curve, strict=True)),
+        speeds,
+        hub_height_m=wind.hub_height,
+        measurement_height_m=wind.measurement_height,
+    )
+    truth = [Building.wind_power_kw(s) * 1_000_000 for s in speeds]  # mWh in an hour
+    assert all(abs(f - t) <= 20_000 for f, t in zip(forecast, truth, strict=True))  # <= 20 W

@@ -1,5 +1,6 @@
-"""The demo's set-up step against a real devnet with the BlockMeter processor: the site, its
-meters and the baseline history (here two days of it; the contracts are the slow demo test's)."""
+"""The demo's set-up step against a real devnet with the BlockMeter and BlockPredict processors:
+the site, its meters, the prediction service's grant and the baseline history (here two days of
+it; the contracts are the slow demo test's)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from smartblocks.ledger.keys import load_signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.processors.blockmeter import addressing
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+from smartblocks.processors.blockpredict import addressing as predict_addressing
 from smartblocks.protos.blockmeter_pb2 import (
     Meter,
     MeterHead,
@@ -27,6 +29,7 @@ from smartblocks.protos.blockmeter_pb2 import (
     Site,
     Unit,
 )
+from smartblocks.protos.blockpredict_pb2 import Forecasters
 from tests.integration.conftest import Node
 
 HISTORY_DAYS = 2
@@ -71,7 +74,7 @@ def node(tmp_path_factory: pytest.TempPathFactory, demo: Path) -> Iterator[Node]
     # As `smartblocks up --demo` does: the demo's authority key is a genesis setting.
     own = Node(tmp_path_factory.mktemp("stack") / "devnet", "--setting", authorities_setting(demo))
     try:
-        yield own.start("blockmeter")
+        yield own.start("blockmeter", "blockpredict")
     finally:
         own.stop()
 
@@ -107,6 +110,7 @@ async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None
     out = io.StringIO()
     assert await set_up(data_dir, node.rest_url, out, contracts=False) is True
     assert "9 meters and their 9 BMS points registered" in out.getvalue()
+    assert "granted the prediction service's key" in out.getvalue()
     assert "BMS export: 864 15-minute readings of 9 points" in out.getvalue()
     assert "864 of 864 readings spooled, 9 of 9 meter-days on the ledger" in out.getvalue()
     assert "history loaded: 12,960 readings of 9 meters" in out.getvalue()
@@ -118,7 +122,11 @@ async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None
     config = load_agent_config(data_dir / "agent.toml")
     gateway = load_signer(data_dir / "keys" / "gateway.priv").public_key
     owner = load_signer(data_dir / "keys" / "owner.priv").public_key
+    forecaster = load_signer(data_dir / "keys" / "forecaster.priv").public_key
     async with RestClient(node.rest_url) as rest:
+        # The owner granted the key predict.toml names: the service may post for the site.
+        granted = await rest.state(predict_addressing.forecasters_address("lab-970"))
+        assert list(Forecasters.FromString(granted or b"").public_keys) == [forecaster]
         site = Site.FromString(await rest.state(addressing.site_address("lab-970")) or b"")
         assert (site.name, site.floor_area_m2, site.owner_public_key) == (
             "Office/lab (simulated)",
@@ -167,6 +175,7 @@ async def test_sets_up_site_and_every_meter_once(node: Node, demo: Path) -> None
     again = io.StringIO()
     assert await set_up(data_dir, node.rest_url, again, contracts=False) is False
     assert "site lab-970 is on the ledger already" in again.getvalue()
+    assert f"the forecaster {forecaster[:12]}… is granted on lab-970 already" in again.getvalue()
     assert "is on the ledger already" in again.getvalue().splitlines()[-1]
 
 

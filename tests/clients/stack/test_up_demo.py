@@ -1,6 +1,7 @@
 """`smartblocks up --demo` end to end: a subprocess on free ports, the portal answering with the
 agent's readings, the two contracts ACTIVE and their first month settled by the contract
-manager, Ctrl-C stopping every child, and a second run resuming the chain."""
+manager, the next day's forecasts posted by the prediction service and charted by the portal,
+Ctrl-C stopping every child, and a second run resuming the chain."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from smartblocks.blockmeter.config import load as load_agent_config
 from smartblocks.clients.stack import demo
 from smartblocks.clients.stack.demo_contracts import CONTRACTS
 from smartblocks.clients.stack.stackfile import Ports
+from smartblocks.ledger.keys import load_public_key
 from smartblocks.processors.blockmeter import addressing as meter_addressing
+from smartblocks.processors.blockpredict import addressing as predict_addressing
 from smartblocks.processors.energycontract import addressing
 from smartblocks.protos.blockmeter_pb2 import MeterHead
 from smartblocks.protos.energycontract_pb2 import Contract, Settlement
@@ -33,6 +36,7 @@ UP = "up".ljust(max(len(c.name) for c in demo.components(Path("."), Ports()))) +
 
 # From `up --demo` to both contracts' first month settled, on 2 cores. Measured: see README.
 SETTLED_WITHIN_S = 300
+FORECAST_METERS = ("lab-970.incomer-import", "lab-970.gas", "lab-970.wind")
 
 
 @pytest.fixture
@@ -138,13 +142,37 @@ def test_demo_runs_stops_cleanly_and_resumes(tmp_path: Path, runs: list[Up]) -> 
     height = head_block(rest_url)
     assert height > 1
 
+    # The prediction service posts the next UTC day's forecasts (ledger time is the wall clock)
+    # of the contract meters and the turbine, and the portal charts them beyond the actuals.
+    forecaster = load_public_key(data_dir / "keys" / "forecaster.pub")
+
+    def next_day_forecasts() -> str | None:
+        for day in sorted({int(time.time()) // 86400 + 1, int(time.time()) // 86400 + 2}):
+            if all(
+                state(rest_url, predict_addressing.forecast_address(m, day * 86400, forecaster))
+                for m in FORECAST_METERS
+            ):
+                return time.strftime("%Y-%m-%d", time.gmtime(day * 86400))
+        return None
+
+    tomorrow = poll(next_day_forecasts, "the next day's forecasts", timeout=120, interval=1)
+    chart = client.get(
+        f"/api/meters/lab-970.incomer-import/series?zoom=week&end={tomorrow}&compare=forecast"
+    )
+    (forecast,) = chart["forecast"]["forecasts"]
+    assert forecast["model"] == "baseline-table-day-ahead 1" and len(forecast["points"]) == 24
+    assert client.get("/api/overview")["forecasts"]["posted"] >= len(FORECAST_METERS)
+    first.wait_for("smartblocks.clients.predict.service: posted the forecast of ", 30)
+
     pids = first.child_pids()
     assert set(pids) == {
         "devnet",
         "tp",
         "tp-ec",
+        "tp-bp",
         "agent",
         "manager",
+        "predict",
         "portal",
     }, first.output()
     assert first.interrupt() == 0, first.output()
