@@ -15,21 +15,21 @@ _sym_db = _symbol_database.Default()
 from . import blockmeter_pb2 as blockmeter__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0e\x62\x61seline.proto\x12\x14smartblocks.baseline\x1a\x10\x62lockmeter.proto\"+\n\x04Knot\x12\x13\n\x0btemperature\x18\x01 \x01(\x12\x12\x0e\n\x06\x65nergy\x18\x02 \x01(\x12\"D\n\x05\x43urve\x12\x10\n\x08\x64\x61y_type\x18\x01 \x01(\r\x12)\n\x05knots\x18\x02 \x03(\x0b\x32\x1a.smartblocks.baseline.Knot\"\xf1\x01\n\rBaselineTable\x12\x0f\n\x07version\x18\x01 \x01(\r\x12*\n\x04unit\x18\x02 \x01(\x0e\x32\x1c.smartblocks.blockmeter.Unit\x12\x34\n\nresolution\x18\x03 \x01(\x0e\x32 .smartblocks.baseline.Resolution\x12\x31\n\tday_types\x18\x04 \x01(\x0e\x32\x1e.smartblocks.baseline.DayTypes\x12+\n\x06\x63urves\x18\x05 \x03(\x0b\x32\x1b.smartblocks.baseline.Curve\x12\r\n\x05model\x18\x06 \x01(\t*=\n\nResolution\x12\x14\n\x10RESOLUTION_UNSET\x10\x00\x12\x0b\n\x07PER_DAY\x10\x01\x12\x0c\n\x08PER_HOUR\x10\x02*\x9d\x01\n\x08\x44\x61yTypes\x12\x13\n\x0f\x44\x41Y_TYPES_UNSET\x10\x00\x12\x0c\n\x08\x41LL_DAYS\x10\x01\x12\x13\n\x0fWEEKDAY_WEEKEND\x10\x02\x12\x10\n\x0c\x44\x41YS_OF_WEEK\x10\x03\x12\x11\n\rHOURS_OF_WEEK\x10\x04\x12\x1a\n\x16MONTHS_WEEKDAY_WEEKEND\x10\x05\x12\x18\n\x14MONTHS_HOURS_OF_WEEK\x10\x06\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0e\x62\x61seline.proto\x12\x14smartblocks.baseline\x1a\x10\x62lockmeter.proto\"+\n\x04Knot\x12\x13\n\x0btemperature\x18\x01 \x01(\x12\x12\x0e\n\x06\x65nergy\x18\x02 \x01(\x12\"D\n\x05\x43urve\x12\x10\n\x08\x64\x61y_type\x18\x01 \x01(\r\x12)\n\x05knots\x18\x02 \x03(\x0b\x32\x1a.smartblocks.baseline.Knot\"\xc4\x02\n\rBaselineTable\x12\x0f\n\x07version\x18\x01 \x01(\r\x12*\n\x04unit\x18\x02 \x01(\x0e\x32\x1c.smartblocks.blockmeter.Unit\x12\x34\n\nresolution\x18\x03 \x01(\x0e\x32 .smartblocks.baseline.Resolution\x12\x31\n\tday_types\x18\x04 \x01(\x0e\x32\x1e.smartblocks.baseline.DayTypes\x12+\n\x06\x63urves\x18\x05 \x03(\x0b\x32\x1b.smartblocks.baseline.Curve\x12\r\n\x05model\x18\x06 \x01(\t\x12\x12\n\nfit_meters\x18\x07 \x03(\t\x12\x11\n\tfit_start\x18\x08 \x01(\x03\x12\x0f\n\x07\x66it_end\x18\t \x01(\x03\x12\x19\n\x11\x66it_weather_meter\x18\n \x01(\t*=\n\nResolution\x12\x14\n\x10RESOLUTION_UNSET\x10\x00\x12\x0b\n\x07PER_DAY\x10\x01\x12\x0c\n\x08PER_HOUR\x10\x02*\x9d\x01\n\x08\x44\x61yTypes\x12\x13\n\x0f\x44\x41Y_TYPES_UNSET\x10\x00\x12\x0c\n\x08\x41LL_DAYS\x10\x01\x12\x13\n\x0fWEEKDAY_WEEKEND\x10\x02\x12\x10\n\x0c\x44\x41YS_OF_WEEK\x10\x03\x12\x11\n\rHOURS_OF_WEEK\x10\x04\x12\x1a\n\x16MONTHS_WEEKDAY_WEEKEND\x10\x05\x12\x18\n\x14MONTHS_HOURS_OF_WEEK\x10\x06\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'baseline_pb2', _globals)
 if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
-  _globals['_RESOLUTION']._serialized_start=417
-  _globals['_RESOLUTION']._serialized_end=478
-  _globals['_DAYTYPES']._serialized_start=481
-  _globals['_DAYTYPES']._serialized_end=638
+  _globals['_RESOLUTION']._serialized_start=500
+  _globals['_RESOLUTION']._serialized_end=561
+  _globals['_DAYTYPES']._serialized_start=564
+  _globals['_DAYTYPES']._serialized_end=721
   _globals['_KNOT']._serialized_start=58
   _globals['_KNOT']._serialized_end=101
   _globals['_CURVE']._serialized_start=103
   _globals['_CURVE']._serialized_end=171
   _globals['_BASELINETABLE']._serialized_start=174
-  _globals['_BASELINETABLE']._serialized_end=415
+  _globals['_BASELINETABLE']._serialized_end=498
 # @@protoc_insertion_point(module_scope)

@@ -50,17 +50,25 @@ class Curve(_message.Message):
     def __init__(self, day_type: _Optional[int] = ..., knots: _Optional[_Iterable[_Union[Knot, _Mapping]]] = ...) -> None: ...
 
 class BaselineTable(_message.Message):
-    __slots__ = ("version", "unit", "resolution", "day_types", "curves", "model")
+    __slots__ = ("version", "unit", "resolution", "day_types", "curves", "model", "fit_meters", "fit_start", "fit_end", "fit_weather_meter")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
     RESOLUTION_FIELD_NUMBER: _ClassVar[int]
     DAY_TYPES_FIELD_NUMBER: _ClassVar[int]
     CURVES_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
+    FIT_METERS_FIELD_NUMBER: _ClassVar[int]
+    FIT_START_FIELD_NUMBER: _ClassVar[int]
+    FIT_END_FIELD_NUMBER: _ClassVar[int]
+    FIT_WEATHER_METER_FIELD_NUMBER: _ClassVar[int]
     version: int
     unit: _blockmeter_pb2.Unit
     resolution: Resolution
     day_types: DayTypes
     curves: _containers.RepeatedCompositeFieldContainer[Curve]
     model: str
-    def __init__(self, version: _Optional[int] = ..., unit: _Optional[_Union[_blockmeter_pb2.Unit, str]] = ..., resolution: _Optional[_Union[Resolution, str]] = ..., day_types: _Optional[_Union[DayTypes, str]] = ..., curves: _Optional[_Iterable[_Union[Curve, _Mapping]]] = ..., model: _Optional[str] = ...) -> None: ...
+    fit_meters: _containers.RepeatedScalarFieldContainer[str]
+    fit_start: int
+    fit_end: int
+    fit_weather_meter: str
+    def __init__(self, version: _Optional[int] = ..., unit: _Optional[_Union[_blockmeter_pb2.Unit, str]] = ..., resolution: _Optional[_Union[Resolution, str]] = ..., day_types: _Optional[_Union[DayTypes, str]] = ..., curves: _Optional[_Iterable[_Union[Curve, _Mapping]]] = ..., model: _Optional[str] = ..., fit_meters: _Optional[_Iterable[str]] = ..., fit_start: _Optional[int] = ..., fit_end: _Optional[int] = ..., fit_weather_meter: _Optional[str] = ...) -> None: ...

@@ -58,6 +58,8 @@ class DailySeries:
     gap_count: int = 0
     gap_seconds: int = 0
     findings: list[Finding] = field(default_factory=list)
+    # The ledger meters summed into this series (the table records them); () for files.
+    meters: tuple[str, ...] = ()
 
 
 @dataclass
@@ -368,7 +370,7 @@ def _series_pair(
 def _series(
     meter_id: str, unit: str, days: list[int], records: list[bytes | None], quantity: bool
 ) -> DailySeries:
-    series = DailySeries(source=meter_id, unit=unit)
+    series = DailySeries(source=meter_id, unit=unit, meters=(meter_id,))
     for day, data in zip(days, records, strict=True):
         if not data:
             continue
@@ -386,7 +388,7 @@ def _series(
 def _hourly_series(
     meter_id: str, unit: str, days: list[int], records: list[bytes | None], quantity: bool
 ) -> DailySeries:
-    series = DailySeries(source=meter_id, unit=unit)
+    series = DailySeries(source=meter_id, unit=unit, meters=(meter_id,))
     for day, data in zip(days, records, strict=True):
         if not data:
             continue

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from smartblocks.processors.energycontract.terms import check_baseline_provenance
 from smartblocks.processors.kit import baseline
 from smartblocks.processors.kit.periods import day_number, month_name
 from smartblocks.protos.baseline_pb2 import BaselineTable, DayTypes, Resolution
@@ -140,6 +141,10 @@ def table_dict(table: BaselineTable) -> dict[str, Any]:
         "resolution": Resolution.Name(table.resolution),
         "day_types": DayTypes.Name(table.day_types),
         "model": table.model,
+        "fit_meters": list(table.fit_meters),
+        "fit_weather_meter": table.fit_weather_meter,
+        "fit_start": table.fit_start,  # Unix seconds; both 0: not recorded
+        "fit_end": table.fit_end,
         "rounding": baseline.ROUNDING.name,
         "curves": [
             {
@@ -254,3 +259,14 @@ def _table(
             curve.knots.add(temperature=temperature, energy=energy)
     baseline.validate(table)
     return table
+
+
+def record_inputs(table: BaselineTable, inputs: Any) -> None:
+    """Write into `table` what it was fitted on (protos/baseline.proto fit_*): the ledger meters
+    of `inputs` (DailyData or HourlyData; none for CSV files) and its baseline period."""
+    table.fit_start = inputs.first_day * baseline.SECONDS_PER_DAY
+    table.fit_end = inputs.end_day * baseline.SECONDS_PER_DAY
+    if inputs.energy.meters and inputs.temperature.meters:
+        table.fit_meters[:] = sorted(inputs.energy.meters)
+        (table.fit_weather_meter,) = inputs.temperature.meters
+    check_baseline_provenance("the fitted baseline table", table)

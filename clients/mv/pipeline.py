@@ -3,7 +3,8 @@ baseline" share, in one place.
 
 Given the baseline period's data (`data.DailyData` or `data.HourlyData`): the CalTRACK
 sufficiency findings, OpenDSM's daily or hourly model, its ASHRAE Guideline 14 metrics and their
-acceptance findings, the integer baseline table, and how closely the table follows the model
+acceptance findings, the integer baseline table (with the meters and period it was fitted on,
+which both parties then sign), and how closely the table follows the model
 month by month. A disqualified fit is still exported: the caller decides (the CLI writes nothing
 without --force; the portal shows it and the parties decide).
 """
@@ -77,4 +78,5 @@ def fit_baseline(
     else:
         table = export.to_table(fit, config.export)
         months = export.fidelity(fit, table, fit.days, fit.temperatures)
+    export.record_inputs(table, inputs)
     return FittedBaseline(fit, findings, scores, table, months, config, hourly)

@@ -48,6 +48,7 @@ from .contract_requests import (
     read_body,
     rest_client,
 )
+from .overview import baseline_fit
 
 MAX_PREVIEW_PERIODS = 12
 MAX_FIT_DAYS = 731  # as `smartblocks mv fit`: two years at a time
@@ -141,6 +142,7 @@ def terms_json(terms: Terms) -> dict[str, Any]:
         "model": table.model,
         "curves": len(table.curves),
         "unit": unit_of(terms),
+        "fit": baseline_fit(table),
     }
     # The template's parameters as a terms file writes them ("0.25", "60 %", "1200 kWh").
     out["parameters"] = as_file(terms)[str(terms.WhichOneof("template"))]
@@ -283,6 +285,7 @@ def summed_from_ledger(url: str, meters: list[str], weather: str, first: int, en
     energy = data.DailySeries(
         source=" + ".join(meters),
         unit=units[0],
+        meters=tuple(sorted(meters)),
         values={d: sum(p.energy.values[d] for p in parts) for d in days},
         flagged={d: sum(p.energy.flagged.get(d, 0) for p in parts) for d in days},
         gap_count=sum(p.energy.gap_count for p in parts),

@@ -58,9 +58,12 @@ def _sites(records: LedgerRecords, heads: dict[str, bm.MeterHead]) -> list[dict[
 
 
 def _measures(records: LedgerRecords, heads: dict[str, bm.MeterHead]) -> list[dict[str, Any]]:
-    """Per contract: the measure's date (the contract's start: savings count from there) and the
-    baseline data, the contract meters' readings on the ledger before it. Where the baseline
-    was fitted is not on the ledger; the table's `model` names how."""
+    """Per contract: the measure's date (the contract's start: savings count from there), what
+    the signed baseline table says it was fitted on (`baseline_fit`, None for a table exported
+    before tables recorded it) and, for those, the contract meters' readings on the ledger
+    before the measure (the meters a baseline is fitted on may be others: the demo fits on
+    the BMS's 15-minute meters and settles on the 1-minute ones). The table's `model` names
+    how it was fitted."""
     measures = []
     for found in sorted(records.contracts, key=lambda c: c.record.contract_id):
         terms = found.record.terms
@@ -81,10 +84,27 @@ def _measures(records: LedgerRecords, heads: dict[str, bm.MeterHead]) -> list[di
                 if first is not None and first < terms.start
                 else 0,
                 "baseline_model": terms.baseline.model,
+                "baseline_fit": baseline_fit(terms.baseline),
                 "address": found.address,
             }
         )
     return measures
+
+
+def baseline_fit(table: Any) -> dict[str, Any] | None:
+    """What a baseline table says it was fitted on (its fit_* fields, protos/baseline.proto):
+    the meters (none: fitted on files), the weather meter and the period [from, to); None when
+    the table does not say (exported before tables recorded it). The contract page shows it
+    too."""
+    if not table.fit_end:
+        return None
+    return {
+        "meters": list(table.fit_meters),
+        "weather_meter": table.fit_weather_meter,
+        "from": iso_time(table.fit_start),
+        "to": iso_time(table.fit_end),
+        "days": (table.fit_end - table.fit_start) // 86400,
+    }
 
 
 def _forecasts(records: LedgerRecords) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
 from smartblocks.processors.kit import baseline
 from smartblocks.processors.kit.payload import check_id, check_public_key, check_text
+from smartblocks.protos.baseline_pb2 import BaselineTable
 from smartblocks.protos.energycontract_pb2 import PeriodKind, Terms
 
 from . import limits, schedule
@@ -86,6 +87,7 @@ def check_terms(terms: Terms) -> None:
         baseline.validate(terms.baseline)
     except InvalidTransaction as exc:
         raise InvalidTransaction(f"{where}: {exc}") from None
+    check_baseline_provenance(f"{where}: baseline table", terms.baseline)
     if not 0 <= terms.min_coverage_ppm <= 1_000_000:
         raise InvalidTransaction(
             f"{where}: min_coverage_ppm {terms.min_coverage_ppm} is not within 0..1,000,000"
@@ -103,3 +105,36 @@ def check_terms(terms: Terms) -> None:
         template.check(params)
     except InvalidTransaction as exc:
         raise InvalidTransaction(f"{where}: {template.NAME}: {exc}") from None
+
+
+def check_baseline_provenance(where: str, table: BaselineTable) -> None:
+    """The table's record of what it was fitted on (protos/baseline.proto fit_*), when set:
+    only its form, which needs no state (whether those meters had readings then is for the
+    parties and the auditor to see)."""
+    meters = list(table.fit_meters)
+    if len(meters) > limits.MAX_METERS:
+        raise InvalidTransaction(
+            f"{where}: fitted on {len(meters)} meters; at most {limits.MAX_METERS}"
+        )
+    for meter in meters:
+        check_id(f"{where}: fit meter", meter)
+    if meters != sorted(set(meters)):
+        raise InvalidTransaction(
+            f"{where}: fit meters must be sorted and unique ({', '.join(meters)})"
+        )
+    weather = table.fit_weather_meter
+    if bool(meters) != bool(weather):
+        raise InvalidTransaction(
+            f"{where}: fit meters ({', '.join(meters) or 'none'}) and fit weather meter "
+            f"({weather or 'none'}) go together: set both or neither"
+        )
+    if weather:
+        check_id(f"{where}: fit weather meter", weather)
+        if weather in meters:
+            raise InvalidTransaction(f"{where}: fit weather meter {weather} is also a fit meter")
+    start, end = table.fit_start, table.fit_end
+    if (start, end) != (0, 0) and not 0 <= start < end <= limits.MAX_TIMESTAMP:
+        raise InvalidTransaction(
+            f"{where}: fit period {start}..{end} is not 0 <= start < end <= "
+            f"{limits.MAX_TIMESTAMP} (Unix seconds; both 0 when not recorded)"
+        )

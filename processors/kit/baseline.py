@@ -233,17 +233,11 @@ def adjusted_baseline(table: BaselineTable, days: Iterable[tuple[int, int]]) -> 
 def canonical(table: BaselineTable) -> BaselineTable:
     """A copy of a valid `table` with only its known fields (no unknown fields carried over)."""
     validate(table)
-    copy = BaselineTable(
-        version=table.version,
-        unit=table.unit,
-        resolution=table.resolution,
-        day_types=table.day_types,
-        model=table.model,
-    )
-    for curve in table.curves:
-        out = copy.curves.add(day_type=curve.day_type)
-        for knot in curve.knots:
-            out.knots.add(temperature=knot.temperature, energy=knot.energy)
+    copy = BaselineTable()
+    copy.CopyFrom(table)
+    # Unset fields (e.g. the fit's provenance of an older table) are not serialized, so such
+    # a table keeps its bytes and hash.
+    copy.DiscardUnknownFields()  # type: ignore[attr-defined]  # in protobuf, not in its stubs
     return copy
 
 

@@ -203,6 +203,7 @@ def test_ledger_day_rollups(monkeypatch: pytest.MonkeyPatch) -> None:
     assert loaded.temperature.values == {DAY: -2}  # -3 // 2: floor, as the portal shows it
     assert loaded.energy.flagged == {DAY: 2}
     assert (loaded.energy.gap_count, loaded.energy.gap_seconds) == (1, 900)
+    assert (loaded.energy.meters, loaded.temperature.meters) == (("main",), ("outdoor",))
     with pytest.raises(data.DataError, match=r"meter wind is WIND_SPEED .* not an outdoor temp"):
         data.from_ledger(None, "main", "wind", DAY, DAY + 1)
     with pytest.raises(data.DataError, match=r"meter outdoor is TEMPERATURE .* a baseline needs"):

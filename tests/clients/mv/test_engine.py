@@ -58,6 +58,9 @@ def test_fit_writes_a_valid_table_with_its_summary(fitted: dict) -> None:
     assert summary["fidelity"]["max_month_error"] <= 0.005
     assert len(summary["fidelity"]["months"]) == 12
     assert summary["table"]["model"].startswith("opendsm 1.2.7 daily")
+    # CSV files: the table records the baseline period, and no ledger meters.
+    assert (table.fit_start, table.fit_end) == (1_735_689_600, 1_767_225_600)  # 2025
+    assert summary["table"]["fit_meters"] == [] and not table.fit_weather_meter
 
 
 def test_report_avoided_energy_matches_the_simulators_truth(
@@ -129,7 +132,7 @@ def test_fit_on_ledger_rollups_gives_the_csv_fits_table(
     fitted: dict, truth: Truth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same days from BlockMeter day rollups (REST replaced by a state dict) give the same
-    table, byte for byte, as from the CSV files."""
+    table, byte for byte, as from the CSV files, but for the meters it records."""
     from smartblocks.clients.mv import data
     from smartblocks.processors.blockmeter import addressing
     from smartblocks.processors.kit.periods import day_name
@@ -160,4 +163,13 @@ def test_fit_on_ledger_rollups_gives_the_csv_fits_table(
     out = tmp_path / "ledger.pb"
     argv = ["mv", "fit", "--meter", "main", "--temperature-meter", "outdoor"]
     assert main([*argv, "--from", "2025-01-01", "--to", "2025-12-31", "--out", str(out)]) == 0
-    assert out.read_bytes() == fitted["table"].read_bytes()
+    # The same curves; the ledger's table also names the meters it was fitted on.
+    table, files = (baseline.parse(p.read_bytes()) for p in (out, fitted["table"]))
+    assert (list(table.fit_meters), table.fit_weather_meter) == (["main"], "outdoor")
+    assert not files.fit_meters and (files.fit_start, files.fit_end) == (
+        table.fit_start,
+        table.fit_end,
+    )
+    del table.fit_meters[:]
+    table.fit_weather_meter = ""
+    assert baseline.canonical_bytes(table) == files.SerializeToString(deterministic=True)

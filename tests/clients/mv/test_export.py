@@ -63,3 +63,30 @@ def test_rounding_half_even_and_clamping(monkeypatch: pytest.MonkeyPatch) -> Non
     fit = fake_fit(monkeypatch, lambda day, t: float("nan"))
     with pytest.raises(ValueError, match="the model predicts nan"):
         export.to_table(fit, ExportSettings())
+
+
+def test_the_table_records_the_meters_and_period_it_was_fitted_on() -> None:
+    from smartblocks.clients.mv.data import DailyData, DailySeries
+
+    energy = DailySeries("b + a", "mWh", meters=("b", "a"))
+    ledger = DailyData(energy, DailySeries("w", "mdegC", meters=("w",)), 20_000, 20_365)
+    table = baseline_table()
+    export.record_inputs(table, ledger)
+    assert list(table.fit_meters) == ["a", "b"] and table.fit_weather_meter == "w"
+    assert (table.fit_start, table.fit_end) == (20_000 * 86_400, 20_365 * 86_400)
+    assert export.table_dict(table)["fit_meters"] == ["a", "b"]
+    files = DailyData(DailySeries("e.csv", "mWh"), DailySeries("t.csv", "mdegC"), 1, 2)
+    table = baseline_table()
+    export.record_inputs(table, files)  # files: the period only
+    assert not table.fit_meters and not table.fit_weather_meter and table.fit_end == 2 * 86_400
+
+
+def baseline_table() -> Any:
+    from smartblocks.protos.baseline_pb2 import BaselineTable, Resolution
+    from smartblocks.protos.blockmeter_pb2 import Unit
+
+    table = BaselineTable(
+        version=1, unit=Unit.MILLIWATT_HOUR, resolution=Resolution.PER_DAY, day_types=1
+    )
+    table.curves.add(day_type=0).knots.add(temperature=0, energy=1)
+    return table

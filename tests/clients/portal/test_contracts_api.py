@@ -344,6 +344,14 @@ async def test_preview_propose_accept_settle_dispute_resolve(http, world, fitted
     assert "smartblocks contract propose" in proposed["unsigned"]["command"]
     status, page = await call(http, "/api/contracts/lab-ss")
     assert page["contract"]["status"] == "PROPOSED" and page["proposer_role"] == "esco"
+    # The signed table says what the portal's fit read (protos/baseline.proto fit_*).
+    assert page["terms"]["baseline"]["fit"] == {
+        "meters": [world.meter_id],
+        "weather_meter": world.weather_id,
+        "from": "2027-01-01T00:00:00Z",
+        "to": "2027-03-01T00:00:00Z",
+        "days": 59,
+    }
     assert page["contract"]["accepted_at"] is None  # not 1970-01-01
     assert page["escrows"] == {"esco": 100_000_000, "owner": 0}
 

@@ -121,6 +121,9 @@ async def test_form_preview_propose_accept_settle_dispute_resolve(page, portal_u
     await page.click("#propose")
     await page.wait_for_selector("#status:has-text('PROPOSED')")
     assert await page.locator("#contract-terms-hash").inner_text() == terms_hash
+    assert await page.locator("#baseline-fit").inner_text() == (
+        f"{world.meter_id} (temperature {world.weather_id}) from 2027-01-01 to 2027-03-01, 59 days"
+    )
     # The page's signatures: what sawtooth_signing makes with the same key (RFC 6979), and
     # they verify.
     (propose,) = submitted

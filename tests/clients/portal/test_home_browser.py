@@ -5,6 +5,7 @@ from __future__ import annotations
 
 # ruff: noqa: F811  (the `page` fixture is imported, then named as an argument)
 from .test_browser import page, pytestmark, shot  # noqa: F401  (fixture, skip mark)
+from .test_home import fitted_contract
 from .test_members import CONTRACT, contract_ledger
 
 
@@ -18,6 +19,7 @@ async def log_in_at_home(page, portal, user="auditor", password="auditor-pass-1"
 
 async def test_overview_is_the_front_page_and_links_every_item(page, portal, chain, building):
     contract_ledger(chain)
+    fitted_contract(chain)
     await portal.indexed()
     await log_in_at_home(page, portal)
     assert await page.locator("main h1").inner_text() == "Overview"  # the brand links here
@@ -28,6 +30,10 @@ async def test_overview_is_the_front_page_and_links_every_item(page, portal, cha
     measure = await page.locator("#overview-measures").inner_text()
     assert "Measure on 2026-01-06" in measure
     assert "Baseline data: 2026-01-01 to 2026-01-06 (5 days of main" in measure
+    assert (
+        "Baseline fitted on hq.bms-main + hq.bms-pv (temperature hq.bms-outdoor) from "
+        "2025-01-06 to 2026-01-06, 365 days" in measure
+    )
     assert "0 forecasts posted, 4 scored." in await page.inner_text("#overview-forecasts")
     assert "CV(RMSE) 44.0 %" in await page.inner_text("#overview-forecasts")
     row = page.locator(f"#overview-contracts tr[data-contract='{CONTRACT}']")

@@ -161,7 +161,14 @@ def test_demo_runs_stops_cleanly_and_resumes(tmp_path: Path, runs: list[Up]) -> 
     )
     (forecast,) = chart["forecast"]["forecasts"]
     assert forecast["model"] == "baseline-table-day-ahead 1" and len(forecast["points"]) == 24
-    assert client.get("/api/overview")["forecasts"]["posted"] >= len(FORECAST_METERS)
+    story = client.get("/api/overview")
+    assert story["forecasts"]["posted"] >= len(FORECAST_METERS)
+    # The Overview tells what each signed baseline was fitted on: the BMS meters' year.
+    fits = {m["contract_id"]: m["baseline_fit"] for m in story["measures"]}
+    for contract in CONTRACTS:
+        fit = fits[contract.contract_id]
+        assert fit["meters"] == [f"lab-970.bms-{contract.meter}"], fit
+        assert fit["days"] == (measure_start - history_start) // 86400 == 365, fit
     first.wait_for("smartblocks.clients.predict.service: posted the forecast of ", 30)
 
     pids = first.child_pids()

@@ -23,6 +23,9 @@ export function energy(value, unit) {
   return unit === "mL" ? `${grouped(Number(value) / 1e6, 2)} m³` : `${grouped(Number(value) / 1e6, 1)} kWh`;
 }
 const ppm = (v) => `${grouped(Number(v) / 1e4, 1)} %`;
+// What a signed baseline table says it was fitted on (its fit_* fields; the API's baseline_fit).
+export const baselineFitText = (fit) => `${fit.meters.length ? fit.meters.join(" + ") : "files, not ledger meters,"}`
+  + `${fit.weather_meter ? ` (temperature ${fit.weather_meter})` : ""} from ${String(fit.from).slice(0, 10)} to ${String(fit.to).slice(0, 10)}, ${count(fit.days)} days`;
 const roleOf = (parties, key) => (key ? ROLES.find((r) => parties[r] === key) : undefined);
 
 // A party that signs on the command line gives only its public key: every action then downloads
@@ -573,6 +576,7 @@ export async function contractPage(view, id) {
         ["Status", el("span", { class: `badge status-${c.status.toLowerCase()}`, id: "status" }, c.status)],
         ["Terms hash (as signed)", el("code", { id: "contract-terms-hash", class: "wrap" }, d.terms_hash)],
         ["Baseline", el("span", {}, `${t.baseline.model} · table hash `, el("code", {}, short(t.baseline.table_hash, 12)))],
+        ...(t.baseline.fit ? [["Baseline fitted on", el("span", { id: "baseline-fit" }, baselineFitText(t.baseline.fit))]] : []),
         ["Site and meters", `${t.site_id}: ${t.meters.join(", ")}; weather ${t.weather_meter}`],
         ["Term", `${t.periods} × ${t.period.toLowerCase()} from ${t.term.from} to ${t.term.to}; settled ${c.settled_periods}`],
         ["Coverage, grace, disputes", `at least ${ppm(t.min_coverage_ppm)}; data grace ${t.data_grace_s / 86400} d; disputes within ${t.dispute_window_s / 86400} d`],

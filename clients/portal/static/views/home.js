@@ -1,9 +1,10 @@
 // Overview (the front page): the demo's story at a glance, from the ledger: the sites and their
-// meters, the measure and the baseline data before it, forecasts scored, contracts and their
-// last settlement, the money moved, and the energy balance. Each item links to its page; an
-// empty ledger shows what will appear there.
+// meters, the measure and what its signed baseline was fitted on, forecasts scored, contracts
+// and their last settlement, the money moved, and the energy balance. Each item links to its
+// page; an empty ledger shows what will appear there.
 import { api } from "../api.js";
 import { count, el, quantity, title } from "../format.js";
+import { baselineFitText } from "./contracts.js";
 import { money, percent, throttled } from "./members.js";
 
 const day = (iso) => (iso ? String(iso).slice(0, 10) : "—");
@@ -31,7 +32,9 @@ export async function home(view) {
     section("The measure and its baseline", "measures", story.measures.length
       ? el("div", { class: "cards" }, story.measures.map((m) => card(contractHref(m.contract_id), m.contract_id,
         el("h3", {}, `Measure on ${day(m.measure_date)}`),
-        el("p", {}, m.baseline_data_from
+        m.baseline_fit
+          ? el("p", { class: "baseline-fit" }, `Baseline fitted on ${baselineFitText(m.baseline_fit)} (signed in the table)`)
+          : el("p", {}, m.baseline_data_from
           ? `Baseline data: ${day(m.baseline_data_from)} to ${day(m.measure_date)} (${count(m.baseline_data_days)} days of ${m.meters.join(", ")} on the ledger before the measure)`
           : `No readings of ${m.meters.join(", ")} before the measure on the ledger`),
         el("p", { class: "muted" }, `${m.contract_id}: baseline ${m.baseline_model || "table"}`))))
