@@ -32,27 +32,23 @@ from typing import Any
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from bench import harness
-from bench.stack import DevnetStack, Target
+from bench.markets_setup import chunks, clocked_devnet, market_ledger, timed_apply
+from bench.stack import Target
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.settings import AGGREGATORS
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import txn as meter_txn
-from smartblocks.processors.blockmeter.handler import BlockMeterHandler
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
 from smartblocks.processors.energycontract import records as ec_records
 from smartblocks.processors.energycontract import txn as ec_txn
 from smartblocks.processors.energycontract.handler import EnergyContractHandler
 from smartblocks.processors.energycontract.markets.aggregation import rules, txn
 from smartblocks.protos.market_aggregation_pb2 import Community, Criteria, Epoch, Member
-from tests.support.contexts import StrictContext, process_request
-from tests.support.ledger import Ledger
 
 HOUR, DAY, KWH, EUR = 3_600, 86_400, 1_000_000, 1_000_000
 START = calendar.timegm((2027, 3, 1, 0, 0, 0))  # epoch 0
 FULL, QUICK = (100, 12), (10, 3)  # (DERs, epochs)
-PER_BATCH = 100
-FAMILIES = ["blockmeter", "energycontract"]
 CAPACITY_W, PRICE, DEPOSIT = 10_000, 150_000, 50 * EUR
 CRITERIA = Criteria(
     min_capacity_w=1_000,
@@ -250,9 +246,7 @@ def _params(valley: Valley) -> dict[str, Any]:
 def apply_times(ders: int, epochs: int) -> list[dict[str, Any]]:
     valley = Valley(ders, epochs)
     handler = EnergyContractHandler()
-    ledger = Ledger(BlockMeterHandler(), handler, ledger_time=START - DAY)
-    for key, value in valley.settings().items():
-        ledger.set_setting(key, value)
+    ledger = market_ledger(handler, valley.settings(), START - DAY)
     for _, group in valley.setup():
         for transaction in group:
             ledger.apply(transaction)
@@ -261,12 +255,7 @@ def apply_times(ders: int, epochs: int) -> list[dict[str, Any]]:
         ledger.apply(transaction)
     times, met, outcomes = [], 0, 0
     for n, transaction in enumerate(valley.sweeps()):
-        request = process_request(transaction)
-        context = StrictContext(ledger.state, request.header.inputs, request.header.outputs)
-        began = time.perf_counter()
-        handler.apply(request, context)
-        times.append(time.perf_counter() - began)
-        ledger.state = context.state
+        times.append(timed_apply(ledger, handler, transaction))
         record = Epoch.FromString(ledger.state[txn.addr.epoch_address("bench", n)])
         outcomes += len(record.outcomes)
         met += sum(o.met for o in record.outcomes)
@@ -284,22 +273,12 @@ def apply_times(ders: int, epochs: int) -> list[dict[str, Any]]:
 
 
 async def _commit(client: RestClient, signer: Signer, transactions: list[Transaction]) -> None:
-    batches = [
-        make_batch(signer, transactions[i : i + PER_BATCH])
-        for i in range(0, len(transactions), PER_BATCH)
-    ]
-    await client.submit_and_wait(batches, timeout=300)
+    await client.submit_and_wait(chunks(signer, transactions), timeout=300)
 
 
 async def devnet(ders: int, epochs: int, folder: Path) -> list[dict[str, Any]]:
     valley = Valley(ders, epochs)
-    clock = folder / "clock"
-    folder.mkdir(parents=True, exist_ok=True)
-    clock.write_text(str(START - DAY))
-    settings = [f"{k}={v}" for k, v in valley.settings().items()]
-    stack = DevnetStack(
-        folder / "stack", FAMILIES, settings=settings, devnet_args=["--clock-file", str(clock)]
-    )
+    stack, clock = clocked_devnet(folder, valley.settings(), START - DAY)
     with stack as node:
         async with RestClient(node.rest_url, timeout=120) as client:
             setup_began = time.perf_counter()

@@ -31,29 +31,24 @@ from typing import Any
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from bench import harness
-from bench.bench_market_p2p import commit
-from bench.stack import DevnetStack, Target
+from bench.markets_setup import chunks, clocked_devnet, commit, market_ledger, timed_apply
+from bench.stack import Target
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.settings import AUCTION_OPERATORS
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import txn as meter_txn
-from smartblocks.processors.blockmeter.handler import BlockMeterHandler
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
 from smartblocks.processors.energycontract import records as ec_records
 from smartblocks.processors.energycontract import txn as ec_txn
 from smartblocks.processors.energycontract.handler import EnergyContractHandler
 from smartblocks.processors.energycontract.markets.auction import records, txn
 from smartblocks.protos.market_auction_pb2 import Auction, AuctionOpen, StepBook
-from tests.support.contexts import StrictContext, process_request
-from tests.support.ledger import Ledger
 
 HOUR, DAY, KWH, EUR = 3_600, 86_400, 1_000_000, 1_000_000
 START = calendar.timegm((2027, 3, 1, 0, 0, 0))  # step 0
 GATE_S = 15 * 60
 FULL_MEMBERS, QUICK_MEMBERS = 500, 25  # two orders each
-PER_BATCH = 100
-FAMILIES = ["blockmeter", "energycontract"]
 
 
 class Market:
@@ -133,22 +128,10 @@ class Market:
 # -- in process ---------------------------------------------------------------------------------
 
 
-def _timed(ledger: Ledger, handler: EnergyContractHandler, transaction: Transaction) -> float:
-    request = process_request(transaction)
-    context = StrictContext(ledger.state, request.header.inputs, request.header.outputs)
-    began = time.perf_counter()
-    handler.apply(request, context)
-    elapsed = time.perf_counter() - began
-    ledger.state = context.state
-    return elapsed
-
-
 def apply_times(members: int) -> list[dict[str, Any]]:
     market = Market(members)
     handler = EnergyContractHandler()
-    ledger = Ledger(BlockMeterHandler(), handler, ledger_time=START - DAY)
-    for key, value in market.settings().items():
-        ledger.set_setting(key, value)
+    ledger = market_ledger(handler, market.settings(), START - DAY)
     for transaction in market.opening() + market.sites() + market.money():
         ledger.apply(transaction)
     for n in range(members):
@@ -159,10 +142,12 @@ def apply_times(members: int) -> list[dict[str, Any]]:
     orders = len(book.orders)
     auction = Auction.FromString(ledger.state[records.auction("bench").address])
     clear = txn.clear(market.settler, auction=auction, step=0, book=book)
-    clear_s = _timed(ledger, handler, clear)
+    clear_s = timed_apply(ledger, handler, clear)
     cleared = StepBook.FromString(ledger.state[records.step("bench", 0).address])
     ledger.set_ledger_time(START + 2 * HOUR + 60)  # past the data grace: no readings needed
-    settle_s = _timed(ledger, handler, txn.settle(market.settler, auction=auction, book=cleared))
+    settle_s = timed_apply(
+        ledger, handler, txn.settle(market.settler, auction=auction, book=cleared)
+    )
     params = {"orders": orders, "subscribers": members, "matched_kwh": cleared.volume_mwh // KWH}
     return [
         harness.figure("clear apply time", clear_s * 1000, "ms", **params),
@@ -177,13 +162,7 @@ def apply_times(members: int) -> list[dict[str, Any]]:
 
 async def devnet(members: int, folder: Path) -> list[dict[str, Any]]:
     market = Market(members)
-    clock = folder / "clock"
-    folder.mkdir(parents=True, exist_ok=True)
-    clock.write_text(str(START - DAY))
-    settings = [f"{k}={v}" for k, v in market.settings().items()]
-    stack = DevnetStack(
-        folder / "stack", FAMILIES, settings=settings, devnet_args=["--clock-file", str(clock)]
-    )
+    stack, clock = clocked_devnet(folder, market.settings(), START - DAY)
     with stack as node:
         async with RestClient(node.rest_url, timeout=120) as client:
             setup_began = time.perf_counter()
@@ -192,11 +171,7 @@ async def devnet(members: int, folder: Path) -> list[dict[str, Any]]:
                 (market.authority, market.sites()),
                 (market.bank, market.money()),
             ):
-                batches = [
-                    make_batch(signer, group[i : i + PER_BATCH])
-                    for i in range(0, len(group), PER_BATCH)
-                ]
-                await commit(client, batches)
+                await commit(client, chunks(signer, group))
             await commit(
                 client, [make_batch(m, market.member(n)) for n, m in enumerate(market.members)]
             )

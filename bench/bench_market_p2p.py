@@ -29,37 +29,36 @@ import calendar
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from bench import harness
-from bench.bench_devnet import submit
-from bench.stack import DevnetStack, Target
+from bench.markets_setup import (
+    BATCHES_IN_FLIGHT,
+    PER_BATCH,
+    chunks,
+    clocked_devnet,
+    commit,
+    market_ledger,
+    timed_apply,
+)
+from bench.stack import Target
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import txn as meter_txn
-from smartblocks.processors.blockmeter.handler import BlockMeterHandler
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
 from smartblocks.processors.energycontract import records as ec_records
 from smartblocks.processors.energycontract import txn as ec_txn
 from smartblocks.processors.energycontract.handler import EnergyContractHandler
 from smartblocks.processors.energycontract.markets.p2p import records, txn
 from smartblocks.protos.market_p2p_pb2 import Offer
-from tests.support.contexts import StrictContext, process_request
-from tests.support.ledger import Ledger
 
 HOUR, DAY, KWH = 3_600, 86_400, 1_000_000
 START = calendar.timegm((2027, 3, 1, 0, 0, 0))  # the first offer's window
 FULL_TRADES, QUICK_TRADES = 1_000, 50
-PER_BATCH = 100
-BATCHES_IN_FLIGHT = 8
-COMMIT_TIMEOUT = 1_200.0
-FAMILIES = ["blockmeter", "energycontract"]
 FEE_PPM, PRICE, OFFERED = 20_000, 200_000, 2 * KWH  # 2 %, 0.20 PLT/kWh, 2 kWh a trade
 
 
@@ -218,9 +217,7 @@ class Market:
 def apply_times(trades: int) -> list[dict[str, Any]]:
     market = Market(trades)
     handler = EnergyContractHandler()
-    ledger = Ledger(BlockMeterHandler(), handler, ledger_time=START - DAY)
-    for key, value in market.settings().items():
-        ledger.set_setting(key, value)
+    ledger = market_ledger(handler, market.settings(), START - DAY)
     for _, group in market.sites():
         for transaction in group:
             ledger.apply(transaction)
@@ -231,12 +228,7 @@ def apply_times(trades: int) -> list[dict[str, Any]]:
         ledger.apply(transaction)
     times = []
     for transaction in market.settles():
-        request = process_request(transaction)
-        context = StrictContext(ledger.state, request.header.inputs, request.header.outputs)
-        began = time.perf_counter()
-        handler.apply(request, context)
-        times.append(time.perf_counter() - began)
-        ledger.state = context.state
+        times.append(timed_apply(ledger, handler, transaction))
     delivered = sum(
         Offer.FromString(ledger.state[records.offer(f"t-{n}").address]).delivered
         for n in range(trades)
@@ -258,44 +250,9 @@ def apply_times(trades: int) -> list[dict[str, Any]]:
 # -- committed on a devnet ----------------------------------------------------------------------
 
 
-def chunks(signer: Signer, transactions: Sequence[Transaction]) -> list[Batch]:
-    return [
-        make_batch(signer, list(transactions[i : i + PER_BATCH]))
-        for i in range(0, len(transactions), PER_BATCH)
-    ]
-
-
-async def commit(
-    client: RestClient, batches: list[Batch], latencies: list[float] | None = None
-) -> None:
-    """Every batch committed, BATCHES_IN_FLIGHT at a time."""
-    queue: asyncio.Queue[Batch] = asyncio.Queue()
-    for batch in batches:
-        queue.put_nowait(batch)
-
-    async def worker() -> None:
-        while not queue.empty():
-            batch = queue.get_nowait()
-            began = time.perf_counter()
-            await submit(client, batch)
-            [status] = await client.wait_for_batches([batch.header_signature], COMMIT_TIMEOUT)
-            if status["status"] != "COMMITTED":
-                raise RuntimeError(f"batch {batch.header_signature[:16]}: {status}")
-            if latencies is not None:
-                latencies.append(time.perf_counter() - began)
-
-    await asyncio.gather(*(worker() for _ in range(BATCHES_IN_FLIGHT)))
-
-
 async def devnet(trades: int, folder: Path) -> list[dict[str, Any]]:
     market = Market(trades)
-    clock = folder / "clock"
-    folder.mkdir(parents=True, exist_ok=True)
-    clock.write_text(str(START - DAY))
-    settings = [f"{k}={v}" for k, v in market.settings().items()]
-    stack = DevnetStack(
-        folder / "stack", FAMILIES, settings=settings, devnet_args=["--clock-file", str(clock)]
-    )
+    stack, clock = clocked_devnet(folder, market.settings(), START - DAY)
     with stack as node:
         async with RestClient(node.rest_url, timeout=120) as client:
             setup_began = time.perf_counter()

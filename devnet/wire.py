@@ -1,35 +1,17 @@
 """Hand-built protobuf encodings of the few messages devnet sends most.
 
 Pure-Python protobuf costs tens of microseconds per message object; at thousands of messages a
-second that is most of a core. These helpers write the same bytes (fields in number order, as
-protobuf serializes them) straight from strings and bytes. Tests compare them with protobuf's.
+second that is most of a core. These helpers write the same bytes straight from strings and
+bytes, with the field writers of ledger/protowire.py (shared with the processor runtime). Tests
+compare them with protobuf's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-
-def varint(value: int) -> bytes:
-    if value < 0x80:
-        return bytes((value,))
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def length_delimited(field_number: int, data: bytes) -> bytes:
-    return varint(field_number << 3 | 2) + varint(len(data)) + data
-
-
-def varint_field(field_number: int, value: int) -> bytes:
-    return varint(field_number << 3) + varint(value) if value else b""
+from smartblocks.ledger import protowire
+from smartblocks.ledger.protowire import bytes_field, length_delimited, string_field, varint_field
 
 
 def message(message_type: int, correlation_id: str, content: bytes) -> bytes:
@@ -75,17 +57,6 @@ def address_list(addresses: Iterable[str], status: int) -> bytes:
     return b"".join(parts)
 
 
-def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return value, pos
-        shift += 7
-
-
 def repeated_field(data: bytes, field_number: int) -> list[bytes]:
     """The raw bytes of each occurrence of a length-delimited field; ValueError if malformed."""
     return [
@@ -96,44 +67,8 @@ def repeated_field(data: bytes, field_number: int) -> list[bytes]:
 
 
 def fields(data: bytes) -> list[tuple[int, int | bytes]]:
-    """Every (field number, value) of a message: ints for varints, bytes for length-delimited
-    fields; ValueError when malformed. Fixed-width fields are skipped (none of ours has one)."""
-    out: list[tuple[int, int | bytes]] = []
-    pos, end = 0, len(data)
-    try:
-        while pos < end:
-            key, pos = _read_varint(data, pos)
-            wire_type = key & 7
-            if wire_type == 2:
-                length, pos = _read_varint(data, pos)
-                if pos + length > end:
-                    raise ValueError("truncated field")
-                out.append((key >> 3, data[pos : pos + length]))
-                pos += length
-            elif wire_type == 0:
-                value, pos = _read_varint(data, pos)
-                out.append((key >> 3, value))
-            elif wire_type == 1:
-                pos += 8
-            elif wire_type == 5:
-                pos += 4
-            else:
-                raise ValueError(f"unsupported wire type {wire_type}")
-    except IndexError:
-        raise ValueError("truncated varint") from None
-    if pos != end:
-        raise ValueError("truncated message")
-    return out
-
-
-def string_field(field_number: int, text: str) -> bytes:
-    """A proto3 string field: omitted when empty, as protobuf does."""
-    return length_delimited(field_number, text.encode()) if text else b""
-
-
-def bytes_field(field_number: int, data: bytes) -> bytes:
-    """A proto3 (singular) bytes field: omitted when empty."""
-    return length_delimited(field_number, data) if data else b""
+    """Every (field number, value) of a message; fixed-width fields are skipped."""
+    return protowire.fields(data, skip_fixed_width=True)
 
 
 def event(event_type: str, attributes: Iterable[tuple[str, str]], data: bytes = b"") -> bytes:

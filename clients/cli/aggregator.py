@@ -16,7 +16,7 @@ from smartblocks.ledger.errors import UserError
 from smartblocks.processors.energycontract.markets.p2p import rules, txn
 
 from . import ledger_args
-from .blockmeter_inputs import public_key_arg
+from .blockmeter_inputs import parse_quantity, public_key_arg
 from .blockmeter_views import table
 from .help import add_command
 from .ledger_args import ledger_command, signer_of
@@ -122,10 +122,7 @@ def run_buy(args: argparse.Namespace) -> int:
         raise UserError(f"{key} is not an aggregator (`smartblocks aggregator list`)")
     if not agg.rate_ppm:
         raise UserError(f"aggregator {agg.name} sells no tokens")
-    try:
-        amount = q.parse_amount(args.amount)
-    except ValueError as exc:
-        raise UserError(f"amount: {exc}") from None
+    amount = parse_quantity("AMOUNT", q.parse_amount, args.amount)
     signer = signer_of(args)
     transaction = txn.tokens_buy(
         signer,

@@ -9,21 +9,17 @@ durations as "1h", "15m".
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import Any
 
 from smartblocks.clients.contracts import quantities as q
 from smartblocks.clients.contracts.auction import read_auction, read_step
 from smartblocks.clients.contracts.ledger import StateReader, ledger_time, read_with
 from smartblocks.ledger.errors import UserError
-from smartblocks.processors.blockmeter import addressing as meters
 from smartblocks.processors.energycontract.markets.auction import actions, steps, txn
 from smartblocks.processors.kit.periods import iso
-from smartblocks.protos.blockmeter_pb2 import Meter
 from smartblocks.protos.market_auction_pb2 import Auction, AuctionOpen, OrderSubmit, StepBook
 
 from . import ledger_args
-from .blockmeter_inputs import parse_time
+from .blockmeter_inputs import parse_electricity, parse_quantity, parse_time
 from .blockmeter_views import table
 from .help import add_command
 from .ledger_args import ledger_command, signer_of
@@ -36,28 +32,6 @@ def _need_auction(url: str | None, auction_id: str) -> Auction:
     if auction is None:
         raise UserError(f"auction {auction_id} does not exist (`smartblocks auction book ID`)")
     return auction
-
-
-def _parsed(parse: Callable[[Any], Any], text: str, flag: str) -> int:
-    try:
-        value = parse(text)
-    except ValueError as exc:
-        raise UserError(f"{flag}: {exc}") from None
-    return value[0] if isinstance(value, tuple) else int(value)
-
-
-def _energy(text: str) -> int:
-    energy, unit = _parsed_energy(text)
-    if unit != "mWh":
-        raise UserError(f"ENERGY: electricity is traded in Wh/kWh/MWh, not {unit}")
-    return energy
-
-
-def _parsed_energy(text: str) -> tuple[int, str]:
-    try:
-        return q.parse_energy(text)
-    except ValueError as exc:
-        raise UserError(f"ENERGY: {exc}") from None
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -191,13 +165,13 @@ def run_open(args: argparse.Namespace) -> int:
         name=args.name,
         currency=args.currency,
         start=parse_time(args.start),
-        step_s=_parsed(q.parse_duration, args.step, "--step"),
+        step_s=parse_quantity("--step", q.parse_duration, args.step),
         steps=args.steps,
-        gate_s=_parsed(q.parse_duration, args.gate, "--gate"),
-        data_grace_s=_parsed(q.parse_duration, args.grace, "--grace"),
-        supplier_price=_parsed(q.parse_price, args.supplier_price, "--supplier-price"),
-        feed_in_price=_parsed(q.parse_price, args.feed_in_price, "--feed-in-price"),
-        subscription_deposit=_parsed(q.parse_amount, args.deposit, "--deposit"),
+        gate_s=parse_quantity("--gate", q.parse_duration, args.gate),
+        data_grace_s=parse_quantity("--grace", q.parse_duration, args.grace),
+        supplier_price=parse_quantity("--supplier-price", q.parse_price, args.supplier_price),
+        feed_in_price=parse_quantity("--feed-in-price", q.parse_price, args.feed_in_price),
+        subscription_deposit=parse_quantity("--deposit", q.parse_amount, args.deposit),
     )
     ledger_args.submit(args, signer, [txn.open_auction(signer, terms=terms)])
     print(f"opened auction {terms.auction_id}: {terms.steps} steps from {iso(terms.start)}")
@@ -208,13 +182,8 @@ def run_subscribe(args: argparse.Namespace) -> int:
     signer = signer_of(args)
     auction = _need_auction(args.url, args.auction_id)
     ids = [m for m in (args.import_meter, args.export_meter) if m]
-    found = ledger_args.read(args, [meters.meter_address(m) for m in ids])
-    sites = []
-    for meter_id, data in zip(ids, found, strict=True):
-        if not data:
-            raise UserError(f"meter {meter_id} does not exist (`smartblocks meter list`)")
-        sites.append(Meter.FromString(data).site_id)
-    deposit = _parsed(q.parse_amount, args.deposit, "--deposit")
+    sites = ledger_args.meter_sites(args, ids)
+    deposit = parse_quantity("--deposit", q.parse_amount, args.deposit)
     transaction = txn.subscribe(
         signer,
         auction=auction,
@@ -234,8 +203,8 @@ def run_subscribe(args: argparse.Namespace) -> int:
 def run_order(args: argparse.Namespace) -> int:
     signer = signer_of(args)
     auction = _need_auction(args.url, args.auction_id)
-    energy = _energy(args.energy)
-    price = _parsed(q.parse_price, args.price, "PRICE")
+    energy = parse_electricity("ENERGY", args.energy)
+    price = parse_quantity("PRICE", q.parse_price, args.price)
     transaction = txn.order(
         signer,
         auction=auction,
@@ -255,8 +224,8 @@ def run_order(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_clear(args: argparse.Namespace) -> int:
-    signer = signer_of(args)
+def _auction_and_step(args: argparse.Namespace) -> tuple[Auction, StepBook | None]:
+    """The market and one step's book, read together; the market must exist."""
 
     async def work(client: StateReader) -> tuple[Auction | None, StepBook | None]:
         return await read_auction(client, args.auction_id), await read_step(
@@ -266,6 +235,12 @@ def run_clear(args: argparse.Namespace) -> int:
     auction, book = read_with(args.url, work)
     if auction is None:
         raise UserError(f"auction {args.auction_id} does not exist")
+    return auction, book
+
+
+def run_clear(args: argparse.Namespace) -> int:
+    signer = signer_of(args)
+    auction, book = _auction_and_step(args)
     ledger_args.submit(
         args, signer, [txn.clear(signer, auction=auction, step=args.step, book=book)]
     )
@@ -277,15 +252,7 @@ def run_clear(args: argparse.Namespace) -> int:
 
 def run_settle(args: argparse.Namespace) -> int:
     signer = signer_of(args)
-
-    async def work(client: StateReader) -> tuple[Auction | None, StepBook | None]:
-        return await read_auction(client, args.auction_id), await read_step(
-            client, args.auction_id, args.step
-        )
-
-    auction, book = read_with(args.url, work)
-    if auction is None:
-        raise UserError(f"auction {args.auction_id} does not exist")
+    auction, book = _auction_and_step(args)
     if book is None or not book.cleared:
         raise UserError(
             f"step {args.step} is not cleared: `smartblocks auction clear {args.auction_id} "

@@ -1,4 +1,5 @@
-"""Command-line input for the BlockMeter commands: times, dates, values, CSV files, keys.
+"""Command-line input for the ledger commands: times, dates, values, CSV files, keys, and the
+markets' quantities (amounts, prices, ratios, durations, energy).
 
 Every function raises UserError with a message that names the bad input.
 """
@@ -7,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
+from smartblocks.clients.contracts import quantities as q
 from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import is_public_key, load_public_key
 from smartblocks.processors.kit import payload
@@ -101,3 +104,25 @@ def public_key_arg(text: str) -> str:
     if Path(text).expanduser().exists():
         return load_public_key(text)
     raise UserError(f"{text!r} is neither a public key (66 hex) nor a .pub file")
+
+
+def parse_quantity(flag: str, parse: Callable[[str], int | tuple[int, str]], text: str) -> int:
+    """`text` read by one of clients/contracts/quantities.py's parsers, its error prefixed with
+    the flag the person typed (the parsers themselves do not know it)."""
+    try:
+        value = parse(text)
+    except ValueError as exc:
+        raise UserError(f"{flag}: {exc}") from None
+    # parse_energy answers (base units, unit); the others a bare integer.
+    return value[0] if isinstance(value, tuple) else value
+
+
+def parse_electricity(flag: str, text: str) -> int:
+    """Energy that must be electricity ("10 kWh"), in mWh: the markets trade nothing else."""
+    try:
+        energy, unit = q.parse_energy(text)
+    except ValueError as exc:
+        raise UserError(f"{flag}: {exc}") from None
+    if unit != "mWh":
+        raise UserError(f"{flag}: {text!r} is not electricity (give Wh, kWh or MWh)")
+    return energy

@@ -20,7 +20,7 @@ from smartblocks.processors.kit.periods import iso
 from smartblocks.protos.market_aggregation_pb2 import Community, Criteria, Member
 
 from . import ledger_args
-from .blockmeter_inputs import parse_time, public_key_arg
+from .blockmeter_inputs import parse_quantity, parse_time, public_key_arg
 from .blockmeter_views import table
 from .help import add_command
 from .ledger_args import ledger_command, signer_of
@@ -178,13 +178,6 @@ def show_capacity(watts: int) -> str:
     return f"{Decimal(watts) / 1000:f} kW"
 
 
-def parse(what: str, parser: Any, text: str) -> int:
-    try:
-        return int(parser(text))
-    except ValueError as exc:
-        raise UserError(f"{what}: {exc}") from None
-
-
 def fetch_community(args: argparse.Namespace, community_id: str) -> Community:
     found = contract_ledger.read_with(args.url, lambda c: reading.community(c, community_id))
     if found is None:
@@ -201,11 +194,11 @@ def run_open(args: argparse.Namespace) -> int:
     criteria = Criteria(
         min_capacity_w=parse_capacity(args.min_capacity),
         max_capacity_w=parse_capacity(args.max_capacity),
-        max_price=parse("--max-price", q.parse_price, args.max_price),
-        min_deposit=parse("--min-deposit", q.parse_amount, args.min_deposit),
+        max_price=parse_quantity("--max-price", q.parse_price, args.max_price),
+        min_deposit=parse_quantity("--min-deposit", q.parse_amount, args.min_deposit),
         max_members=args.max_members,
-        commitment_ppm=parse("--commitment", q.parse_ratio, args.commitment),
-        penalty_price=parse("--penalty-price", q.parse_price, args.penalty_price),
+        commitment_ppm=parse_quantity("--commitment", q.parse_ratio, args.commitment),
+        penalty_price=parse_quantity("--penalty-price", q.parse_price, args.penalty_price),
     )
     signer = signer_of(args)
     transaction = txn.open_community(
@@ -214,10 +207,10 @@ def run_open(args: argparse.Namespace) -> int:
         name=args.name,
         currency=args.currency,
         first_epoch_start=parse_time(args.start),
-        epoch_s=parse("--epoch", q.parse_duration, args.epoch),
+        epoch_s=parse_quantity("--epoch", q.parse_duration, args.epoch),
         criteria=criteria,
-        data_grace_s=parse("--grace", q.parse_duration, args.grace),
-        dispute_window_s=parse("--dispute-window", q.parse_duration, args.dispute_window),
+        data_grace_s=parse_quantity("--grace", q.parse_duration, args.grace),
+        dispute_window_s=parse_quantity("--dispute-window", q.parse_duration, args.dispute_window),
     )
     ledger_args.submit(args, signer, [transaction])
     print(f"opened community {args.community_id}")
@@ -238,7 +231,7 @@ def run_join(args: argparse.Namespace) -> int:
         if found is None:
             raise UserError(f"no meter {meter_id!r} on the ledger (`smartblocks meter list`)")
     signer = signer_of(args)
-    deposit = parse("--deposit", q.parse_amount, args.deposit)
+    deposit = parse_quantity("--deposit", q.parse_amount, args.deposit)
     transaction = txn.join(
         signer,
         community=community,
@@ -247,7 +240,7 @@ def run_join(args: argparse.Namespace) -> int:
         connection_meter=args.connection_meter,
         connection_site=connection.site_id,
         capacity_w=parse_capacity(args.capacity),
-        price=parse("--price", q.parse_price, args.price),
+        price=parse_quantity("--price", q.parse_price, args.price),
         deposit=deposit,
     )
     ledger_args.submit(args, signer, [transaction])

@@ -15,7 +15,7 @@ from smartblocks.processors.kit.periods import iso
 from smartblocks.protos.market_aggregation_pb2 import Dispute, Epoch
 
 from . import ledger_args
-from .blockmeter_inputs import public_key_arg
+from .blockmeter_inputs import parse_electricity, public_key_arg
 from .blockmeter_views import table
 from .community import fetch_community
 from .help import add_command
@@ -190,12 +190,7 @@ def run_resolve(args: argparse.Namespace) -> int:
     der = public_key_arg(args.der)
     corrected = 0
     if args.adjust:
-        try:
-            corrected, unit = q.parse_energy(args.adjust)
-        except ValueError as exc:
-            raise UserError(f"--adjust: {exc}") from None
-        if unit != "mWh":
-            raise UserError(f"--adjust: give electricity, e.g. '24 kWh', not {args.adjust!r}")
+        corrected = parse_electricity("--adjust", args.adjust)
     signer = signer_of(args)
     transaction = txn.resolve(
         signer,

@@ -10,9 +10,12 @@ from pathlib import Path
 
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
+from smartblocks.ledger.errors import UserError
 from smartblocks.ledger.keys import DEFAULT_KEY_DIR, Signer, load_signer
 from smartblocks.ledger.rest import URL_ENV, RestClient, default_url, run
 from smartblocks.ledger.transactions import make_batch
+from smartblocks.processors.blockmeter import addressing as meters
+from smartblocks.protos.blockmeter_pb2 import Meter
 
 from .help import add_command
 
@@ -97,3 +100,18 @@ def read_prefix(args: argparse.Namespace, prefix: str) -> list[tuple[str, bytes]
             return [entry async for entry in client.list_state(prefix)]
 
     return run(go())
+
+
+def meter_sites(args: argparse.Namespace, meter_ids: Sequence[str]) -> list[str]:
+    """The site of each meter, in order: the markets' transactions name the sites so the
+    processor can check the signer owns them. A missing meter is the person's mistake."""
+    sites = []
+    for meter_id, data in zip(
+        meter_ids, read(args, [meters.meter_address(m) for m in meter_ids]), strict=True
+    ):
+        if not data:
+            raise UserError(
+                f"meter {meter_id} does not exist (`smartblocks meter list` shows them)"
+            )
+        sites.append(Meter.FromString(data).site_id)
+    return sites

@@ -15,14 +15,18 @@ from smartblocks.clients.contracts import p2p
 from smartblocks.clients.contracts import quantities as q
 from smartblocks.clients.contracts.ledger import StateReader, ledger_time, read_with
 from smartblocks.ledger.errors import UserError
-from smartblocks.processors.blockmeter import records as blockmeter
 from smartblocks.processors.energycontract.markets.p2p import rules, txn
 from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
-from smartblocks.protos.blockmeter_pb2 import Meter
 from smartblocks.protos.market_p2p_pb2 import Offer
 
 from . import ledger_args
-from .blockmeter_inputs import check_id, parse_time, public_key_arg
+from .blockmeter_inputs import (
+    check_id,
+    parse_electricity,
+    parse_quantity,
+    parse_time,
+    public_key_arg,
+)
 from .blockmeter_views import table
 from .help import add_command
 from .ledger_args import ledger_command, signer_of
@@ -133,13 +137,6 @@ def _offer_id(text: str) -> str:
     return text
 
 
-def _meter_site(args: argparse.Namespace, meter_id: str) -> str:
-    (data,) = ledger_args.read(args, [blockmeter.meter(meter_id).address])
-    if data is None:
-        raise UserError(f"meter {meter_id} does not exist (`smartblocks meter list` shows them)")
-    return Meter.FromString(data).site_id
-
-
 def _read_offer(args: argparse.Namespace, offer_id: str) -> Offer:
     found = read_with(args.url, lambda client: p2p.read_offer(client, offer_id))
     if found is None:
@@ -149,13 +146,8 @@ def _read_offer(args: argparse.Namespace, offer_id: str) -> Offer:
 
 def run_add(args: argparse.Namespace) -> int:
     offer_id = _offer_id(args.offer_id)
-    try:
-        energy, unit = q.parse_energy(args.energy)
-        price = q.parse_price(args.price)
-    except ValueError as exc:
-        raise UserError(f"--energy/--price: {exc}") from None
-    if unit != "mWh":
-        raise UserError(f"--energy: {args.energy!r} is not electricity (kWh, MWh, Wh)")
+    energy = parse_electricity("--energy", args.energy)
+    price = parse_quantity("--price", q.parse_price, args.price)
     start = parse_time(args.start)
     end = start + args.hours * SECONDS_PER_HOUR
     expires = parse_time(args.expires) if args.expires else start
@@ -165,7 +157,7 @@ def run_add(args: argparse.Namespace) -> int:
         offer_id=offer_id,
         aggregator=public_key_arg(args.aggregator),
         export_meter=args.meter,
-        site_id=_meter_site(args, args.meter),
+        site_id=ledger_args.meter_sites(args, [args.meter])[0],
         energy=energy,
         price=price,
         window_start=start,
@@ -237,7 +229,10 @@ def run_pick(args: argparse.Namespace) -> int:
     offer = _read_offer(args, _offer_id(args.offer_id))
     signer = signer_of(args)
     transaction = txn.offer_pick(
-        signer, offer=offer, import_meter=args.meter, site_id=_meter_site(args, args.meter)
+        signer,
+        offer=offer,
+        import_meter=args.meter,
+        site_id=ledger_args.meter_sites(args, [args.meter])[0],
     )
     ledger_args.submit(args, signer, [transaction])
     value = q.format_amount(rules.trade_value(offer.energy, offer.price), offer.currency)

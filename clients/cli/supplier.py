@@ -20,10 +20,8 @@ from smartblocks.clients.contracts.supplier import (
     settle_meters,
 )
 from smartblocks.ledger.errors import UserError
-from smartblocks.processors.blockmeter import addressing as meters
 from smartblocks.processors.energycontract.markets.supplier import metering, txn
 from smartblocks.processors.kit.periods import iso
-from smartblocks.protos.blockmeter_pb2 import Meter
 from smartblocks.protos.market_supplier_pb2 import (
     Supplier,
     SupplierOpen,
@@ -31,7 +29,7 @@ from smartblocks.protos.market_supplier_pb2 import (
 )
 
 from . import ledger_args
-from .blockmeter_inputs import parse_time
+from .blockmeter_inputs import parse_electricity, parse_quantity, parse_time
 from .blockmeter_views import table
 from .help import add_command
 from .ledger_args import ledger_command, signer_of
@@ -45,14 +43,6 @@ def _need_supplier(url: str | None, supplier_id: str) -> Supplier:
 
 
 # -- commands ---------------------------------------------------------------------------------
-
-
-def _parsed(parse, text: str, flag: str) -> int:  # type: ignore[no-untyped-def]
-    try:
-        value = parse(text)
-    except ValueError as exc:
-        raise UserError(f"{flag}: {exc}") from None
-    return value[0] if isinstance(value, tuple) else int(value)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -168,14 +158,14 @@ def run_open(args: argparse.Namespace) -> int:
         name=args.name,
         currency=args.currency,
         start=parse_time(args.start),
-        period_s=_parsed(q.parse_duration, args.period, "--period"),
-        declare_lead_s=_parsed(q.parse_duration, args.lead, "--lead"),
-        data_grace_s=_parsed(q.parse_duration, args.grace, "--grace"),
-        price_per_kwh=_parsed(q.parse_price, args.price, "--price"),
-        tolerance_ppm=_parsed(q.parse_ratio, args.tolerance, "--tolerance"),
-        learning_rate_ppm=_parsed(q.parse_ratio, args.rate, "--rate"),
-        initial_h_ppm=_parsed(q.parse_ratio, args.initial_h, "--initial-h"),
-        min_deposit=_parsed(q.parse_amount, args.min_deposit, "--min-deposit"),
+        period_s=parse_quantity("--period", q.parse_duration, args.period),
+        declare_lead_s=parse_quantity("--lead", q.parse_duration, args.lead),
+        data_grace_s=parse_quantity("--grace", q.parse_duration, args.grace),
+        price_per_kwh=parse_quantity("--price", q.parse_price, args.price),
+        tolerance_ppm=parse_quantity("--tolerance", q.parse_ratio, args.tolerance),
+        learning_rate_ppm=parse_quantity("--rate", q.parse_ratio, args.rate),
+        initial_h_ppm=parse_quantity("--initial-h", q.parse_ratio, args.initial_h),
+        min_deposit=parse_quantity("--min-deposit", q.parse_amount, args.min_deposit),
     )
     ledger_args.submit(args, signer, [txn.open_supplier(signer, terms=terms)])
     print(f"opened supplier {terms.supplier_id}: period 0 starts {iso(terms.start)}")
@@ -185,13 +175,10 @@ def run_open(args: argparse.Namespace) -> int:
 def run_join(args: argparse.Namespace) -> int:
     signer = signer_of(args)
     supplier = _need_supplier(args.url, args.supplier_id)
-    (data,) = ledger_args.read(args, [meters.meter_address(args.meter)])
-    if not data:
-        raise UserError(f"meter {args.meter} does not exist (`smartblocks meter list`)")
-    meter = Meter.FromString(data)
-    deposit = _parsed(q.parse_amount, args.deposit, "--deposit")
+    (site_id,) = ledger_args.meter_sites(args, [args.meter])
+    deposit = parse_quantity("--deposit", q.parse_amount, args.deposit)
     transaction = txn.join(
-        signer, supplier=supplier, meter_id=args.meter, site_id=meter.site_id, deposit=deposit
+        signer, supplier=supplier, meter_id=args.meter, site_id=site_id, deposit=deposit
     )
     ledger_args.submit(args, signer, [transaction])
     print(
@@ -204,12 +191,7 @@ def run_join(args: argparse.Namespace) -> int:
 def run_declare(args: argparse.Namespace) -> int:
     signer = signer_of(args)
     supplier = _need_supplier(args.url, args.supplier_id)
-    try:
-        usage, unit = q.parse_energy(args.usage)
-    except ValueError as exc:
-        raise UserError(f"USAGE: {exc}") from None
-    if unit != "mWh":
-        raise UserError(f"USAGE: electricity is declared in Wh/kWh/MWh, not {unit}")
+    usage = parse_electricity("USAGE", args.usage)
     span = metering.window(supplier.terms, args.period)
     ledger_args.submit(
         args, signer, [txn.declare(signer, supplier=supplier, period=args.period, usage_mwh=usage)]

@@ -39,17 +39,12 @@ from typing import Any, TextIO
 from smartblocks.clients.contracts import quantities as q
 from smartblocks.clients.contracts.ledger import ledger_time
 from smartblocks.ledger.errors import UserError
-from smartblocks.ledger.keys import Signer, load_signer, write_key_files
+from smartblocks.ledger.keys import Signer, load_signer
 from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.settings import (
     AGGREGATORS,
     MARKETS_OPERATOR,
-    decode_setting,
-    entry_value,
-    setting_address,
-    split_list,
 )
-from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing as meter_addressing
 from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.energycontract import txn as ec_txn
@@ -58,13 +53,19 @@ from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
 from smartblocks.processors.settings import txn as settings_txn
 from smartblocks.protos.market_aggregation_pb2 import Community, Criteria, Epoch
 
+from .demo_market_common import (
+    demo_key,
+    demo_keys_and_voter,
+    setting_keys,
+    submit,
+    wait_for_ledger_time,
+)
+
 HOUR = SECONDS_PER_HOUR
 KWH = 1_000_000
 EUR = 1_000_000
 COMMUNITY = "valley"
 GRID_SITE = "valley-grid"
-POLL_S = 15.0
-DEFAULT_KEYS = Path(".smartblocks") / "demo" / "keys"  # `smartblocks up --demo`'s data dir
 
 
 @dataclass(frozen=True)
@@ -122,26 +123,10 @@ def connection_values(der: Der, hours: list[int], epoch: int) -> list[int]:
 # -- ledger helpers -----------------------------------------------------------------------------
 
 
-async def _setting_keys(client: RestClient, key: str) -> list[str]:
-    data = await client.state(setting_address(key))
-    return split_list(entry_value(decode_setting(data), key) if data else None)
-
-
-async def _submit(client: RestClient, signer: Signer, *transactions: Any) -> None:
-    await client.submit_and_wait([make_batch(signer, list(transactions))], timeout=60)
-
-
-def _key(key_dir: Path, name: str) -> Signer:
-    path = key_dir / f"{name}.priv"
-    if not path.exists():
-        write_key_files(name, key_dir)
-    return load_signer(path)
-
-
 async def _list_in_setting(
     client: RestClient, setting: str, key: str, voter: Signer | None, out: TextIO
 ) -> None:
-    listed = await _setting_keys(client, setting)
+    listed = await setting_keys(client, setting)
     if key in listed:
         return
     if voter is None:
@@ -149,7 +134,7 @@ async def _list_in_setting(
             f"setting {setting} does not list {key}; propose it (smartblocks settings propose) "
             "or give the devnet's validator key"
         )
-    await _submit(client, voter, settings_txn.propose(voter, setting, ",".join([*listed, key])))
+    await submit(client, voter, settings_txn.propose(voter, setting, ",".join([*listed, key])))
     print(f"aggregation: setting {setting} lists {key[:10]}..", file=out)
 
 
@@ -157,8 +142,8 @@ async def set_up(
     client: RestClient, key_dir: Path, voter: Signer | None, out: TextIO
 ) -> dict[str, Any]:
     authority, bank = load_signer(key_dir / "authority.priv"), load_signer(key_dir / "bank.priv")
-    aggregator, operator = _key(key_dir, "agg-aggregator"), _key(key_dir, "agg-operator")
-    ders = {d.name: _key(key_dir, d.name) for d in DERS}
+    aggregator, operator = demo_key(key_dir, "agg-aggregator"), demo_key(key_dir, "agg-operator")
+    ders = {d.name: demo_key(key_dir, d.name) for d in DERS}
     await _list_in_setting(client, AGGREGATORS, aggregator.public_key, voter, out)
     await _list_in_setting(client, MARKETS_OPERATOR, operator.public_key, voter, out)
     if await reading.balance(client, aggregator.public_key, "EUR") < 100 * EUR:
@@ -169,7 +154,7 @@ async def set_up(
                 for k in ders.values()
             ),
         ]
-        await _submit(client, bank, *funding)
+        await submit(client, bank, *funding)
     if await client.state(meter_addressing.site_address(GRID_SITE)) is None:
         sites = [
             meter_txn.create_site(
@@ -188,13 +173,13 @@ async def set_up(
                 for d in DERS
             ),
         ]
-        await _submit(client, authority, *sites)
+        await submit(client, authority, *sites)
         for d in DERS:
             for signer, meter_id, site, kind in (
                 (ders[d.name], d.meter, d.name, d.kind),
                 (aggregator, d.connection, GRID_SITE, "ELECTRICITY_EXPORT"),
             ):
-                await _submit(
+                await submit(
                     client,
                     signer,
                     meter_txn.register_meter(
@@ -216,7 +201,7 @@ async def set_up(
     if community is None:
         now = await ledger_time(client) or 0
         start = (now // HOUR + 1) * HOUR
-        await _submit(
+        await submit(
             client,
             aggregator,
             txn.open_community(
@@ -234,7 +219,7 @@ async def set_up(
         community = await reading.community(client, COMMUNITY)
         assert community is not None
         for d in DERS:
-            await _submit(
+            await submit(
                 client,
                 ders[d.name],
                 txn.join(
@@ -249,7 +234,7 @@ async def set_up(
                     deposit=DEPOSIT,
                 ),
             )
-            await _submit(
+            await submit(
                 client,
                 aggregator,
                 txn.admit(aggregator, community=community, der=ders[d.name].public_key),
@@ -264,11 +249,6 @@ async def set_up(
     return {"aggregator": aggregator, "operator": operator, "ders": ders, "community": community}
 
 
-async def _wait_real(client: RestClient, moment: int) -> None:
-    while (await ledger_time(client) or 0) < moment:
-        await asyncio.sleep(POLL_S)
-
-
 async def _record_epoch(
     client: RestClient, parties: dict[str, Any], epoch: int, start: int, end: int
 ) -> None:
@@ -281,7 +261,7 @@ async def _record_epoch(
             head = await reading.head(client, meter_id)
             if head is not None and head.last_window_end >= end:
                 continue
-            await _submit(
+            await submit(
                 client,
                 signer,
                 meter_txn.record_readings(
@@ -324,7 +304,7 @@ async def sweep_epochs(
         await wait_until(end)
         await _record_epoch(client, parties, number, start, end)
         members = await reading.current_members(client, community)
-        await _submit(
+        await submit(
             client,
             aggregator,
             txn.sweep(aggregator, community=community, members=members, epoch=number),
@@ -336,7 +316,7 @@ async def sweep_epochs(
         if outcome is not None and outcome.delivered < outcome.der_measured:
             member = next(m for m in members if m.der == battery_key.public_key)
             hours = await reading.hours(client, member.der_meter, record.start, record.end)
-            await _submit(
+            await submit(
                 client,
                 battery_key,
                 txn.dispute(
@@ -349,7 +329,7 @@ async def sweep_epochs(
                 ),
             )
             corrected = min(outcome.der_measured, rules.total(hours)[0])
-            await _submit(
+            await submit(
                 client,
                 operator,
                 txn.resolve(
@@ -384,19 +364,15 @@ async def run(
     """Set up and run the community on the devnet at `url`; the swept epochs."""
     async with RestClient(url, timeout=120) as client:
         parties = await set_up(client, key_dir, voter, out)
-        waiter = wait_until or (lambda moment: _wait_real(client, moment))
+        waiter = wait_until or (lambda moment: wait_for_ledger_time(client, moment))
         return await sweep_epochs(client, parties, epochs, out, waiter)
 
 
 def main(url: str | None, keys: str | None, *, epochs: int = 3) -> int:
-    """`smartblocks community demo`: the demo's keys (default DEFAULT_KEYS), and the devnet's
+    """`smartblocks community demo`: the demo's keys (default DEFAULT_KEY_DIR), and the devnet's
     validator key beside them (DATA_DIR/devnet/validator.priv) to list the aggregator and the
     operator in the settings."""
-    key_dir = Path(keys) if keys else DEFAULT_KEYS
-    if not (key_dir / "authority.priv").exists():
-        raise UserError(f"{key_dir} holds no demo keys (authority.priv): give --keys DATA_DIR/keys")
-    validator = key_dir.parent / "devnet" / "validator.priv"
-    voter = load_signer(validator) if validator.exists() else None
+    key_dir, voter = demo_keys_and_voter(keys)
     swept = asyncio.run(run(url, key_dir, epochs=epochs, voter=voter))
     print(f"aggregation: {len(swept)} epochs swept")
     return 0

@@ -19,41 +19,34 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.clients.contracts import auction as auction_ledger
 from smartblocks.clients.contracts.ledger import ledger_time
 from smartblocks.ledger.errors import UserError
-from smartblocks.ledger.keys import Signer, load_signer, write_key_files
+from smartblocks.ledger.keys import load_signer
 from smartblocks.ledger.rest import RestClient
-from smartblocks.ledger.settings import (
-    AUCTION_OPERATORS,
-    decode_setting,
-    entry_value,
-    setting_address,
-    split_list,
-)
-from smartblocks.ledger.transactions import make_batch
-from smartblocks.processors.blockmeter import addressing as meters
-from smartblocks.processors.blockmeter import txn as meter_txn
+from smartblocks.ledger.settings import AUCTION_OPERATORS
 from smartblocks.processors.energycontract import txn as money_txn
 from smartblocks.processors.energycontract.markets.auction import steps, txn
-from smartblocks.protos.blockmeter_pb2 import MeterHead
 from smartblocks.protos.market_auction_pb2 import AuctionOpen
 
-HOUR = 3_600
+from .demo_market_common import (
+    DEFAULT_KEY_DIR,
+    HOUR,
+    demo_key,
+    record_hours,
+    require_listed,
+    set_up_site,
+    submit,
+)
+
 OPERATOR_KEY = "auction-operator"  # the operator's key file in the key folder
-KWH = 1_000_000  # mWh
 EUR = 1_000_000  # micro-units
 AUCTION_ID = "demo-auction"
 STEPS = 24
 ORDER_AHEAD = 3  # steps ordered in advance
-WINDOW_HOURS = 24 * 31  # one readings window: within BlockMeter's limits (values, span)
-DEFAULT_KEY_DIR = Path(".smartblocks") / "demo" / "keys"  # `smartblocks up --demo`'s keys
 
 
 @dataclass(frozen=True)
@@ -63,6 +56,14 @@ class DemoSite:
     import_meter: str
     export_meter: str
     name: str
+
+    def meter_kinds(self) -> list[tuple[str, str]]:
+        """(meter id, kind) of its meters: the home has no export meter."""
+        both = (
+            (self.import_meter, "ELECTRICITY_IMPORT"),
+            (self.export_meter, "ELECTRICITY_EXPORT"),
+        )
+        return [(meter_id, kind) for meter_id, kind in both if meter_id]
 
 
 HOME = DemoSite("auction-home", "auc-home", "auc-home-import", "", "Home (simulated)")
@@ -138,91 +139,20 @@ class Report:
         return out
 
 
-def _key(key_dir: Path, name: str) -> Signer:
-    path = key_dir / f"{name}.priv"
-    return load_signer(path) if path.exists() else write_key_files(name, key_dir)[2]
-
-
 def genesis_setting(key_dir: Path) -> str:
     """The devnet genesis `--setting KEY=VALUE` that lets this demo's operator open its market
     (its key is created in `key_dir` when absent): for `smartblocks up --demo`'s genesis."""
-    return f"{AUCTION_OPERATORS}={_key(key_dir, OPERATOR_KEY).public_key}"
-
-
-async def _submit(client: RestClient, signer: Signer, txns: Sequence[Transaction]) -> None:
-    if txns:
-        await client.submit_and_wait([make_batch(signer, list(txns))], timeout=60)
-
-
-async def _check_operator(client: RestClient, operator: Signer) -> None:
-    data = await client.state(setting_address(AUCTION_OPERATORS))
-    listed = split_list(entry_value(decode_setting(data), AUCTION_OPERATORS) if data else None)
-    if operator.public_key not in listed:
-        raise UserError(
-            f"the demo auctioneer {operator.public_key} is not in setting {AUCTION_OPERATORS}: "
-            f"start the devnet with --setting {AUCTION_OPERATORS}={operator.public_key}, or "
-            "propose it with `smartblocks settings propose`"
-        )
-
-
-async def _set_up_site(
-    client: RestClient, authority: Signer, gateway: Signer, owner: Signer, site: DemoSite
-) -> None:
-    if await client.state(meters.site_address(site.site_id)):
-        return
-    create = meter_txn.create_site(
-        authority, site_id=site.site_id, owner_public_key=owner.public_key, name=site.name
-    )
-    await _submit(client, authority, [create])
-    txns = []
-    for meter_id, kind in (
-        (site.import_meter, "ELECTRICITY_IMPORT"),
-        (site.export_meter, "ELECTRICITY_EXPORT"),
-    ):
-        if not meter_id:
-            continue
-        txns += [
-            meter_txn.register_meter(
-                owner, meter_id=meter_id, site_id=site.site_id, kind=kind, unit="MILLIWATT_HOUR",
-                nominal_interval_s=HOUR, plausible_min=0, plausible_max=100 * KWH,
-            ),
-            meter_txn.bind_key(
-                owner, meter_id=meter_id, site_id=site.site_id, public_key=gateway.public_key
-            ),
-        ]  # fmt: skip
-    await _submit(client, owner, txns)
-
-
-async def _record_until(client: RestClient, gateway: Signer, first: int, until: int) -> None:
-    txns = []
-    for site in SITES:
-        for meter_id in (site.import_meter, site.export_meter):
-            if not meter_id:
-                continue
-            data = await client.state(meters.meter_head_address(meter_id))
-            start = MeterHead.FromString(data).last_window_end if data else first
-            for first_hour in range(start // HOUR, until // HOUR, WINDOW_HOURS):
-                hours = range(first_hour, min(until // HOUR, first_hour + WINDOW_HOURS))
-                txns.append(
-                    meter_txn.record_readings(
-                        gateway,
-                        meter_id=meter_id,
-                        window_start=first_hour * HOUR,
-                        interval_s=HOUR,
-                        values=[readings(site, h)[meter_id] for h in hours],
-                    )
-                )
-    await _submit(client, gateway, txns)
+    return f"{AUCTION_OPERATORS}={demo_key(key_dir, OPERATOR_KEY).public_key}"
 
 
 async def run_async(url: str, key_dir: Path) -> Report:
     report = Report()
     authority, bank = load_signer(key_dir / "authority.priv"), load_signer(key_dir / "bank.priv")
-    gateway = _key(key_dir, "auction-gateway")
-    operator = _key(key_dir, OPERATOR_KEY)
-    members = {site.site_id: _key(key_dir, site.key_name) for site in SITES}
+    gateway = demo_key(key_dir, "auction-gateway")
+    operator = demo_key(key_dir, OPERATOR_KEY)
+    members = {site.site_id: demo_key(key_dir, site.key_name) for site in SITES}
     async with RestClient(url) as client:
-        await _check_operator(client, operator)
+        await require_listed(client, AUCTION_OPERATORS, operator, "auctioneer")
         now = await ledger_time(client)
         if now is None:
             raise UserError(f"the ledger at {url} has no BlockInfo: is it a SmartBlocks devnet?")
@@ -241,7 +171,7 @@ async def run_async(url: str, key_dir: Path) -> Report:
                 feed_in_price=50_000,
                 subscription_deposit=20 * EUR,
             )
-            await _submit(client, operator, [txn.open_auction(operator, terms=terms)])
+            await submit(client, operator, txn.open_auction(operator, terms=terms))
             auction = await auction_ledger.read_auction(client, AUCTION_ID)
             assert auction is not None
             report.opened = True
@@ -249,22 +179,25 @@ async def run_async(url: str, key_dir: Path) -> Report:
         subscribed = {s.member for s in auction.subscribers}
         for site in SITES:
             member = members[site.site_id]
-            await _set_up_site(client, authority, gateway, member, site)
+            await set_up_site(
+                client,
+                authority,
+                member,
+                gateway,
+                site_id=site.site_id,
+                name=site.name,
+                meter_kinds=site.meter_kinds(),
+            )
             if member.public_key in subscribed:
                 continue
             issue = money_txn.issue(bank, currency="EUR", to=member.public_key, amount=100 * EUR)
-            await _submit(client, bank, [issue])
-            await _submit(
-                client,
-                member,
-                [
-                    txn.subscribe(
-                        member, auction=auction, import_meter=site.import_meter,
-                        export_meter=site.export_meter, sites=[site.site_id],
-                        deposit=terms.subscription_deposit,
-                    )
-                ],
+            await submit(client, bank, issue)
+            subscribe = txn.subscribe(
+                member, auction=auction, import_meter=site.import_meter,
+                export_meter=site.export_meter, sites=[site.site_id],
+                deposit=terms.subscription_deposit,
             )  # fmt: skip
+            await submit(client, member, subscribe)
             report.subscribed.append(site.name)
         auction = await auction_ledger.read_auction(client, AUCTION_ID)
         assert auction is not None
@@ -282,13 +215,22 @@ async def run_async(url: str, key_dir: Path) -> Report:
                               limit_price=price)
                     for side, energy, price in orders_for(site, start_hour)
                 ]  # fmt: skip
-                await _submit(client, member, orders)
+                await submit(client, member, *orders)
                 report.ordered += [
                     (site.name, step, side) for side, *_ in orders_for(site, start_hour)
                 ]
         until = now // HOUR * HOUR
-        await _record_until(
-            client, gateway, terms.start, min(until, terms.start + terms.steps * terms.step_s)
+        hourly = {
+            meter_id: (lambda h, site=site, meter_id=meter_id: readings(site, h)[meter_id])
+            for site in SITES
+            for meter_id, _ in site.meter_kinds()
+        }
+        await record_hours(
+            client,
+            gateway,
+            hourly,
+            terms.start,
+            min(until, terms.start + terms.steps * terms.step_s),
         )
         report.readings_until = until
         for step in range(terms.steps):
@@ -297,19 +239,18 @@ async def run_async(url: str, key_dir: Path) -> Report:
                 break
             book = await auction_ledger.read_step(client, AUCTION_ID, step)
             if book is None or not book.cleared:
-                await _submit(
-                    client, operator, [txn.clear(operator, auction=auction, step=step, book=book)]
-                )
+                clear = txn.clear(operator, auction=auction, step=step, book=book)
+                await submit(client, operator, clear)
                 report.cleared.append(step)
                 book = await auction_ledger.read_step(client, AUCTION_ID, step)
             assert book is not None
             if not book.settled and book.end <= until:
-                await _submit(client, operator, [txn.settle(operator, auction=auction, book=book)])
+                await submit(client, operator, txn.settle(operator, auction=auction, book=book))
                 report.settled.append(step)
         auction = await auction_ledger.read_auction(client, AUCTION_ID)
         assert auction is not None
         if not auction.finalized and auction.settled_steps == terms.steps:
-            await _submit(client, operator, [txn.finalize(operator, auction=auction)])
+            await submit(client, operator, txn.finalize(operator, auction=auction))
             report.finalized = True
     return report
 

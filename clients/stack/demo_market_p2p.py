@@ -37,10 +37,8 @@ from smartblocks.clients.contracts import p2p
 from smartblocks.clients.contracts import quantities as q
 from smartblocks.clients.contracts.ledger import ledger_time, read_balance
 from smartblocks.ledger.errors import UserError
-from smartblocks.ledger.keys import Signer, load_signer, write_key_files
+from smartblocks.ledger.keys import Signer, load_signer
 from smartblocks.ledger.rest import BatchInvalid, RestClient
-from smartblocks.ledger.settings import decode_setting, entry_value, setting_address, split_list
-from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter import addressing as meter_addressing
 from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.energycontract import records as ec_records
@@ -50,6 +48,15 @@ from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
 from smartblocks.processors.settings import txn as settings_txn
 from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, MeterKind
 from smartblocks.protos.market_p2p_pb2 import Offer
+
+from .demo_market_common import (
+    POLL_S,
+    demo_key,
+    demo_keys_and_voter,
+    setting_keys,
+    submit,
+    wait_for_ledger_time,
+)
 
 HOUR = SECONDS_PER_HOUR
 KWH = 1_000_000
@@ -69,8 +76,6 @@ METERS = (
     ("battery-discharge", "STORAGE_DISCHARGE", "Battery 20 kWh, discharge"),
     ("export", "ELECTRICITY_EXPORT", "Grid connection, export"),
 )
-POLL_S = 15.0
-DEFAULT_KEYS = Path(".smartblocks") / "demo" / "keys"  # `smartblocks up --demo`'s data dir
 
 
 def meter_id(suffix: str) -> str:
@@ -120,22 +125,6 @@ class Barn:
 # -- ledger helpers -----------------------------------------------------------------------------
 
 
-async def _setting_keys(client: RestClient, key: str) -> list[str]:
-    data = await client.state(setting_address(key))
-    return split_list(entry_value(decode_setting(data), key) if data else None)
-
-
-async def _submit(client: RestClient, signer: Signer, *transactions) -> None:
-    await client.submit_and_wait([make_batch(signer, list(transactions))], timeout=60)
-
-
-def _key(key_dir: Path, name: str) -> Signer:
-    path = key_dir / f"{name}.priv"
-    if not path.exists():
-        write_key_files(name, key_dir)
-    return load_signer(path)
-
-
 async def _buyer_meter(client: RestClient) -> str:
     """The building's main incomer import meter (the demo's set-up registered it)."""
     prefix = meter_addressing.RecordType.METER.prefix
@@ -156,10 +145,10 @@ async def _buyer_meter(client: RestClient) -> str:
 
 async def set_up(client: RestClient, key_dir: Path, voter: Signer | None, out: TextIO) -> dict:
     authority, owner = load_signer(key_dir / "authority.priv"), load_signer(key_dir / "owner.priv")
-    aggregator, prosumer = _key(key_dir, "p2p-aggregator"), _key(key_dir, "p2p-prosumer")
+    aggregator, prosumer = demo_key(key_dir, "p2p-aggregator"), demo_key(key_dir, "p2p-prosumer")
     agg_key = aggregator.public_key
     for setting in (records.AGGREGATORS_SETTING, ec_records.issuers_setting(CURRENCY)):
-        listed = await _setting_keys(client, setting)
+        listed = await setting_keys(client, setting)
         if agg_key in listed:
             continue
         if voter is None:
@@ -168,10 +157,10 @@ async def set_up(client: RestClient, key_dir: Path, voter: Signer | None, out: T
                 "(smartblocks settings propose) or give the devnet's validator key"
             )
         value = ",".join([*listed, agg_key])  # keeps the keys already listed
-        await _submit(client, voter, settings_txn.propose(voter, setting, value))
+        await submit(client, voter, settings_txn.propose(voter, setting, value))
         print(f"p2p: setting {setting} = the aggregator's key", file=out)
     if await p2p.read_aggregator(client, agg_key) is None:
-        await _submit(
+        await submit(
             client,
             aggregator,
             txn.aggregator_set(
@@ -184,13 +173,13 @@ async def set_up(client: RestClient, key_dir: Path, voter: Signer | None, out: T
             ),
         )
     if await read_balance(client, agg_key, CURRENCY) < STOCK // 2:
-        await _submit(
+        await submit(
             client,
             aggregator,
             ec_txn.issue(aggregator, currency=CURRENCY, to=agg_key, amount=STOCK),
         )
     if await read_balance(client, owner.public_key, CURRENCY) < TOKENS_BOUGHT // 2:
-        await _submit(
+        await submit(
             client,
             owner,
             txn.tokens_buy(
@@ -213,7 +202,7 @@ async def set_up(client: RestClient, key_dir: Path, voter: Signer | None, out: T
             name="Farm barn: PV, wind, battery (simulated)",
             timezone="UTC",
         )
-        await _submit(client, authority, site)
+        await submit(client, authority, site)
         meters = []
         for suffix, kind, name in METERS:
             meters += [
@@ -235,7 +224,7 @@ async def set_up(client: RestClient, key_dir: Path, voter: Signer | None, out: T
                     public_key=prosumer.public_key,
                 ),
             ]
-        await _submit(client, prosumer, *meters)
+        await submit(client, prosumer, *meters)
         print(f"p2p: site {SITE} and its {len(METERS)} meters", file=out)
     return {
         "aggregator": aggregator,
@@ -248,11 +237,6 @@ async def set_up(client: RestClient, key_dir: Path, voter: Signer | None, out: T
 async def _barn_reaches(client: RestClient) -> int | None:
     data = await client.state(meter_addressing.meter_head_address(meter_id("export")))
     return MeterHead.FromString(data).last_window_end if data else None
-
-
-async def _wait_real(client: RestClient, moment: int) -> None:
-    while (await ledger_time(client) or 0) < moment:
-        await asyncio.sleep(POLL_S)
 
 
 async def trade(
@@ -281,7 +265,7 @@ async def trade(
         offer_id = f"{SITE}-{hour}"
         start = hour * HOUR
         if await p2p.read_offer(client, offer_id) is None:
-            await _submit(
+            await submit(
                 client,
                 prosumer,
                 txn.offer_add(
@@ -300,7 +284,7 @@ async def trade(
         offer = await p2p.read_offer(client, offer_id)
         assert offer is not None
         if offer.status == Offer.OPEN:
-            await _submit(
+            await submit(
                 client,
                 owner,
                 txn.offer_pick(
@@ -320,7 +304,7 @@ async def trade(
     for hour in range(first, first + hours):
         await wait_until((hour + 1) * HOUR)
         values = barn.step(hour)
-        await _submit(
+        await submit(
             client,
             prosumer,
             *(
@@ -346,7 +330,7 @@ async def _settle(client: RestClient, signer: Signer, offer: Offer, out: TextIO)
         preview = await p2p.preview(client, offer)
         if preview["ready"]:
             try:
-                await _submit(client, signer, txn.offer_settle(signer, offer=offer))
+                await submit(client, signer, txn.offer_settle(signer, offer=offer))
                 break
             except BatchInvalid as exc:
                 print(f"p2p: settle {offer.offer_id}: {exc}; retrying", file=out)
@@ -374,19 +358,15 @@ async def run(
     """Set up and run the market on the devnet at `url`; the settled offers."""
     async with RestClient(url, timeout=120) as client:
         parties = await set_up(client, key_dir, voter, out)
-        waiter = wait_until or (lambda moment: _wait_real(client, moment))
+        waiter = wait_until or (lambda moment: wait_for_ledger_time(client, moment))
         return await trade(client, parties, hours, out, waiter)
 
 
 def main(url: str | None, keys: str | None, *, hours: int = 6) -> int:
-    """`smartblocks offer demo`: the demo's keys (default DEFAULT_KEYS), and the devnet's
+    """`smartblocks offer demo`: the demo's keys (default DEFAULT_KEY_DIR), and the devnet's
     validator key beside them (DATA_DIR/devnet/validator.priv) to list the aggregator in the
     settings."""
-    key_dir = Path(keys) if keys else DEFAULT_KEYS
-    if not (key_dir / "authority.priv").exists():
-        raise UserError(f"{key_dir} holds no demo keys (authority.priv): give --keys DATA_DIR/keys")
-    validator = key_dir.parent / "devnet" / "validator.priv"
-    voter = load_signer(validator) if validator.exists() else None
+    key_dir, voter = demo_keys_and_voter(keys)
     began = time.monotonic()
     settled = asyncio.run(run(url, key_dir, hours=hours, voter=voter))
     print(f"p2p: {len(settled)} trades settled in {time.monotonic() - began:.0f} s")

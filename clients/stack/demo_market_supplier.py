@@ -18,40 +18,34 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.clients.contracts import supplier as supplier_ledger
 from smartblocks.clients.contracts.ledger import ledger_time
 from smartblocks.ledger.errors import UserError
-from smartblocks.ledger.keys import Signer, load_signer, write_key_files
+from smartblocks.ledger.keys import load_signer
 from smartblocks.ledger.rest import RestClient
-from smartblocks.ledger.settings import (
-    SUPPLIER_OPERATORS,
-    decode_setting,
-    entry_value,
-    setting_address,
-    split_list,
-)
-from smartblocks.ledger.transactions import make_batch
-from smartblocks.processors.blockmeter import addressing as meters
-from smartblocks.processors.blockmeter import txn as meter_txn
+from smartblocks.ledger.settings import SUPPLIER_OPERATORS
 from smartblocks.processors.energycontract import txn as money_txn
 from smartblocks.processors.energycontract.markets.supplier import addressing as addr
 from smartblocks.processors.energycontract.markets.supplier import metering, txn
-from smartblocks.protos.blockmeter_pb2 import MeterHead
 from smartblocks.protos.market_supplier_pb2 import SupplierOpen
 
-HOUR = 3_600
+from .demo_market_common import (
+    DEFAULT_KEY_DIR,
+    HOUR,
+    demo_key,
+    record_hours,
+    require_listed,
+    set_up_site,
+    submit,
+)
+
 OPERATOR_KEY = "supplier-operator"  # the operator's key file in the key folder
-KWH = 1_000_000  # mWh
 EUR = 1_000_000  # micro-units
 SUPPLIER_ID = "demo-supplier"
 DECLARE_AHEAD = 3  # periods declared in advance
-WINDOW_HOURS = 24 * 31  # one window: within BlockMeter's limits (values, span)
 BACKFILL_HOURS = 6  # readings written before the first period, so the sites are not empty
 
 
@@ -120,107 +114,20 @@ class Report:
         return out
 
 
-def _key(key_dir: Path, name: str) -> Signer:
-    path = key_dir / f"{name}.priv"
-    if path.exists():
-        return load_signer(path)
-    return write_key_files(name, key_dir)[2]
-
-
 def genesis_setting(key_dir: Path) -> str:
     """The devnet genesis `--setting KEY=VALUE` that lets this demo's operator open its market
     (its key is created in `key_dir` when absent): for `smartblocks up --demo`'s genesis."""
-    return f"{SUPPLIER_OPERATORS}={_key(key_dir, OPERATOR_KEY).public_key}"
-
-
-async def _submit(client: RestClient, signer: Signer, txns: Sequence[Transaction]) -> None:
-    if txns:
-        await client.submit_and_wait([make_batch(signer, list(txns))], timeout=60)
-
-
-async def _check_operator(client: RestClient, operator: Signer) -> None:
-    data = await client.state(setting_address(SUPPLIER_OPERATORS))
-    listed = split_list(entry_value(decode_setting(data), SUPPLIER_OPERATORS) if data else None)
-    if operator.public_key not in listed:
-        raise UserError(
-            f"the demo supplier's operator {operator.public_key} is not in setting "
-            f"{SUPPLIER_OPERATORS}: start the devnet with --setting "
-            f"{SUPPLIER_OPERATORS}={operator.public_key}, or propose it with `smartblocks "
-            "settings propose`"
-        )
-
-
-async def _set_up_sites(
-    client: RestClient, authority: Signer, gateway: Signer, members: dict[str, Signer]
-) -> None:
-    for site in SITES:
-        if await client.state(meters.site_address(site.site_id)):
-            continue
-        owner = members[site.key_name]
-        await _submit(
-            client,
-            authority,
-            [
-                meter_txn.create_site(
-                    authority,
-                    site_id=site.site_id,
-                    owner_public_key=owner.public_key,
-                    name=site.name,
-                )
-            ],
-        )
-        await _submit(
-            client,
-            owner,
-            [
-                meter_txn.register_meter(
-                    owner,
-                    meter_id=site.meter_id,
-                    site_id=site.site_id,
-                    kind="ELECTRICITY_IMPORT",
-                    unit="MILLIWATT_HOUR",
-                    nominal_interval_s=HOUR,
-                    plausible_min=0,
-                    plausible_max=100 * KWH,
-                ),
-                meter_txn.bind_key(
-                    owner,
-                    meter_id=site.meter_id,
-                    site_id=site.site_id,
-                    public_key=gateway.public_key,
-                ),
-            ],
-        )
-
-
-async def _record_until(client: RestClient, gateway: Signer, first: int, until: int) -> None:
-    """Each site's hourly import from its head (or `first`) up to the whole hour `until`."""
-    txns = []
-    for site in SITES:
-        data = await client.state(meters.meter_head_address(site.meter_id))
-        start = MeterHead.FromString(data).last_window_end if data else first
-        for first_hour in range(start // HOUR, until // HOUR, WINDOW_HOURS):
-            hours = range(first_hour, min(until // HOUR, first_hour + WINDOW_HOURS))
-            txns.append(
-                meter_txn.record_readings(
-                    gateway,
-                    meter_id=site.meter_id,
-                    window_start=first_hour * HOUR,
-                    interval_s=HOUR,
-                    values=[USAGE[site.meter_id](h) for h in hours],
-                )
-            )
-    await _submit(client, gateway, txns)
+    return f"{SUPPLIER_OPERATORS}={demo_key(key_dir, OPERATOR_KEY).public_key}"
 
 
 async def run_async(url: str, key_dir: Path, report: Report | None = None) -> Report:
     report = report or Report()
     authority, bank = load_signer(key_dir / "authority.priv"), load_signer(key_dir / "bank.priv")
-    gateway = _key(key_dir, "supplier-gateway")
-    operator = _key(key_dir, OPERATOR_KEY)
-    members = {site.key_name: _key(key_dir, site.key_name) for site in SITES}
+    gateway = demo_key(key_dir, "supplier-gateway")
+    operator = demo_key(key_dir, OPERATOR_KEY)
+    members = {site.key_name: demo_key(key_dir, site.key_name) for site in SITES}
     async with RestClient(url) as client:
-        await _check_operator(client, operator)
+        await require_listed(client, SUPPLIER_OPERATORS, operator, "supplier's operator")
         now = await ledger_time(client)
         if now is None:
             raise UserError(f"the ledger at {url} has no BlockInfo: is it a SmartBlocks devnet?")
@@ -241,23 +148,32 @@ async def run_async(url: str, key_dir: Path, report: Report | None = None) -> Re
                 initial_h_ppm=500_000,
                 min_deposit=20 * EUR,
             )
-            await _submit(client, operator, [txn.open_supplier(operator, terms=terms)])
+            await submit(client, operator, txn.open_supplier(operator, terms=terms))
             supplier = await supplier_ledger.read_supplier(client, SUPPLIER_ID)
             assert supplier is not None
             report.opened = True
         terms = supplier.terms
-        await _set_up_sites(client, authority, gateway, members)
+        for site in SITES:
+            await set_up_site(
+                client,
+                authority,
+                members[site.key_name],
+                gateway,
+                site_id=site.site_id,
+                name=site.name,
+                meter_kinds=[(site.meter_id, "ELECTRICITY_IMPORT")],
+            )
         for site in SITES:
             member = members[site.key_name]
             if await client.state(addr.member_address(SUPPLIER_ID, member.public_key)):
                 continue
             issue = money_txn.issue(bank, currency="EUR", to=member.public_key, amount=100 * EUR)
-            await _submit(client, bank, [issue])
+            await submit(client, bank, issue)
             join = txn.join(
                 member, supplier=supplier, meter_id=site.meter_id, site_id=site.site_id,
                 deposit=50 * EUR,
             )  # fmt: skip
-            await _submit(client, member, [join])
+            await submit(client, member, join)
             report.joined.append(site.name)
         # Declare the next periods whose gate is open.
         first_open = max(0, -(-(now + terms.declare_lead_s - terms.start) // terms.period_s))
@@ -271,10 +187,10 @@ async def run_async(url: str, key_dir: Path, report: Report | None = None) -> Re
                     continue
                 usage = declared_usage(site, span.start // HOUR)
                 declare = txn.declare(member, supplier=supplier, period=period, usage_mwh=usage)
-                await _submit(client, member, [declare])
+                await submit(client, member, declare)
                 report.declared.append((site.name, period))
         until = now // HOUR * HOUR
-        await _record_until(client, gateway, terms.start - BACKFILL_HOURS * HOUR, until)
+        await record_hours(client, gateway, USAGE, terms.start - BACKFILL_HOURS * HOUR, until)
         report.readings_until = until
         view = await supplier_ledger.read_view(client, SUPPLIER_ID)
         assert view is not None
@@ -283,17 +199,13 @@ async def run_async(url: str, key_dir: Path, report: Report | None = None) -> Re
                 continue
             found = await supplier_ledger.settle_meters(client, SUPPLIER_ID, book)
             settle = txn.settle(operator, supplier=supplier, book=book, meters=found)
-            await _submit(client, operator, [settle])
+            await submit(client, operator, settle)
             report.settled.append(book.period)
     return report
 
 
 def run(url: str, key_dir: Path) -> Report:
     return asyncio.run(run_async(url, key_dir))
-
-
-# Where `smartblocks up --demo` keeps its keys (clients/cli/up.py's default data dir).
-DEFAULT_KEY_DIR = Path(".smartblocks") / "demo" / "keys"
 
 
 def main_from_cli(args: argparse.Namespace) -> int:

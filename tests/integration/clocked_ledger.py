@@ -9,6 +9,7 @@ from pathlib import Path
 
 from smartblocks.ledger.keys import Signer, write_key_files
 from smartblocks.processors.blockmeter.records import AUTHORITIES_SETTING
+from smartblocks.processors.energycontract.records import issuers_setting
 from tests.integration.blockmeter_fixtures import BlockMeterLedger
 from tests.integration.conftest import Node
 
@@ -48,3 +49,20 @@ def clocked_ledger(
         yield ClockedLedger(node, base / "keys", authority, clock_file)
     finally:
         node.stop()
+
+
+@contextlib.contextmanager
+def market_ledger(
+    base: Path, start_time: int, settings: Sequence[str] = ()
+) -> Iterator[ClockedLedger]:
+    """What every market's test starts from: a clocked ledger with BlockMeter and EnergyContract
+    where the key "bank" (written to base/keys) issues EUR, plus the market's `settings`."""
+    _, _, bank = write_key_files("bank", base / "keys")
+    with clocked_ledger(
+        base,
+        start_time,
+        "blockmeter",
+        "energycontract",
+        settings=[f"{issuers_setting('EUR')}={bank.public_key}", *settings],
+    ) as clocked:
+        yield clocked

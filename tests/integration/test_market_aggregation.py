@@ -17,10 +17,9 @@ from smartblocks.ledger.settings import AGGREGATORS, MARKETS_OPERATOR
 from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.energycontract import addressing as ec
 from smartblocks.processors.energycontract.markets.aggregation import addressing
-from smartblocks.processors.energycontract.records import issuers_setting
 from smartblocks.protos.energycontract_pb2 import Account, Escrow
 from smartblocks.protos.market_aggregation_pb2 import Dispute, Epoch, Member
-from tests.integration.clocked_ledger import ClockedLedger, clocked_ledger
+from tests.integration.clocked_ledger import ClockedLedger, market_ledger
 
 START = calendar.timegm((2027, 3, 1, 0, 0, 0))
 DAY, HOUR, KWH, EUR = 86_400, 3_600, 1_000_000, 1_000_000
@@ -29,14 +28,11 @@ DAY, HOUR, KWH, EUR = 86_400, 3_600, 1_000_000, 1_000_000
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClockedLedger]:
     base = tmp_path_factory.mktemp("aggregation")
-    keys = {name: write_key_files(name, base / "keys") for name in ("bank", "agg", "operator")}
-    with clocked_ledger(
+    keys = {name: write_key_files(name, base / "keys") for name in ("agg", "operator")}
+    with market_ledger(
         base,
         START - DAY,
-        "blockmeter",
-        "energycontract",
-        settings=[
-            f"{issuers_setting('EUR')}={keys['bank'][2].public_key}",
+        [
             f"{AGGREGATORS}={keys['agg'][2].public_key}",
             f"{MARKETS_OPERATOR}={keys['operator'][2].public_key}",
         ],

@@ -17,7 +17,7 @@ from smartblocks.ledger.keys import write_key_files
 from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.energycontract.markets.p2p.records import AGGREGATORS_SETTING
 from smartblocks.processors.energycontract.records import issuers_setting
-from tests.integration.clocked_ledger import ClockedLedger, clocked_ledger
+from tests.integration.clocked_ledger import ClockedLedger, market_ledger
 
 START = calendar.timegm((2027, 3, 10, 10, 0, 0))
 DAY, HOUR, KWH = 86_400, 3_600, 1_000_000
@@ -26,15 +26,11 @@ DAY, HOUR, KWH = 86_400, 3_600, 1_000_000
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClockedLedger]:
     base = tmp_path_factory.mktemp("market_p2p")
-    _, _, bank = write_key_files("bank", base / "keys")
     _, _, aggregator = write_key_files("aggregator", base / "keys")
-    with clocked_ledger(
+    with market_ledger(
         base,
         START - DAY,
-        "blockmeter",
-        "energycontract",
-        settings=[
-            f"{issuers_setting('EUR')}={bank.public_key}",
+        [
             f"{issuers_setting('PLT')}={aggregator.public_key}",
             f"{AGGREGATORS_SETTING}={aggregator.public_key}",
         ],

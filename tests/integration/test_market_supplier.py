@@ -12,13 +12,12 @@ from collections.abc import Iterator
 import pytest
 
 from smartblocks.clients.stack import demo_market_supplier as demo
-from smartblocks.ledger.keys import load_signer, write_key_files
+from smartblocks.ledger.keys import load_signer
 from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.energycontract import txn as money_txn
 from smartblocks.processors.energycontract.markets.supplier import addressing as addr
-from smartblocks.processors.energycontract.records import issuers_setting
 from smartblocks.protos.market_supplier_pb2 import SupplierMember, SupplierPeriod
-from tests.integration.clocked_ledger import ClockedLedger, clocked_ledger
+from tests.integration.clocked_ledger import ClockedLedger, market_ledger
 
 MARCH = calendar.timegm((2027, 3, 1, 0, 0, 0))
 DAY, HOUR = 86_400, 3_600
@@ -27,17 +26,8 @@ DAY, HOUR = 86_400, 3_600
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClockedLedger]:
     base = tmp_path_factory.mktemp("supplier")
-    _, _, bank = write_key_files("bank", base / "keys")
-    with clocked_ledger(
-        base,
-        MARCH - DAY,
-        "blockmeter",
-        "energycontract",
-        settings=[
-            f"{issuers_setting('EUR')}={bank.public_key}",
-            demo.genesis_setting(base / "keys"),  # the demo's operator opens markets
-        ],
-    ) as clocked:
+    # The demo's operator opens the markets.
+    with market_ledger(base, MARCH - DAY, [demo.genesis_setting(base / "keys")]) as clocked:
         yield clocked
 
 

@@ -164,6 +164,13 @@ class FakeChain:
             listener(block)
         return block
 
+    def add_state_of(self, state: dict[str, bytes], namespaces: tuple[str, ...]) -> FakeBlock:
+        """A block that writes the records under `namespaces` of an in-memory ledger's `state`
+        (tests/support/ledger.py), in address order: records made by the processors' real
+        actions, shown by the portal as if a validator had committed them."""
+        changes = sorted((a, v) for a, v in state.items() if a.startswith(namespaces))
+        return self.add_block(state_changes=changes)  # type: ignore[arg-type]
+
     def fork(self, keep: int) -> None:
         """Abandon every block from height `keep` on (the next add_block builds the new branch)."""
         del self.blocks[keep:]

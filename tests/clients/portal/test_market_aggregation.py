@@ -30,12 +30,7 @@ def aggregation_ledger(chain) -> World:
     world.sweep(0)
     world.dispute("bob", 0, reason="the connection meter lost two hours")
     world.resolve("bob", 0, "ADJUST", 24 * KWH)
-    changes = [
-        (address, value)
-        for address, value in sorted(world.ledger.state.items())
-        if address.startswith((METER_NAMESPACE, CONTRACT_NAMESPACE))
-    ]
-    chain.add_block(state_changes=changes)
+    chain.add_state_of(world.ledger.state, (METER_NAMESPACE, CONTRACT_NAMESPACE))
     return world
 
 

@@ -31,12 +31,7 @@ def auction_ledger(chain) -> AuctionWorld:
     for meter_id, kwh in (("main", 12), ("main-export", 0), ("farm", 0), ("farm-export", 8)):
         aw.meter_hours(meter_id, MARCH, [kwh])
     aw.settle_step(0)
-    changes = [
-        (address, value)
-        for address, value in sorted(aw.ledger.state.items())
-        if address.startswith((METER_NAMESPACE, CONTRACT_NAMESPACE))
-    ]
-    chain.add_block(state_changes=changes)
+    chain.add_state_of(aw.ledger.state, (METER_NAMESPACE, CONTRACT_NAMESPACE))
     return aw
 
 

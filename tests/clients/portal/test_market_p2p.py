@@ -40,12 +40,9 @@ def p2p_ledger(chain) -> Market:
     market.record("pv-1-export", START, [KWH, 5 * KWH, 2 * KWH, KWH // 2, 2 * KWH, 2 * KWH])
     market.record("b-1-import", START, [2 * KWH, 0, 3 * KWH, KWH, KWH, 0])
     market.settle("o-settled")
-    changes = [
-        (address, value)
-        for address, value in sorted(market.ledger.state.items())
-        if address.startswith((METER_NAMESPACE, CONTRACT_NAMESPACE, BLOCK_INFO_NAMESPACE))
-    ]
-    chain.add_block(state_changes=changes)
+    chain.add_state_of(
+        market.ledger.state, (METER_NAMESPACE, CONTRACT_NAMESPACE, BLOCK_INFO_NAMESPACE)
+    )
     return market
 
 

@@ -27,12 +27,7 @@ def supplier_ledger(chain) -> SupplierWorld:
     sw.meter_day("main", MARCH, 240)
     sw.meter_day("farm", MARCH, 480)
     sw.settle(0)
-    changes = [
-        (address, value)
-        for address, value in sorted(sw.ledger.state.items())
-        if address.startswith((METER_NAMESPACE, CONTRACT_NAMESPACE))
-    ]
-    chain.add_block(state_changes=changes)
+    chain.add_state_of(sw.ledger.state, (METER_NAMESPACE, CONTRACT_NAMESPACE))
     return sw
 
 

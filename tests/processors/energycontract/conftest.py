@@ -55,6 +55,25 @@ def heating_table() -> BaselineTable:
     return table
 
 
+def hourly_meter(
+    ledger: Ledger, owner: Signer, device: Signer, meter_id: str, site_id: str, **fields
+) -> None:
+    """Register `owner`'s meter on its site `site_id`, an hourly electricity meter in mWh unless
+    `fields` say otherwise, and let `device` sign its readings: how every market test meters."""
+    spec = dict(
+        kind="ELECTRICITY_IMPORT",
+        unit="MILLIWATT_HOUR",
+        nominal_interval_s=HOUR,
+        plausible_min=0,
+        plausible_max=10**12,
+    )
+    spec.update(fields)
+    ledger.apply(meter_txn.register_meter(owner, meter_id=meter_id, site_id=site_id, **spec))
+    ledger.apply(
+        meter_txn.bind_key(owner, meter_id=meter_id, site_id=site_id, public_key=device.public_key)
+    )
+
+
 class World:
     def __init__(self) -> None:
         self.time = MARCH - DAY
@@ -82,16 +101,7 @@ class World:
         )
 
     def meter(self, meter_id: str, **fields) -> str:
-        spec = dict(nominal_interval_s=HOUR, plausible_min=0, plausible_max=10**12)
-        spec.update(fields)
-        self.ledger.apply(
-            meter_txn.register_meter(self.owner, meter_id=meter_id, site_id="s-1", **spec)
-        )
-        self.ledger.apply(
-            meter_txn.bind_key(
-                self.owner, meter_id=meter_id, site_id="s-1", public_key=self.device.public_key
-            )
-        )
+        hourly_meter(self.ledger, self.owner, self.device, meter_id, "s-1", **fields)
         return meter_id
 
     def set_time(self, timestamp: int) -> None:

@@ -12,17 +12,15 @@ from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
 from smartblocks.ledger.settings import AGGREGATORS, MARKETS_OPERATOR
 from smartblocks.processors.blockmeter import records as blockmeter
-from smartblocks.processors.blockmeter import units
 from smartblocks.processors.kit.ledger_time import ledger_time
 from smartblocks.processors.kit.payload import short_key
 from smartblocks.processors.kit.periods import day_name, iso
 from smartblocks.processors.kit.settings import (
     admin_keys,
-    how_to_change,
     require_signer_in_setting,
 )
 from smartblocks.processors.kit.store import RecordStore
-from smartblocks.protos.blockmeter_pb2 import Meter, MeterKind, Unit
+from smartblocks.protos.blockmeter_pb2 import MeterKind
 from smartblocks.protos.market_aggregation_pb2 import (
     Community,
     CommunityOpen,
@@ -41,6 +39,7 @@ from smartblocks.protos.market_aggregation_pb2 import (
 
 from ... import accounts
 from ... import records as ec_records
+from ..common import own_meter, require_data_until, require_issuer
 from . import records, rules
 from .addressing import vault_id
 from .events import COMMUNITY_CHANGED, EPOCH_DISPUTED, EPOCH_SWEPT
@@ -90,12 +89,7 @@ def open_community(body: CommunityOpen, signer: str, store: RecordStore) -> None
     require_signer_in_setting(store, AGGREGATORS, signer, doing)
     if store.get(records.community(body.community_id)) is not None:
         raise InvalidTransaction(f"{doing}: community id {body.community_id} is taken")
-    issuers = ec_records.issuers_setting(body.currency)
-    if not admin_keys(store, issuers):
-        raise InvalidTransaction(
-            f"{doing}: nobody may issue currency {body.currency}: setting {issuers} lists no "
-            f"public keys; {how_to_change(issuers)}"
-        )
+    require_issuer(store, body.currency, doing)
     community = Community(
         community_id=body.community_id,
         name=body.name,
@@ -110,35 +104,6 @@ def open_community(body: CommunityOpen, signer: str, store: RecordStore) -> None
         opened_at=ledger_time(store),
     )
     _changed(store, community, "open", "")
-
-
-def _check_meter(
-    store: RecordStore, meter_id: str, role: str, owner: str, owner_name: str, doing: str
-) -> Meter:
-    meter = store.get(blockmeter.meter(meter_id))
-    if meter is None:
-        raise InvalidTransaction(f"{doing}: {role} {meter_id} does not exist")
-    if meter.retired:
-        raise InvalidTransaction(f"{doing}: {role} {meter_id} is retired")
-    if meter.kind not in EXPORT_KINDS or meter.unit != Unit.MILLIWATT_HOUR:
-        kinds = ", ".join(MeterKind.Name(k) for k in EXPORT_KINDS)
-        raise InvalidTransaction(
-            f"{doing}: {role} {meter_id} is {MeterKind.Name(meter.kind)} in "
-            f"{units.unit_name(meter.unit)}; it must be one of {kinds} in mWh"
-        )
-    if 3600 % meter.nominal_interval_s:
-        raise InvalidTransaction(
-            f"{doing}: {role} {meter_id} reads every {meter.nominal_interval_s} s, which does "
-            "not divide an hour"
-        )
-    site = store.get(blockmeter.site(meter.site_id))
-    if site is None or site.owner_public_key != owner:
-        found = short_key(site.owner_public_key) if site is not None else "nobody"
-        raise InvalidTransaction(
-            f"{doing}: {role} {meter_id} is on site {meter.site_id}, owned by {found}, not by "
-            f"the {owner_name} {short_key(owner)}"
-        )
-    return meter
 
 
 def join(body: DerJoin, signer: str, store: RecordStore) -> None:
@@ -172,9 +137,17 @@ def join(body: DerJoin, signer: str, store: RecordStore) -> None:
             f"{doing}: deposit {body.deposit} micro-{community.currency} is below the "
             f"community's {criteria.min_deposit}"
         )
-    _check_meter(store, body.der_meter, "DER meter", signer, "DER", doing)
-    _check_meter(
-        store, body.connection_meter, "connection meter", community.aggregator, "aggregator", doing
+    own_meter(
+        store, body.der_meter, EXPORT_KINDS, signer, doing, role="DER meter", owner_name="DER"
+    )
+    own_meter(
+        store,
+        body.connection_meter,
+        EXPORT_KINDS,
+        community.aggregator,
+        doing,
+        role="connection meter",
+        owner_name="aggregator",
     )
     accounts.lock(
         store, vault_id(body.community_id), signer, community.currency, body.deposit, doing
@@ -332,18 +305,12 @@ def sweep(body: EpochSweep, signer: str, store: RecordStore) -> None:
     members = [_member(store, community.community_id, der, doing) for der in community.members]
     taking_part = [m for m in members if takes_part(m, start)]
     store.load(_meter_reads(taking_part, start, end))
-    if now < end + community.data_grace_s:
-        for m in taking_part:
-            for meter_id in (m.connection_meter, m.der_meter):
-                head = store.get(blockmeter.head(meter_id))
-                until = head.last_window_end if head is not None else None
-                if until is None or until < end:
-                    reached = "has no readings" if until is None else f"reaches {iso(until)}"
-                    raise InvalidTransaction(
-                        f"{doing}: meter {meter_id}'s data {reached}, before the epoch's end "
-                        f"{iso(end)}; sweep once it covers the epoch, or after the data grace "
-                        f"ends at {iso(end + community.data_grace_s)}"
-                    )
+    for m in taking_part:
+        for meter_id in (m.connection_meter, m.der_meter):
+            require_data_until(
+                store, meter_id, end, end + community.data_grace_s, now, doing,
+                span="epoch", action="sweep",
+            )  # fmt: skip
     currency, vault = community.currency, vault_id(community.community_id)
     record = Epoch(
         community_id=community.community_id,

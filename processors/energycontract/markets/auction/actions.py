@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
-from smartblocks.processors.blockmeter import records as blockmeter
 from smartblocks.processors.energycontract import accounts
 from smartblocks.processors.energycontract import records as family
 from smartblocks.processors.kit.ledger_time import ledger_time
 from smartblocks.processors.kit.payload import short_key
-from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
-from smartblocks.processors.kit.settings import admin_keys, how_to_change, require_signer_in_setting
+from smartblocks.processors.kit.periods import iso
+from smartblocks.processors.kit.settings import require_signer_in_setting
 from smartblocks.processors.kit.store import RecordStore
-from smartblocks.protos.blockmeter_pb2 import MeterKind, Unit
+from smartblocks.protos.blockmeter_pb2 import MeterKind
 from smartblocks.protos.market_auction_pb2 import (
     Auction,
     AuctionClear,
@@ -31,6 +30,7 @@ from smartblocks.protos.market_auction_pb2 import (
     Subscriber,
 )
 
+from ..common import own_meter, require_issuer
 from . import records, rules, steps
 from .addressing import collateral_id, deposit_id
 from .events import AUCTION_CHANGED
@@ -69,12 +69,7 @@ def auction_open(body: AuctionOpen, signer: str, store: RecordStore) -> None:
     require_signer_in_setting(store, records.OPERATORS_SETTING, signer, doing)
     if store.get(records.auction(body.auction_id)) is not None:
         raise InvalidTransaction(f"{doing}: auction id {body.auction_id} is taken")
-    issuers = family.issuers_setting(body.currency)
-    if not admin_keys(store, issuers):
-        raise InvalidTransaction(
-            f"{doing}: nobody may issue currency {body.currency}: setting {issuers} lists no "
-            f"public keys; {how_to_change(issuers)}"
-        )
+    require_issuer(store, body.currency, doing)
     store.put(
         records.auction(body.auction_id),
         Auction(
@@ -82,32 +77,6 @@ def auction_open(body: AuctionOpen, signer: str, store: RecordStore) -> None:
         ),
     )
     _emit(store, body.auction_id, "open", "", "")
-
-
-def _check_meter(store: RecordStore, meter_id: str, kind: int, signer: str, doing: str) -> None:
-    """The owner-only meter registry: a member registers only meters of its own sites."""
-    meter = store.get(blockmeter.meter(meter_id))
-    if meter is None:
-        raise InvalidTransaction(f"{doing}: meter {meter_id} does not exist")
-    if meter.kind != kind or meter.unit != Unit.MILLIWATT_HOUR:
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} is {MeterKind.Name(meter.kind)} in "
-            f"{Unit.Name(meter.unit)}; it must be {MeterKind.Name(kind)} in MILLIWATT_HOUR"
-        )
-    if meter.retired:
-        raise InvalidTransaction(f"{doing}: meter {meter_id} is retired")
-    if meter.nominal_interval_s <= 0 or SECONDS_PER_HOUR % meter.nominal_interval_s:
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} reads every {meter.nominal_interval_s} s, which does not "
-            "divide an hour"
-        )
-    site = store.get(blockmeter.site(meter.site_id))
-    owner = site.owner_public_key if site is not None else ""
-    if owner != signer:
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} belongs to site {meter.site_id}, whose owner "
-            f"{short_key(owner)} is not the signer {short_key(signer)}"
-        )
 
 
 def _subscriber(auction: Auction, member: str) -> Subscriber | None:
@@ -128,9 +97,9 @@ def auction_subscribe(body: AuctionSubscribe, signer: str, store: RecordStore) -
             f"{doing}: {short_key(signer)} subscribed with meters {found.import_meter!r} and "
             f"{found.export_meter!r}; a subscriber tops its deposit up with the same meters"
         )
-    _check_meter(store, body.import_meter, MeterKind.ELECTRICITY_IMPORT, signer, doing)
+    own_meter(store, body.import_meter, [MeterKind.ELECTRICITY_IMPORT], signer, doing)
     if body.export_meter:
-        _check_meter(store, body.export_meter, MeterKind.ELECTRICITY_EXPORT, signer, doing)
+        own_meter(store, body.export_meter, [MeterKind.ELECTRICITY_EXPORT], signer, doing)
     terms = auction.terms
     held = accounts.escrowed(store, deposit_id(body.auction_id), signer)
     if held + body.deposit < terms.subscription_deposit:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sawtooth_sdk.processor.exceptions import InvalidTransaction
-
 from smartblocks.processors.blockmeter import records as blockmeter
-from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
+from smartblocks.processors.kit.periods import SECONDS_PER_HOUR
 from smartblocks.processors.kit.store import RecordStore, Ref
 from smartblocks.protos.market_auction_pb2 import AuctionOpen, StepBook, Subscriber
 
+from ..common import require_data_until
 from ..supplier.metering import Window, usage
 
 
@@ -42,7 +41,7 @@ def metered(
     """member -> (import mWh, export mWh, every hour covered). Before the data grace ends, every
     meter's head must reach the step's end."""
     span = Window(book.start, book.end)
-    grace_over = now >= book.end + terms.data_grace_s
+    grace_end = book.end + terms.data_grace_s
     store.load(meter_refs(book))
     out = {}
     for p in book.participants:
@@ -51,15 +50,7 @@ def metered(
             if not meter_id:
                 values.append((0, True))
                 continue
-            head = store.get(blockmeter.head(meter_id))
-            until = head.last_window_end if head is not None else None
-            if not grace_over and (until is None or until < book.end):
-                reached = "has no readings" if until is None else f"reaches {iso(until)}"
-                raise InvalidTransaction(
-                    f"{doing}: meter {meter_id} {reached}, before the step's end {iso(book.end)}; "
-                    f"settle once it covers the step, or after the data grace ends at "
-                    f"{iso(book.end + terms.data_grace_s)}"
-                )
+            require_data_until(store, meter_id, book.end, grace_end, now, doing, span="step")
             meter = store.get(blockmeter.meter(meter_id))
             interval = meter.nominal_interval_s if meter is not None else SECONDS_PER_HOUR
             total, complete = usage(

@@ -10,14 +10,13 @@ from typing import Any
 from sawtooth_sdk.processor.exceptions import InvalidTransaction
 
 from smartblocks.processors.blockmeter import records as blockmeter
-from smartblocks.processors.blockmeter import units
 from smartblocks.processors.kit.ledger_time import config_ref as ledger_time_config
 from smartblocks.processors.kit.ledger_time import ledger_time
 from smartblocks.processors.kit.payload import short_key
-from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, day_name, iso
+from smartblocks.processors.kit.periods import day_name, iso
 from smartblocks.processors.kit.settings import require_signer_in_setting
 from smartblocks.processors.kit.store import RecordStore, Ref
-from smartblocks.protos.blockmeter_pb2 import MeterKind, Rollup, Unit
+from smartblocks.protos.blockmeter_pb2 import MeterKind, Rollup
 from smartblocks.protos.market_p2p_pb2 import (
     Aggregator,
     AggregatorSet,
@@ -34,6 +33,7 @@ from smartblocks.protos.market_p2p_pb2 import (
 
 from ... import accounts
 from ... import records as ec_records
+from ..common import own_meter, require_data_until
 from . import limits, records, rules
 from .addressing import escrow_id
 from .events import AGGREGATOR_CHANGED, OFFER_CHANGED
@@ -144,33 +144,6 @@ def _require_status(offer: Offer, wanted: int, doing: str) -> None:
         )
 
 
-def _own_meter(store: RecordStore, meter_id: str, kind: int, owner: str, doing: str) -> None:
-    """`meter_id` is an hourly-or-finer electricity meter of `kind` at a site `owner` owns: what
-    makes its readings a party's own proof."""
-    meter = store.get(blockmeter.meter(meter_id))
-    if meter is None:
-        raise InvalidTransaction(f"{doing}: meter {meter_id} does not exist")
-    if meter.kind != kind or meter.unit != Unit.MILLIWATT_HOUR:
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} is {MeterKind.Name(meter.kind)} in "
-            f"{units.unit_name(meter.unit)}; it must be {MeterKind.Name(kind)} in mWh"
-        )
-    if meter.retired:
-        raise InvalidTransaction(f"{doing}: meter {meter_id} is retired")
-    if meter.nominal_interval_s <= 0 or SECONDS_PER_HOUR % meter.nominal_interval_s:
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} reads every {meter.nominal_interval_s} s, which does not "
-            "divide an hour"
-        )
-    site = store.get(blockmeter.site(meter.site_id))
-    if site is None or site.owner_public_key != owner:
-        holder = short_key(site.owner_public_key) if site is not None else "nobody"
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} is at site {meter.site_id}, owned by {holder}, not by "
-            f"the signer {short_key(owner)}"
-        )
-
-
 def offer_add(body: OfferAdd, signer: str, store: RecordStore) -> None:
     doing = f"add offer {body.offer_id}"
     if store.get(records.offer(body.offer_id)) is not None:
@@ -178,7 +151,7 @@ def offer_add(body: OfferAdd, signer: str, store: RecordStore) -> None:
     agg = _aggregator(store, body.aggregator, doing)
     if signer == body.aggregator:
         raise InvalidTransaction(f"{doing}: the aggregator cannot trade in its own market")
-    _own_meter(store, body.export_meter, MeterKind.ELECTRICITY_EXPORT, signer, doing)
+    own_meter(store, body.export_meter, [MeterKind.ELECTRICITY_EXPORT], signer, doing)
     if not rules.trade_value(body.energy, body.price):
         raise InvalidTransaction(
             f"{doing}: {body.energy} mWh at {body.price} micro-{agg.currency}/kWh is worth 0 "
@@ -236,7 +209,7 @@ def offer_pick(body: OfferPick, signer: str, store: RecordStore) -> None:
             f"{doing}: price {body.price} is not the offer's {offer.price} micro-"
             f"{offer.currency}/kWh; read the offer again"
         )
-    _own_meter(store, body.import_meter, MeterKind.ELECTRICITY_IMPORT, signer, doing)
+    own_meter(store, body.import_meter, [MeterKind.ELECTRICITY_IMPORT], signer, doing)
     value = rules.trade_value(offer.energy, offer.price)
     accounts.lock(store, escrow_id(offer.offer_id), signer, offer.currency, value, doing)
     offer.status = Status.PICKED
@@ -288,15 +261,7 @@ def _require_data(store: RecordStore, offer: Offer, now: int, doing: str) -> Non
     if now >= grace_end:
         return
     for meter_id in (offer.export_meter, offer.import_meter):
-        head = store.get(blockmeter.head(meter_id))
-        until = head.last_window_end if head is not None else None
-        if until is None or until < offer.window_end:
-            reached = "has no readings" if until is None else f"reaches {iso(until)}"
-            raise InvalidTransaction(
-                f"{doing}: meter {meter_id}'s data {reached}, before the window's end "
-                f"{iso(offer.window_end)}; settle once it covers the window, or after the data "
-                f"grace ends at {iso(grace_end)}"
-            )
+        require_data_until(store, meter_id, offer.window_end, grace_end, now, doing, span="window")
 
 
 def proof_of(store: RecordStore, offer: Offer) -> tuple[rules.Proof, list[str]]:

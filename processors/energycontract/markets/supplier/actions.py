@@ -14,9 +14,9 @@ from smartblocks.processors.energycontract import records as family
 from smartblocks.processors.kit.ledger_time import ledger_time
 from smartblocks.processors.kit.payload import short_key
 from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
-from smartblocks.processors.kit.settings import admin_keys, how_to_change, require_signer_in_setting
+from smartblocks.processors.kit.settings import require_signer_in_setting
 from smartblocks.processors.kit.store import RecordStore
-from smartblocks.protos.blockmeter_pb2 import MeterKind, Unit
+from smartblocks.protos.blockmeter_pb2 import MeterKind
 from smartblocks.protos.market_supplier_pb2 import (
     Declaration,
     MemberResult,
@@ -30,6 +30,7 @@ from smartblocks.protos.market_supplier_pb2 import (
     UsageDeclare,
 )
 
+from ..common import own_meter, require_data_until, require_issuer
 from . import metering, records, rules
 from .addressing import escrow_id
 from .events import SUPPLIER_CHANGED
@@ -63,12 +64,7 @@ def supplier_open(body: SupplierOpen, signer: str, store: RecordStore) -> None:
     require_signer_in_setting(store, records.OPERATORS_SETTING, signer, doing)
     if store.get(records.supplier(body.supplier_id)) is not None:
         raise InvalidTransaction(f"{doing}: supplier id {body.supplier_id} is taken")
-    issuers = family.issuers_setting(body.currency)
-    if not admin_keys(store, issuers):
-        raise InvalidTransaction(
-            f"{doing}: nobody may issue currency {body.currency}: setting {issuers} lists no "
-            f"public keys; {how_to_change(issuers)}"
-        )
+    require_issuer(store, body.currency, doing)
     store.put(
         records.supplier(body.supplier_id),
         Supplier(
@@ -76,31 +72,6 @@ def supplier_open(body: SupplierOpen, signer: str, store: RecordStore) -> None:
         ),
     )
     _emit(store, body.supplier_id, "open", "", "")
-
-
-def _check_meter(store: RecordStore, meter_id: str, signer: str, doing: str) -> None:
-    meter = store.get(blockmeter.meter(meter_id))
-    if meter is None:
-        raise InvalidTransaction(f"{doing}: meter {meter_id} does not exist")
-    if meter.kind != MeterKind.ELECTRICITY_IMPORT or meter.unit != Unit.MILLIWATT_HOUR:
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} is {MeterKind.Name(meter.kind)} in "
-            f"{Unit.Name(meter.unit)}; usage is read from an ELECTRICITY_IMPORT meter in mWh"
-        )
-    if meter.retired:
-        raise InvalidTransaction(f"{doing}: meter {meter_id} is retired")
-    if meter.nominal_interval_s <= 0 or SECONDS_PER_HOUR % meter.nominal_interval_s:
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} reads every {meter.nominal_interval_s} s, which does not "
-            "divide an hour"
-        )
-    site = store.get(blockmeter.site(meter.site_id))
-    owner = site.owner_public_key if site is not None else ""
-    if owner != signer:
-        raise InvalidTransaction(
-            f"{doing}: meter {meter_id} belongs to site {meter.site_id}, whose owner "
-            f"{short_key(owner)} is not the signer {short_key(signer)}"
-        )
 
 
 def supplier_join(body: SupplierJoin, signer: str, store: RecordStore) -> None:
@@ -115,7 +86,7 @@ def supplier_join(body: SupplierJoin, signer: str, store: RecordStore) -> None:
             f"{doing}: {short_key(signer)} is a member with meter {found.meter_id}; a member "
             "tops its deposit up with the same meter"
         )
-    _check_meter(store, body.meter_id, signer, doing)
+    own_meter(store, body.meter_id, [MeterKind.ELECTRICITY_IMPORT], signer, doing)
     currency = supplier.terms.currency
     accounts.lock(store, escrow_id(body.supplier_id), signer, currency, body.deposit, doing)
     if found is not None and found.left:  # back: its history (H) is kept
@@ -186,7 +157,7 @@ def _inputs(
     doing: str,
 ) -> list[rules.MemberInput]:
     span = metering.window(terms, book.period)
-    grace_over = now >= span.end + terms.data_grace_s
+    grace_end = span.end + terms.data_grace_s
     store.load(  # one request for every record settling reads, not one each
         ref
         for m in members
@@ -200,15 +171,7 @@ def _inputs(
     )
     out = []
     for declared, m in zip(book.declarations, members, strict=True):
-        head = store.get(blockmeter.head(m.meter_id))
-        until = head.last_window_end if head is not None else None
-        if not grace_over and (until is None or until < span.end):
-            reached = "has no readings" if until is None else f"reaches {iso(until)}"
-            raise InvalidTransaction(
-                f"{doing}: meter {m.meter_id} of {short_key(m.member)} {reached}, before the "
-                f"period's end {iso(span.end)}; settle once it covers the period, or after the "
-                f"data grace ends at {iso(span.end + terms.data_grace_s)}"
-            )
+        require_data_until(store, m.meter_id, span.end, grace_end, now, doing, span="period")
         meter = store.get(blockmeter.meter(m.meter_id))
         interval = meter.nominal_interval_s if meter is not None else SECONDS_PER_HOUR
         rollup = store.get(metering.rollup_ref(m.meter_id, terms, book.period))

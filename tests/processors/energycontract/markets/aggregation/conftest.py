@@ -20,6 +20,7 @@ from smartblocks.processors.energycontract import txn as ec_txn
 from smartblocks.processors.energycontract.handler import EnergyContractHandler
 from smartblocks.processors.energycontract.markets.aggregation import records, rules, txn
 from smartblocks.protos.market_aggregation_pb2 import Community, Criteria, Dispute, Epoch, Member
+from tests.processors.energycontract.conftest import hourly_meter
 from tests.support.ledger import Ledger
 
 HOUR = 3_600
@@ -83,23 +84,7 @@ class World:
         )
 
     def meter(self, meter_id: str, site_id: str, owner: Signer, kind: str) -> None:
-        self.ledger.apply(
-            meter_txn.register_meter(
-                owner,
-                meter_id=meter_id,
-                site_id=site_id,
-                kind=kind,
-                unit="MILLIWATT_HOUR",
-                nominal_interval_s=HOUR,
-                plausible_min=0,
-                plausible_max=10**12,
-            )
-        )
-        self.ledger.apply(
-            meter_txn.bind_key(
-                owner, meter_id=meter_id, site_id=site_id, public_key=self.device.public_key
-            )
-        )
+        hourly_meter(self.ledger, owner, self.device, meter_id, site_id, kind=kind)
 
     def der(self, name: str, *, funds: int = 1_000 * EUR) -> Signer:
         """A DER `name` with site `name`, its PV meter `name-pv` and the aggregator's

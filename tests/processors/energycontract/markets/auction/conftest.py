@@ -12,7 +12,7 @@ from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.energycontract.markets.auction import records, txn
 from smartblocks.protos.energycontract_pb2 import Account, Escrow
 from smartblocks.protos.market_auction_pb2 import Auction, AuctionOpen, StepBook
-from tests.processors.energycontract.conftest import DAY, EUR, HOUR, MARCH
+from tests.processors.energycontract.conftest import DAY, EUR, HOUR, MARCH, hourly_meter
 from tests.processors.energycontract.markets.supplier.conftest import SupplierWorld
 
 
@@ -22,24 +22,12 @@ class AuctionWorld(SupplierWorld):
         self.auctioneer = Signer.generate()
         self.ledger.set_setting(AUCTION_OPERATORS, self.auctioneer.public_key)
         self.issue(self.auctioneer, 100 * EUR)
-        spec = dict(
-            kind="ELECTRICITY_EXPORT",
-            unit="MILLIWATT_HOUR",
-            nominal_interval_s=HOUR,
-            plausible_min=0,
-            plausible_max=10**12,
-        )
         for who, meter_id, site_id in (
             (self.owner, "main-export", "s-1"),
             (self.neighbour, "farm-export", "s-2"),
         ):
-            self.ledger.apply(
-                meter_txn.register_meter(who, meter_id=meter_id, site_id=site_id, **spec)
-            )
-            self.ledger.apply(
-                meter_txn.bind_key(
-                    who, meter_id=meter_id, site_id=site_id, public_key=self.device.public_key
-                )
+            hourly_meter(
+                self.ledger, who, self.device, meter_id, site_id, kind="ELECTRICITY_EXPORT"
             )
         self.meters = {
             self.owner.public_key: ("main", "main-export", "s-1"),

@@ -25,7 +25,7 @@ def test_subscribe_only_with_ones_own_meters_and_the_deposit(aw):
     assert [s.member for s in auction.subscribers] == sorted(
         [aw.owner.public_key, aw.neighbour.public_key]
     )
-    with pytest.raises(InvalidTransaction, match=r"whose owner .* is not the signer"):
+    with pytest.raises(InvalidTransaction, match=r"owned by .*, not by the signer"):
         aw.ledger.apply(
             txn.subscribe(
                 aw.esco, auction=auction, import_meter="main", export_meter="",
@@ -109,7 +109,7 @@ def test_settlement_against_meters(aw):
     aw.meter_hours("main", MARCH, [12])
     aw.meter_hours("main-export", MARCH, [0])
     aw.meter_hours("farm", MARCH, [0])
-    with pytest.raises(InvalidTransaction, match="meter farm-export has no readings"):
+    with pytest.raises(InvalidTransaction, match="meter farm-export's data has no readings"):
         aw.settle_step(0)
     aw.meter_hours("farm-export", MARCH, [8])
     operator_before = aw.balance(aw.auctioneer)

@@ -20,6 +20,7 @@ from smartblocks.processors.energycontract.handler import EnergyContractHandler
 from smartblocks.processors.energycontract.markets.p2p import records, txn
 from smartblocks.protos.energycontract_pb2 import Account, Escrow
 from smartblocks.protos.market_p2p_pb2 import Offer
+from tests.processors.energycontract.conftest import hourly_meter
 from tests.support.ledger import Ledger
 
 HOUR = 3_600
@@ -69,23 +70,7 @@ class Market:
                 self.authority, site_id=site_id, owner_public_key=owner.public_key, name=site_id
             )
         )
-        self.ledger.apply(
-            meter_txn.register_meter(
-                owner,
-                meter_id=meter_id,
-                site_id=site_id,
-                kind=kind,
-                unit="MILLIWATT_HOUR",
-                nominal_interval_s=HOUR,
-                plausible_min=0,
-                plausible_max=10**12,
-            )
-        )
-        self.ledger.apply(
-            meter_txn.bind_key(
-                owner, meter_id=meter_id, site_id=site_id, public_key=self.device.public_key
-            )
-        )
+        hourly_meter(self.ledger, owner, self.device, meter_id, site_id, kind=kind)
 
     def set_time(self, timestamp: int) -> None:
         self.time = timestamp

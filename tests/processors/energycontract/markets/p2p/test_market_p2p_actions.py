@@ -191,7 +191,7 @@ def test_offer_rules(market: Market) -> None:
         site_id="b-1",
     )
     refused(
-        "meter pv-1-export is at site pv-1, owned by",
+        "meter pv-1-export is on site pv-1, owned by",
         market.add,
         signer=market.buyer,
     )
@@ -212,7 +212,7 @@ def test_pick_rules_and_lapse_by_ledger_time(market: Market) -> None:
     market.add()
     refused("the seller and the aggregator cannot buy it", market.pick, signer=market.seller)
     poor = Signer.generate()
-    refused("meter b-1-import is at site b-1, owned by", market.pick, signer=poor)
+    refused("meter b-1-import is on site b-1, owned by", market.pick, signer=poor)
     market.set_time(START - HOUR)
     refused("the offer lapsed at 2027-03-10T09:00Z", market.pick)
     # The seller closes a lapsed offer.

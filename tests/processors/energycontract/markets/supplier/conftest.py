@@ -16,7 +16,7 @@ from smartblocks.protos.market_supplier_pb2 import (
     SupplierOpen,
     SupplierPeriod,
 )
-from tests.processors.energycontract.conftest import DAY, EUR, HOUR, MARCH, World
+from tests.processors.energycontract.conftest import DAY, EUR, HOUR, MARCH, World, hourly_meter
 
 
 class SupplierWorld(World):
@@ -33,21 +33,7 @@ class SupplierWorld(World):
                 name="Farm",
             )
         )
-        spec = dict(
-            kind="ELECTRICITY_IMPORT",
-            unit="MILLIWATT_HOUR",
-            nominal_interval_s=HOUR,
-            plausible_min=0,
-            plausible_max=10**12,
-        )
-        self.ledger.apply(
-            meter_txn.register_meter(self.neighbour, meter_id="farm", site_id="s-2", **spec)
-        )
-        self.ledger.apply(
-            meter_txn.bind_key(
-                self.neighbour, meter_id="farm", site_id="s-2", public_key=self.device.public_key
-            )
-        )
+        hourly_meter(self.ledger, self.neighbour, self.device, "farm", "s-2")
         self.issue(self.owner, 1_000 * EUR)
         self.issue(self.neighbour, 1_000 * EUR)
         self.sites = {

@@ -47,7 +47,7 @@ def test_open_checks_the_period_shape(sw):
 
 def test_join_locks_the_deposit_and_checks_the_meter(sw):
     sw.open()
-    with pytest.raises(InvalidTransaction, match=r"whose owner .* is not the signer"):
+    with pytest.raises(InvalidTransaction, match=r"owned by .*, not by the signer"):
         sw.ledger.apply(
             txn.join(
                 sw.neighbour, supplier=sw.supplier(), meter_id="main", site_id="s-1", deposit=0
@@ -123,7 +123,7 @@ def test_settle_refuses_early_twice_and_out_of_order(sw):
     with pytest.raises(InvalidTransaction, match="the period ends at 2027-03-02T00:00Z"):
         sw.settle(0)
     sw.set_time(MARCH + DAY)
-    with pytest.raises(InvalidTransaction, match=r"meter (main|farm) of .* has no readings"):
+    with pytest.raises(InvalidTransaction, match=r"meter (main|farm)'s data has no readings"):
         sw.settle(0)
     sw.meter_day("main", MARCH, 240)
     sw.meter_day("farm", MARCH, 240)
