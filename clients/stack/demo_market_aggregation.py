@@ -49,11 +49,12 @@ from smartblocks.processors.blockmeter import addressing as meter_addressing
 from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.energycontract import txn as ec_txn
 from smartblocks.processors.energycontract.markets.aggregation import reading, rules, txn
-from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
+from smartblocks.processors.kit.periods import iso
 from smartblocks.processors.settings import txn as settings_txn
 from smartblocks.protos.market_aggregation_pb2 import Community, Criteria, Epoch
 
 from .demo_market_common import (
+    HOUR,
     demo_key,
     demo_keys_and_voter,
     setting_keys,
@@ -61,8 +62,6 @@ from .demo_market_common import (
     wait_for_ledger_time,
 )
 
-HOUR = SECONDS_PER_HOUR
-KWH = 1_000_000
 EUR = 1_000_000
 COMMUNITY = "valley"
 GRID_SITE = "valley-grid"

@@ -44,12 +44,14 @@ from smartblocks.processors.blockmeter import txn as meter_txn
 from smartblocks.processors.energycontract import records as ec_records
 from smartblocks.processors.energycontract import txn as ec_txn
 from smartblocks.processors.energycontract.markets.p2p import records, txn
-from smartblocks.processors.kit.periods import SECONDS_PER_HOUR, iso
+from smartblocks.processors.kit.periods import iso
 from smartblocks.processors.settings import txn as settings_txn
 from smartblocks.protos.blockmeter_pb2 import Meter, MeterHead, MeterKind
 from smartblocks.protos.market_p2p_pb2 import Offer
 
 from .demo_market_common import (
+    HOUR,
+    KWH,
     POLL_S,
     demo_key,
     demo_keys_and_voter,
@@ -58,8 +60,6 @@ from .demo_market_common import (
     wait_for_ledger_time,
 )
 
-HOUR = SECONDS_PER_HOUR
-KWH = 1_000_000
 MICRO = 1_000_000
 SITE = "pv-barn"
 BUYER_SITE = "lab-970"

@@ -26,7 +26,6 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from smartblocks.ledger.keys import load_public_key, write_key_files
 from smartblocks.ledger.settings import AGGREGATORS, MARKETS_OPERATOR
 from smartblocks.processors.energycontract.records import issuers_setting
 
@@ -36,6 +35,7 @@ from . import (
     demo_market_p2p,
     demo_market_supplier,
 )
+from .demo_market_common import demo_key
 
 # How often the supplier and auction scenarios look for a period or step to declare, clear or
 # settle (they are one-shot passes; p2p and aggregation wait for ledger time themselves).
@@ -43,9 +43,7 @@ PASS_S = 60.0
 
 
 def _public_key(key_dir: Path, name: str) -> str:
-    if not (key_dir / f"{name}.pub").exists():
-        write_key_files(name, key_dir)
-    return load_public_key(key_dir / f"{name}.pub")
+    return demo_key(key_dir, name).public_key
 
 
 def genesis_settings(key_dir: Path) -> list[str]:
