@@ -4,9 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
-# grpcio-tools is only a code generator (bundled protoc 25.x, whose output runs on the
-# protobuf 3.20 runtime). Installed without its deps: it would otherwise pull protobuf>=4.
-PROTOC_PKG := grpcio-tools==1.62.3
+# grpcio-tools is only a code generator here (its bundled protoc matches protobuf 7.36), so it is
+# installed without its deps (grpcio, which nothing runs).
+PROTOC_PKG := grpcio-tools==1.85.4
+# The SDK's message modules, rewritten for protobuf 7's upb backend (docs/protobuf.md).
+SDK_PROTOS := $(BIN)/python -m smartblocks.protos.sdk
 # setuptools' editable build warns "Editable installation ... folders in your working directory
 # with the same name as your package" (setup.py maps each folder to smartblocks.<folder>, so it
 # installs a meta path finder) and pip shows that warning even with --quiet. It is information
@@ -22,6 +24,7 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(EDITABLE) '.[dev,mv]'
 	$(BIN)/python -m pip install --quiet --no-deps $(PROTOC_PKG)
+	$(SDK_PROTOS)
 	@touch $(STAMP) $(RUNTIME_STAMP)
 
 # The package, its runtime dependencies and the M&V extra (no test, lint or codegen tools): what
@@ -30,6 +33,7 @@ $(RUNTIME_STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(EDITABLE) '.[mv]'
+	$(SDK_PROTOS)
 	@touch $(RUNTIME_STAMP)
 
 # Debian's chromium for the portal's browser tests (needs root and the Debian registry).

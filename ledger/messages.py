@@ -47,11 +47,11 @@ def to_dict(message: Message, *, time_fields: Collection[str] = ()) -> dict[str,
         value = getattr(message, field.name)
         as_time = field.name in time_fields
         if field.type == FieldDescriptor.TYPE_MESSAGE:
-            if field.label == FieldDescriptor.LABEL_REPEATED:
+            if field.is_repeated:
                 out[field.name] = [to_dict(v, time_fields=time_fields) for v in value]
             else:
                 out[field.name] = to_dict(value, time_fields=time_fields)
-        elif field.label == FieldDescriptor.LABEL_REPEATED:
+        elif field.is_repeated:
             out[field.name] = [_scalar(field, v, as_time) for v in value]
         else:
             out[field.name] = _scalar(field, value, as_time)

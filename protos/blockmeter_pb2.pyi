@@ -2,7 +2,8 @@ from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -271,7 +272,7 @@ class Meter(_message.Message):
     device_keys: _containers.RepeatedScalarFieldContainer[str]
     retired: bool
     revision: int
-    def __init__(self, meter_id: _Optional[str] = ..., site_id: _Optional[str] = ..., kind: _Optional[_Union[MeterKind, str]] = ..., unit: _Optional[_Union[Unit, str]] = ..., mode: _Optional[_Union[ReadingMode, str]] = ..., rollover: _Optional[int] = ..., initial_register: _Optional[int] = ..., nominal_interval_s: _Optional[int] = ..., plausible_min: _Optional[int] = ..., plausible_max: _Optional[int] = ..., name: _Optional[str] = ..., bms_tag: _Optional[str] = ..., device_keys: _Optional[_Iterable[str]] = ..., retired: bool = ..., revision: _Optional[int] = ...) -> None: ...
+    def __init__(self, meter_id: _Optional[str] = ..., site_id: _Optional[str] = ..., kind: _Optional[_Union[MeterKind, str]] = ..., unit: _Optional[_Union[Unit, str]] = ..., mode: _Optional[_Union[ReadingMode, str]] = ..., rollover: _Optional[int] = ..., initial_register: _Optional[int] = ..., nominal_interval_s: _Optional[int] = ..., plausible_min: _Optional[int] = ..., plausible_max: _Optional[int] = ..., name: _Optional[str] = ..., bms_tag: _Optional[str] = ..., device_keys: _Optional[_Iterable[str]] = ..., retired: _Optional[bool] = ..., revision: _Optional[int] = ...) -> None: ...
 
 class MeterHead(_message.Message):
     __slots__ = ("meter_id", "first_window_start", "last_window_end", "last_register", "window_count", "value_count", "gap_count", "gap_seconds", "flagged_count", "rebase_count", "repair_count")

@@ -2,7 +2,8 @@ from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -70,7 +71,7 @@ class DerAdmit(_message.Message):
     der: str
     admit: bool
     reason: str
-    def __init__(self, community_id: _Optional[str] = ..., der: _Optional[str] = ..., admit: bool = ..., reason: _Optional[str] = ...) -> None: ...
+    def __init__(self, community_id: _Optional[str] = ..., der: _Optional[str] = ..., admit: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class DerLeave(_message.Message):
     __slots__ = ("community_id",)
@@ -246,7 +247,7 @@ class Outcome(_message.Message):
     released: int
     disputed: bool
     adjusted: bool
-    def __init__(self, der: _Optional[str] = ..., required: _Optional[int] = ..., delivered: _Optional[int] = ..., der_measured: _Optional[int] = ..., connection_count: _Optional[int] = ..., der_count: _Optional[int] = ..., connection_digest: _Optional[str] = ..., der_digest: _Optional[str] = ..., met: bool = ..., paid: _Optional[int] = ..., penalty: _Optional[int] = ..., released: _Optional[int] = ..., disputed: bool = ..., adjusted: bool = ...) -> None: ...
+    def __init__(self, der: _Optional[str] = ..., required: _Optional[int] = ..., delivered: _Optional[int] = ..., der_measured: _Optional[int] = ..., connection_count: _Optional[int] = ..., der_count: _Optional[int] = ..., connection_digest: _Optional[str] = ..., der_digest: _Optional[str] = ..., met: _Optional[bool] = ..., paid: _Optional[int] = ..., penalty: _Optional[int] = ..., released: _Optional[int] = ..., disputed: _Optional[bool] = ..., adjusted: _Optional[bool] = ...) -> None: ...
 
 class Epoch(_message.Message):
     __slots__ = ("community_id", "epoch", "start", "end", "outcomes", "paid", "penalties", "swept_at", "swept_by")

@@ -2,7 +2,8 @@ from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -120,7 +121,7 @@ class Auction(_message.Message):
     settled_steps: int
     finalized: bool
     finalized_at: int
-    def __init__(self, auction_id: _Optional[str] = ..., operator: _Optional[str] = ..., opened_at: _Optional[int] = ..., terms: _Optional[_Union[AuctionOpen, _Mapping]] = ..., subscribers: _Optional[_Iterable[_Union[Subscriber, _Mapping]]] = ..., cleared_steps: _Optional[int] = ..., settled_steps: _Optional[int] = ..., finalized: bool = ..., finalized_at: _Optional[int] = ...) -> None: ...
+    def __init__(self, auction_id: _Optional[str] = ..., operator: _Optional[str] = ..., opened_at: _Optional[int] = ..., terms: _Optional[_Union[AuctionOpen, _Mapping]] = ..., subscribers: _Optional[_Iterable[_Union[Subscriber, _Mapping]]] = ..., cleared_steps: _Optional[int] = ..., settled_steps: _Optional[int] = ..., finalized: _Optional[bool] = ..., finalized_at: _Optional[int] = ...) -> None: ...
 
 class Order(_message.Message):
     __slots__ = ("member", "side", "energy_mwh", "limit_price", "submitted_at", "locked")
@@ -176,7 +177,7 @@ class StepResult(_message.Message):
     imbalance_paid: int
     surplus_due: int
     surplus_paid: int
-    def __init__(self, member: _Optional[str] = ..., bought_mwh: _Optional[int] = ..., sold_mwh: _Optional[int] = ..., import_mwh: _Optional[int] = ..., export_mwh: _Optional[int] = ..., complete: bool = ..., imbalance_mwh: _Optional[int] = ..., trade_paid: _Optional[int] = ..., trade_received: _Optional[int] = ..., imbalance_due: _Optional[int] = ..., imbalance_paid: _Optional[int] = ..., surplus_due: _Optional[int] = ..., surplus_paid: _Optional[int] = ...) -> None: ...
+    def __init__(self, member: _Optional[str] = ..., bought_mwh: _Optional[int] = ..., sold_mwh: _Optional[int] = ..., import_mwh: _Optional[int] = ..., export_mwh: _Optional[int] = ..., complete: _Optional[bool] = ..., imbalance_mwh: _Optional[int] = ..., trade_paid: _Optional[int] = ..., trade_received: _Optional[int] = ..., imbalance_due: _Optional[int] = ..., imbalance_paid: _Optional[int] = ..., surplus_due: _Optional[int] = ..., surplus_paid: _Optional[int] = ...) -> None: ...
 
 class StepBook(_message.Message):
     __slots__ = ("auction_id", "step", "start", "end", "orders", "cleared", "cleared_at", "price", "volume_mwh", "marginal_bid", "marginal_ask", "fills", "participants", "settled", "settled_at", "results", "trade_remainder")
@@ -214,4 +215,4 @@ class StepBook(_message.Message):
     settled_at: int
     results: _containers.RepeatedCompositeFieldContainer[StepResult]
     trade_remainder: int
-    def __init__(self, auction_id: _Optional[str] = ..., step: _Optional[int] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ..., cleared: bool = ..., cleared_at: _Optional[int] = ..., price: _Optional[int] = ..., volume_mwh: _Optional[int] = ..., marginal_bid: _Optional[int] = ..., marginal_ask: _Optional[int] = ..., fills: _Optional[_Iterable[_Union[Fill, _Mapping]]] = ..., participants: _Optional[_Iterable[_Union[Subscriber, _Mapping]]] = ..., settled: bool = ..., settled_at: _Optional[int] = ..., results: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., trade_remainder: _Optional[int] = ...) -> None: ...
+    def __init__(self, auction_id: _Optional[str] = ..., step: _Optional[int] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ..., cleared: _Optional[bool] = ..., cleared_at: _Optional[int] = ..., price: _Optional[int] = ..., volume_mwh: _Optional[int] = ..., marginal_bid: _Optional[int] = ..., marginal_ask: _Optional[int] = ..., fills: _Optional[_Iterable[_Union[Fill, _Mapping]]] = ..., participants: _Optional[_Iterable[_Union[Subscriber, _Mapping]]] = ..., settled: _Optional[bool] = ..., settled_at: _Optional[int] = ..., results: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., trade_remainder: _Optional[int] = ...) -> None: ...

@@ -1,7 +1,8 @@
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -105,7 +106,7 @@ class SupplierMember(_message.Message):
     rewards_received: int
     left: bool
     left_at: int
-    def __init__(self, supplier_id: _Optional[str] = ..., member: _Optional[str] = ..., meter_id: _Optional[str] = ..., h_ppm: _Optional[int] = ..., joined_at: _Optional[int] = ..., pending_periods: _Optional[_Iterable[int]] = ..., periods_settled: _Optional[int] = ..., penalties_paid: _Optional[int] = ..., rewards_received: _Optional[int] = ..., left: bool = ..., left_at: _Optional[int] = ...) -> None: ...
+    def __init__(self, supplier_id: _Optional[str] = ..., member: _Optional[str] = ..., meter_id: _Optional[str] = ..., h_ppm: _Optional[int] = ..., joined_at: _Optional[int] = ..., pending_periods: _Optional[_Iterable[int]] = ..., periods_settled: _Optional[int] = ..., penalties_paid: _Optional[int] = ..., rewards_received: _Optional[int] = ..., left: _Optional[bool] = ..., left_at: _Optional[int] = ...) -> None: ...
 
 class Declaration(_message.Message):
     __slots__ = ("member", "usage_mwh", "declared_at")
@@ -145,7 +146,7 @@ class MemberResult(_message.Message):
     penalty: int
     reward: int
     weight: int
-    def __init__(self, member: _Optional[str] = ..., declared_mwh: _Optional[int] = ..., metered_mwh: _Optional[int] = ..., complete: bool = ..., deviation_mwh: _Optional[int] = ..., excess_mwh: _Optional[int] = ..., accuracy_ppm: _Optional[int] = ..., h_before_ppm: _Optional[int] = ..., h_after_ppm: _Optional[int] = ..., penalty_due: _Optional[int] = ..., penalty: _Optional[int] = ..., reward: _Optional[int] = ..., weight: _Optional[int] = ...) -> None: ...
+    def __init__(self, member: _Optional[str] = ..., declared_mwh: _Optional[int] = ..., metered_mwh: _Optional[int] = ..., complete: _Optional[bool] = ..., deviation_mwh: _Optional[int] = ..., excess_mwh: _Optional[int] = ..., accuracy_ppm: _Optional[int] = ..., h_before_ppm: _Optional[int] = ..., h_after_ppm: _Optional[int] = ..., penalty_due: _Optional[int] = ..., penalty: _Optional[int] = ..., reward: _Optional[int] = ..., weight: _Optional[int] = ...) -> None: ...
 
 class SupplierPeriod(_message.Message):
     __slots__ = ("supplier_id", "period", "start", "end", "declarations", "settled", "settled_at", "settled_by", "results", "net_imbalance_mwh", "penalties", "imbalance_cost", "imbalance_paid", "rewards", "remainder")
@@ -179,4 +180,4 @@ class SupplierPeriod(_message.Message):
     imbalance_paid: int
     rewards: int
     remainder: int
-    def __init__(self, supplier_id: _Optional[str] = ..., period: _Optional[int] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., declarations: _Optional[_Iterable[_Union[Declaration, _Mapping]]] = ..., settled: bool = ..., settled_at: _Optional[int] = ..., settled_by: _Optional[str] = ..., results: _Optional[_Iterable[_Union[MemberResult, _Mapping]]] = ..., net_imbalance_mwh: _Optional[int] = ..., penalties: _Optional[int] = ..., imbalance_cost: _Optional[int] = ..., imbalance_paid: _Optional[int] = ..., rewards: _Optional[int] = ..., remainder: _Optional[int] = ...) -> None: ...
+    def __init__(self, supplier_id: _Optional[str] = ..., period: _Optional[int] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., declarations: _Optional[_Iterable[_Union[Declaration, _Mapping]]] = ..., settled: _Optional[bool] = ..., settled_at: _Optional[int] = ..., settled_by: _Optional[str] = ..., results: _Optional[_Iterable[_Union[MemberResult, _Mapping]]] = ..., net_imbalance_mwh: _Optional[int] = ..., penalties: _Optional[int] = ..., imbalance_cost: _Optional[int] = ..., imbalance_paid: _Optional[int] = ..., rewards: _Optional[int] = ..., remainder: _Optional[int] = ...) -> None: ...

@@ -26,7 +26,7 @@ from . import errors
 
 def to_dict(message: ProtoMessage) -> dict[str, Any]:
     return MessageToDict(
-        message, including_default_value_fields=True, preserving_proto_field_name=True
+        message, always_print_fields_with_no_presence=True, preserving_proto_field_name=True
     )
 
 
