@@ -26,7 +26,10 @@ from pathlib import Path
 
 PACKAGE = "sawtooth_sdk.protobuf"
 
-# What a rewritten module says about itself; also how the next run knows to leave it alone.
+# How an old generated module builds its file's descriptor; what upb refuses.
+OLD_FORM = "_descriptor.FileDescriptor("
+
+# What a rewritten module says about itself.
 MARK = "# Rebuilt by smartblocks.protos.sdk from the descriptor the SDK's module embedded."
 
 TEMPLATE = '''\
@@ -117,8 +120,9 @@ def package_folder() -> Path:
 
 
 def old_modules(folder: Path) -> list[Path]:
-    """The generated modules in folder still in the old, hand-built-descriptor form."""
-    return [p for p in sorted(folder.glob("*_pb2.py")) if MARK not in p.read_text()]
+    """The generated modules in folder still in the old, hand-built-descriptor form (a module
+    from a current protoc, or one rewritten already, builds no FileDescriptor itself)."""
+    return [p for p in sorted(folder.glob("*_pb2.py")) if OLD_FORM in p.read_text()]
 
 
 def rewrite(folder: Path) -> list[Path]:

@@ -267,6 +267,9 @@ def test_dockerfile_shape() -> None:
             if keyword == "ENTRYPOINT"
         ]
         assert entries == [[DEFAULT_ENTRYPOINT]], f"{target}: ENTRYPOINT {entries}"
+        # Without the rewrite, importing any of the SDK's messages fails on protobuf 7's upb.
+        runs = [args for _, _, body in lineage for keyword, args in body if keyword == "RUN"]
+        assert any("pip install" in a and "smartblocks.protos.sdk" in a for a in runs), target
     installs = " ".join(args for keyword, args in instructions if keyword == "RUN")
     assert "[dev]" not in installs, "the image installs no dev extras"
     # Every folder setup.py maps into the package must reach the build stage.
