@@ -3,7 +3,10 @@
 The processor runs as `smartblocks tp` in its own process, as in production; the validator side
 is a lean stub in this process, keeping `max_occupancy` transactions in flight per family as a
 validator does. The in-process figures call the same handlers' `apply` with a dict
-behind a fake context: the ceiling that the runtime's messaging eats into.
+behind a fake context: the ceiling that the runtime's messaging eats into. "Runtime work per
+transaction, no sockets" is the runtime's protobuf and Context code alone (best of several
+rounds, so it barely moves with the machine's load); "processor CPU per transaction" is what
+the `smartblocks tp` process used, from /proc, sockets and threads included.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+import timeit
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,9 @@ from sawtooth_sdk.protobuf.state_context_pb2 import (
 from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from bench.harness import figure
+from bench.harness import cpu_seconds, figure
+from smartblocks.processors.runtime.handlers import HandlerTable
+from smartblocks.processors.runtime.outcome import process
 
 ROOT = Path(__file__).resolve().parent.parent
 NOOP = ("benchnoop", "1.0")
@@ -93,6 +99,21 @@ def process_request(family: tuple[str, str], number: int) -> TpProcessRequest:
     )
 
 
+# A validator's answers to the get+set handler's state calls, by request type.
+STATE_ANSWERS = {
+    Message.TP_STATE_GET_REQUEST: (
+        Message.TP_STATE_GET_RESPONSE,
+        TpStateGetResponse(
+            entries=[TpStateEntry(address=INPUT, data=b"41")], status=TpStateGetResponse.OK
+        ),
+    ),
+    Message.TP_STATE_SET_REQUEST: (
+        Message.TP_STATE_SET_RESPONSE,
+        TpStateSetResponse(addresses=[OUTPUT], status=TpStateSetResponse.OK),
+    ),
+}
+
+
 def in_process_rate(handler: TransactionHandler, family: tuple[str, str], seconds: float) -> float:
     request, context = process_request(family, 0), FakeContext()
     done, start = 0, time.perf_counter()
@@ -101,6 +122,55 @@ def in_process_rate(handler: TransactionHandler, family: tuple[str, str], second
             handler.apply(request, context)
         done += 200
     return done / elapsed
+
+
+class CannedStream:
+    """A RequestStream without a validator: each call's Message is built and each answer's
+    parsed as the connection does, then answered from STATE_ANSWERS at once."""
+
+    fault = None
+
+    def __init__(self) -> None:
+        self._answers = {
+            kind: _frame(answer_type, "f00d-1", answer.SerializeToString())
+            for kind, (answer_type, answer) in STATE_ANSWERS.items()
+        }
+
+    def send(self, message_type: int, content: bytes) -> Any:
+        _frame(message_type, "f00d-1", content)
+        return CannedReply(self._answers[message_type])
+
+
+class CannedReply:
+    def __init__(self, frame: bytes) -> None:
+        self._frame = frame
+
+    def result(self, timeout: float | None = None) -> Message:
+        return Message.FromString(self._frame)
+
+
+def _frame(message_type: int, correlation_id: str, content: bytes) -> bytes:
+    message = Message(message_type=message_type, correlation_id=correlation_id, content=content)
+    return message.SerializeToString()
+
+
+def runtime_work_us(handler: TransactionHandler, family: tuple[str, str]) -> float:
+    """The runtime's own CPU per transaction, without sockets or threads: parse the incoming
+    Message and TpProcessRequest, apply with the SDK Context (its calls answered by
+    CannedStream), build the response Message. Best of 7 rounds: a busy machine adds little."""
+    content = process_request(family, 1).SerializeToString()
+    incoming = _frame(Message.TP_PROCESS_REQUEST, "p1", content)
+    handlers = HandlerTable([handler])
+    stream: Any = CannedStream()  # stands in for a RequestStream
+
+    def one() -> None:
+        message = Message.FromString(incoming)
+        response = process(handlers, TpProcessRequest.FromString(message.content), stream)
+        content = response.SerializeToString()
+        _frame(Message.TP_PROCESS_RESPONSE, message.correlation_id, content)
+
+    number = 2_000
+    return 1e6 * min(timeit.repeat(one, number=number, repeat=7)) / number
 
 
 class LeanValidator:
@@ -119,16 +189,8 @@ class LeanValidator:
         self.endpoint = self._socket.getsockopt_string(zmq.LAST_ENDPOINT)
         self.identities: dict[str, bytes] = {}
         self._ids = itertools.count()
-        entry = TpStateEntry(address=INPUT, data=b"41")
         self._canned = {
-            Message.TP_STATE_GET_REQUEST: (
-                Message.TP_STATE_GET_RESPONSE,
-                TpStateGetResponse(entries=[entry], status=TpStateGetResponse.OK),
-            ),
-            Message.TP_STATE_SET_REQUEST: (
-                Message.TP_STATE_SET_RESPONSE,
-                TpStateSetResponse(addresses=[OUTPUT], status=TpStateSetResponse.OK),
-            ),
+            **STATE_ANSWERS,
             Message.TP_REGISTER_REQUEST: (
                 Message.TP_REGISTER_RESPONSE,
                 TpRegisterResponse(status=TpRegisterResponse.OK, protocol_version=1),
@@ -151,8 +213,8 @@ class LeanValidator:
             if self._socket.poll(100):
                 self._handle(*self._socket.recv_multipart())
 
-    def drive(self, family: str, request: bytes, in_flight: int, seconds: float) -> float:
-        """Process requests/s with `in_flight` outstanding, for `seconds`."""
+    def drive(self, family: str, request: bytes, in_flight: int, seconds: float) -> int:
+        """Transactions processed with `in_flight` outstanding, in about `seconds`."""
         identity = self.identities[family]
         for _ in range(in_flight):
             self._send(identity, Message.TP_PROCESS_REQUEST, f"p{next(self._ids)}", request)
@@ -168,7 +230,7 @@ class LeanValidator:
                     self._send(identity, Message.TP_PROCESS_REQUEST, f"p{next(self._ids)}", request)
                 else:
                     outstanding -= 1
-        return done / (time.perf_counter() - start)
+        return done
 
     def _handle(self, identity: bytes, frame: bytes) -> bool:
         """Answer one message; True if it was a process response."""
@@ -187,12 +249,13 @@ class LeanValidator:
         return False
 
     def _send(self, identity: bytes, kind: int, correlation_id: str, content: bytes) -> None:
-        message = Message(message_type=kind, correlation_id=correlation_id, content=content)
-        self._socket.send_multipart([identity, message.SerializeToString()])
+        self._socket.send_multipart([identity, _frame(kind, correlation_id, content)])
 
 
-def over_zmq(occupancy: int, seconds: float) -> dict[tuple[str, str], float]:
-    """Transactions/s per family, each family measured alone with `occupancy` in flight."""
+def over_zmq(occupancy: int, seconds: float) -> dict[tuple[str, str], tuple[float, float]]:
+    """(transactions/s, the processor's CPU µs per transaction) per family, each family
+    measured alone with `occupancy` in flight. The CPU figure, from /proc, moves less than the
+    rate when other jobs share the machine."""
     validator = LeanValidator()
     command = [
         sys.executable,
@@ -213,7 +276,10 @@ def over_zmq(occupancy: int, seconds: float) -> dict[tuple[str, str], float]:
         for family in (NOOP, GETSET):
             request = process_request(family, 1).SerializeToString()
             validator.drive(family[0], request, occupancy, min(0.5, seconds / 4))  # warm up
-            rates[family] = validator.drive(family[0], request, occupancy, seconds)
+            cpu, start = cpu_seconds(processor.pid), time.perf_counter()
+            done = validator.drive(family[0], request, occupancy, seconds)
+            elapsed, cpu = time.perf_counter() - start, cpu_seconds(processor.pid) - cpu
+            rates[family] = (done / elapsed, 1e6 * cpu / done)
         processor.terminate()  # and answer its unregistration, so it can leave at once
         validator.serve(lambda: processor.poll() is not None, timeout=10)
         return rates
@@ -262,17 +328,28 @@ def run(quick: bool) -> list[dict[str, Any]]:
         GETSET: in_process_rate(GetSetHandler(), GETSET, seconds / 2),
     }
     figures = [figure(f"{names[f]}: apply in-process", rate, "tx/s") for f, rate in local.items()]
+    figures += [
+        figure(
+            f"{names[family]}: runtime work per transaction, no sockets",
+            runtime_work_us(handler, family),
+            "us",
+            protobuf=_protobuf_implementation(),
+        )
+        for handler, family in ((NoopHandler(), NOOP), (GetSetHandler(), GETSET))
+    ]
     for occupancy in occupancies:
         params = {
             "max_occupancy": occupancy,
             "in_flight": occupancy,
             "seconds": seconds,
             "load_average": _load_average(),
+            "protobuf": _protobuf_implementation(),
         }
-        for family, rate in over_zmq(occupancy, seconds).items():
+        for family, (rate, cpu) in over_zmq(occupancy, seconds).items():
             name = names[family]
             figures += [
                 figure(f"{name}: over ZMQ", rate, "tx/s", **params),
+                figure(f"{name}: processor CPU per transaction", cpu, "us", **params),
                 figure(
                     f"{name}: over ZMQ, share of in-process",
                     100 * rate / local[family],

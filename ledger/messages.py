@@ -25,7 +25,8 @@ def iso_time(seconds: int) -> str | int:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _scalar(field: FieldDescriptor, value: Any, as_time: bool) -> Any:
+def _scalar(field: Any, value: Any, as_time: bool) -> Any:
+    # `field` is a FieldDescriptor; the stubs type upb's descriptors as a class of their own.
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         return None  # handled by the caller
     if field.type == FieldDescriptor.TYPE_ENUM:

@@ -23,7 +23,6 @@ from sawtooth_sdk.protobuf.validator_pb2 import Message
 from zmq.utils.monitor import parse_monitor_message
 
 from smartblocks.ledger.stage_times import StageTimes
-from smartblocks.processors.runtime import frames
 from smartblocks.processors.runtime.errors import ConnectionLost
 
 LOG = logging.getLogger(__name__)
@@ -184,21 +183,18 @@ class Connection:
                 return
             if events & zmq.POLLIN:
                 try:
-                    frames = socket.recv_multipart(zmq.NOBLOCK)
+                    parts = socket.recv_multipart(zmq.NOBLOCK)
                 except zmq.Again:
-                    frames = []
-                if frames:
-                    self._deliver(frames[-1])
+                    parts = []
+                if parts:
+                    self._deliver(parts[-1])
                     progressed = True
             if not progressed:
                 return
 
     def _deliver(self, frame: bytes) -> None:
         try:
-            try:
-                message: frames.Frame | Message = frames.read_message(frame)
-            except (ValueError, UnicodeDecodeError):
-                message = Message.FromString(frame)  # protobuf judges what we cannot read
+            message = Message.FromString(frame)
             future = self._awaited.pop(message.correlation_id, None)
             if future is None:
                 self._on_message(self, message)
@@ -223,4 +219,5 @@ class Connection:
 
 
 def _frame(message_type: int, correlation_id: str, content: bytes) -> bytes:
-    return frames.message(message_type, correlation_id, content)
+    message = Message(message_type=message_type, correlation_id=correlation_id, content=content)
+    return message.SerializeToString()

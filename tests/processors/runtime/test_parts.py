@@ -7,7 +7,9 @@ import threading
 
 import pytest
 from sawtooth_sdk.protobuf.processor_pb2 import TpProcessRequest, TpProcessResponse
+from sawtooth_sdk.protobuf.state_context_pb2 import TpStateGetResponse
 from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
+from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from smartblocks.processors.families import load_handler
 from smartblocks.processors.runtime import ProcessorRuntime
@@ -55,6 +57,29 @@ def test_a_lost_connection_wins_over_the_handlers_verdict():
     response = process(HandlerTable([OpsHandler()]), request(b"swallow"), stream)
     assert response.status == TpProcessResponse.INTERNAL_ERROR
     assert isinstance(stream.fault, ConnectionLost)
+
+
+class RefusingStream:
+    """A RequestStream whose validator refuses every state read as outside the inputs."""
+
+    fault = None
+
+    def send(self, message_type, content):
+        refused = TpStateGetResponse(status=TpStateGetResponse.AUTHORIZATION_ERROR)
+        reply = Message(content=refused.SerializeToString())
+
+        class Pending:
+            def result(self, timeout=None):
+                return reply
+
+        return Pending()
+
+
+def test_an_address_outside_the_inputs_is_an_invalid_transaction():
+    # The SDK's own Context raises AuthorizationException, with its message.
+    response = process(HandlerTable([OpsHandler()]), request(b"copy"), RefusingStream())
+    assert response.status == TpProcessResponse.INVALID_TRANSACTION
+    assert response.message == "Tried to get unauthorized address: ['a']"
 
 
 def test_worker_pool_survives_a_failing_job():

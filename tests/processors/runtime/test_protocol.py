@@ -129,6 +129,18 @@ async def test_pings_are_answered_while_every_worker_is_busy(stub, start_runtime
     assert (await stuck).status == TpProcessResponse.INTERNAL_ERROR  # its call timed out
 
 
+async def test_a_message_protobuf_cannot_parse_is_logged_and_the_session_goes_on(
+    stub, start_runtime, caplog
+):
+    start_runtime(stub.endpoint, OpsHandler())
+    await stub.wait_registered(OPS)
+
+    # A frame that is no validator_pb2.Message: a length-delimited field cut short.
+    await stub._socket.send_multipart([stub.identity_of(*OPS), b"\x12\x05ab"])
+    assert (await stub.process(*OPS, b"ok")).status == TpProcessResponse.OK
+    assert "could not handle a message from the validator" in caplog.text
+
+
 async def test_unknown_family_is_a_routing_fault_not_a_verdict(stub, start_runtime):
     start_runtime(stub.endpoint, OpsHandler())
     await stub.wait_registered(OPS)
