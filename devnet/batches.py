@@ -12,7 +12,10 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from . import parsing
+from google.protobuf.message import DecodeError
+from sawtooth_sdk.protobuf.batch_pb2 import Batch, BatchHeader
+from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
+
 from .ids import PUBLIC_KEY_RE, is_address_prefix, is_id
 from .signatures import verify
 from .stages import BATCH_CHECKS, SIGNATURES, STAGES
@@ -38,7 +41,7 @@ class Txn:
 @dataclass(slots=True)
 class PendingBatch:
     id: str
-    # The batch as submitted, stored as is (re-serializing would cost more than the parse).
+    # The batch as submitted, stored as is: never decoded and encoded again.
     raw: bytes
     signer: str
     txns: list[Txn]
@@ -51,7 +54,7 @@ class PendingBatch:
         return {(t.family, t.version) for t in self.txns}
 
 
-def _address_problem(header: parsing.TxnHeader) -> str | None:
+def _address_problem(header: TransactionHeader) -> str | None:
     for kind, values in (("inputs", header.inputs), ("outputs", header.outputs)):
         for value in values:
             if not is_address_prefix(value):
@@ -66,10 +69,11 @@ def check_batch(raw: bytes) -> PendingBatch:
     """Verify a serialized Batch and return it parsed; raise BatchRejected with the reason."""
     clock = STAGES.start()
     try:
-        batch = parsing.batch(raw)
-        signer, listed = parsing.batch_header(batch.header)
-    except (ValueError, UnicodeDecodeError) as exc:
+        batch = Batch.FromString(raw)
+        batch_header = BatchHeader.FromString(batch.header)
+    except DecodeError as exc:
         raise BatchRejected(f"undecodable batch: {exc}") from None
+    signer, listed = batch_header.signer_public_key, list(batch_header.transaction_ids)
     batch_id = batch.header_signature
     if not is_id(batch_id):
         raise BatchRejected(f"batch header_signature {batch_id[:20]!r} is not 128 hex chars")
@@ -95,19 +99,20 @@ def check_batch(raw: bytes) -> PendingBatch:
         txn_id = txn.header_signature
         if not is_id(txn_id):
             raise BatchRejected(f"transaction id {txn_id[:20]!r} is not 128 hex chars")
+        header_bytes, payload = txn.header, txn.payload  # each read of a field copies it
         try:
-            header = parsing.txn_header(txn.header)
-        except (ValueError, UnicodeDecodeError) as exc:
+            header = TransactionHeader.FromString(header_bytes)
+        except DecodeError as exc:
             raise BatchRejected(f"transaction {txn_id[:16]}: undecodable header: {exc}") from None
         if header.batcher_public_key != signer:
             raise BatchRejected(
                 f"transaction {txn_id[:16]}: batcher_public_key does not match the batch signer"
             )
         clock = STAGES.stop(BATCH_CHECKS, clock, 0)
-        if not verify(txn_id, txn.header, header.signer_public_key):
+        if not verify(txn_id, header_bytes, header.signer_public_key):
             raise BatchRejected(f"transaction {txn_id[:16]}: signature does not match its header")
         clock = STAGES.stop(SIGNATURES, clock)
-        if hashlib.sha512(txn.payload).hexdigest() != header.payload_sha512:
+        if hashlib.sha512(payload).hexdigest() != header.payload_sha512:
             raise BatchRejected(f"transaction {txn_id[:16]}: payload_sha512 does not match")
         for dep in header.dependencies:
             if not is_id(dep):
@@ -121,8 +126,8 @@ def check_batch(raw: bytes) -> PendingBatch:
         txns.append(
             Txn(
                 id=txn_id,
-                header_bytes=txn.header,
-                payload=txn.payload,
+                header_bytes=header_bytes,
+                payload=payload,
                 family=header.family_name,
                 version=header.family_version,
                 inputs=tuple(header.inputs),

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
-from sawtooth_sdk.protobuf.block_pb2 import BlockHeader
+from sawtooth_sdk.protobuf.block_pb2 import Block, BlockHeader
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from smartblocks.devnet.state.merkle import MerkleDatabase
+from smartblocks.ledger.wal_checkpoints import Checkpointer, turn_off_automatic_checkpoints
 
 from .stages import MERKLE, SQLITE, STAGES
-from .wire import length_delimited
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS blocks (
@@ -84,11 +84,17 @@ class ChainStore:
         # NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash may lose the
         # last commits, never consistency.
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        # A block's Merkle nodes land on random pages, so nearly every commit would pass SQLite's
+        # automatic checkpoint limit and copy the WAL back inside the commit: a thread does it
+        # instead (ledger/wal_checkpoints.py).
+        turn_off_automatic_checkpoints(self.conn)
         self.conn.executescript(SCHEMA)
         self.merkle = MerkleDatabase(self.conn)
+        self._checkpoints = Checkpointer(path, name="devnet-checkpoints")
 
     def close(self) -> None:
         self.conn.close()
+        self._checkpoints.stop()
 
     # -- blocks ------------------------------------------------------------------------------
 
@@ -124,15 +130,14 @@ class ChainStore:
         ).fetchall()
         return [r for r in map(self._record, rows) if r is not None]
 
-    def block_bytes(self, record: BlockRecord) -> bytes:
-        """The serialized Block, assembled from its header and stored batches."""
-        rows = self.conn.execute(
+    def block(self, record: BlockRecord) -> Block:
+        """The Block, from its header and stored batches."""
+        block = Block(header=record.header_bytes, header_signature=record.id)
+        for (data,) in self.conn.execute(
             "SELECT data FROM batches WHERE block_num = ? ORDER BY position", (record.num,)
-        ).fetchall()
-        parts = [length_delimited(1, record.header_bytes)]
-        parts.append(length_delimited(2, record.id.encode()))
-        parts.extend(length_delimited(3, row[0]) for row in rows)
-        return b"".join(parts)
+        ):
+            block.batches.add().MergeFromString(data)  # decoded in place, not copied again
+        return block
 
     def block_events(self, num: int) -> bytes:
         return self._value("SELECT events FROM blocks WHERE block_num = ?", num) or b""
@@ -291,3 +296,4 @@ class ChainStore:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+        self._checkpoints.committed()

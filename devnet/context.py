@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from sawtooth_sdk.protobuf.events_pb2 import Event
+
 from .ids import covered, is_address
 
 Reader = Callable[[str], bytes | None]
@@ -26,7 +28,7 @@ class ExecutionContext:
         self._read = read
         # address -> new bytes, or None for a delete; insertion order is the processor's order.
         self.writes: dict[str, bytes | None] = {}
-        self.events: list[bytes] = []  # encoded Events
+        self.events: list[Event] = []
         self.data: list[bytes] = []
 
     @staticmethod

@@ -17,14 +17,14 @@ import logging
 from collections.abc import Callable
 
 import zmq
+from google.protobuf.message import DecodeError
+from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from . import parsing, wire
-from .parsing import Frame
 from .stages import ENDPOINT_RECEIVE, ENDPOINT_SEND, STAGES
 
 LOGGER = logging.getLogger(__name__)
 
-Handler = Callable[[bytes, Frame], None]
+Handler = Callable[[bytes, Message], None]
 # Messages taken per wake-up before the loop serves others (timers, HTTP) again.
 RECEIVE_BURST = 500
 SEND_RETRY_S = 0.001
@@ -37,7 +37,7 @@ class ComponentEndpoint:
         self._socket: zmq.Socket | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._handlers: dict[int, Handler] = {}
-        self._replies: dict[str, asyncio.Future[Frame]] = {}
+        self._replies: dict[str, asyncio.Future[Message]] = {}
         self._ids = itertools.count(1)
         self.on_unreachable: Callable[[bytes], None] = lambda identity: None
         self._outbox: list[tuple[bytes, bytes]] = []
@@ -84,15 +84,18 @@ class ComponentEndpoint:
         self._context.term()
 
     def send(self, identity: bytes, message_type: int, content: bytes, correlation_id: str) -> None:
-        self._send_frames(identity, wire.message(message_type, correlation_id, content))
+        message = Message(message_type=message_type, correlation_id=correlation_id, content=content)
+        self._send_frames(identity, message.SerializeToString())
 
-    def reply(self, identity: bytes, request: Frame, message_type: int, content: bytes) -> None:
+    def reply(self, identity: bytes, request: Message, message_type: int, content: bytes) -> None:
         self.send(identity, message_type, content, request.correlation_id)
 
-    def request(self, identity: bytes, message_type: int, content: bytes) -> asyncio.Future[Frame]:
+    def request(
+        self, identity: bytes, message_type: int, content: bytes
+    ) -> asyncio.Future[Message]:
         """Send a request this validator originates; the future resolves with the reply."""
         correlation_id = f"devnet-{next(self._ids)}"
-        future: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
         self._replies[correlation_id] = future
         future.add_done_callback(lambda _f: self._replies.pop(correlation_id, None))
         self.send(identity, message_type, content, correlation_id)
@@ -161,8 +164,8 @@ class ComponentEndpoint:
         identity, raw = frames
         clock = STAGES.start()
         try:
-            message = parsing.message(raw)
-        except (ValueError, UnicodeDecodeError):
+            message = Message.FromString(raw)
+        except DecodeError:
             LOGGER.info("dropping an undecodable message from %s", identity.hex())
             return
         future = self._replies.get(message.correlation_id)

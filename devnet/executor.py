@@ -13,18 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from google.protobuf.message import DecodeError
 from sawtooth_sdk.protobuf import state_context_pb2 as sc
+from sawtooth_sdk.protobuf.events_pb2 import Event
 from sawtooth_sdk.protobuf.processor_pb2 import TpProcessResponse
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from smartblocks.ledger.backoff import Backoff
+from smartblocks.protos.devnet_wire_pb2 import SignedProcessRequest
 
-from . import parsing, wire
 from .batches import Txn
 from .context import AuthorizationError, ExecutionContext, Reader
 from .endpoint import ComponentEndpoint
-from .events import parse_event
-from .parsing import Frame
 from .processors import ProcessorLost, ProcessorRegistry
 from .stages import EXECUTOR, STAGES, STATE_CALLS
 
@@ -40,7 +40,7 @@ MAX_RETRY_DELAY = 2.0
 class TxnOutcome:
     valid: bool
     writes: dict[str, bytes | None] = field(default_factory=dict)
-    events: list[bytes] = field(default_factory=list)  # encoded Events
+    events: list[Event] = field(default_factory=list)
     data: list[bytes] = field(default_factory=list)
     message: str = ""
     extended_data: bytes = b""
@@ -68,9 +68,7 @@ class Executor:
             context = ExecutionContext(txn.inputs, txn.outputs, read)
             context_id = f"{next(self._ids):032x}"
             self._contexts[context_id] = context
-            request = wire.process_request(
-                txn.header_bytes, txn.payload, txn.id, context_id, processor.raw_header
-            )
+            request = process_request(txn, context_id, processor.raw_header)
             job = self._endpoint.request(processor.identity, Message.TP_PROCESS_REQUEST, request)
             processor.in_flight.add(job)
             if processor.gone and not job.done():
@@ -87,8 +85,9 @@ class Executor:
                 self._registry.release(processor, job)
                 del self._contexts[context_id]
             try:
-                status, text, extended = parsing.process_response(reply.content)
-            except (ValueError, UnicodeDecodeError):
+                response = TpProcessResponse.FromString(reply.content)
+                status, text, extended = response.status, response.message, response.extended_data
+            except DecodeError:
                 status, text, extended = 0, "undecodable TpProcessResponse", b""
             if reply.message_type != Message.TP_PROCESS_RESPONSE:
                 status = TpProcessResponse.INTERNAL_ERROR
@@ -110,27 +109,34 @@ class Executor:
 
     # -- the processor's requests, by context id ---------------------------------------------
 
-    def _on_get(self, identity: bytes, message: Frame) -> None:
+    def _on_get(self, identity: bytes, message: Message) -> None:
         clock = STAGES.start()
-        context_id, addresses = parsing.state_get_request(message.content)
-        entries, status = self._state_call(context_id, "get", lambda c: c.get(addresses))
-        content = wire.state_entries(entries, status)
+        request = sc.TpStateGetRequest.FromString(message.content)
+        entries, status = self._state_call(
+            request.context_id, "get", lambda c: c.get(request.addresses)
+        )
+        response = sc.TpStateGetResponse(status=status)
+        for address, data in entries:
+            response.entries.add(address=address, data=data)
+        content = response.SerializeToString()
         self._endpoint.reply(identity, message, Message.TP_STATE_GET_RESPONSE, content)
         STAGES.stop(STATE_CALLS, clock)
 
-    def _on_set(self, identity: bytes, message: Frame) -> None:
+    def _on_set(self, identity: bytes, message: Message) -> None:
         clock = STAGES.start()
-        context_id, entries = parsing.state_set_request(message.content)
-        addresses, status = self._state_call(context_id, "set", lambda c: c.set(entries))
-        content = wire.address_list(addresses, status)
+        request = sc.TpStateSetRequest.FromString(message.content)
+        entries = [(entry.address, entry.data) for entry in request.entries]
+        addresses, status = self._state_call(request.context_id, "set", lambda c: c.set(entries))
+        content = sc.TpStateSetResponse(addresses=addresses, status=status).SerializeToString()
         self._endpoint.reply(identity, message, Message.TP_STATE_SET_RESPONSE, content)
         STAGES.stop(STATE_CALLS, clock)
 
-    def _on_delete(self, identity: bytes, message: Frame) -> None:
-        # A TpStateDeleteRequest has the layout of a TpStateGetRequest.
-        context_id, addresses = parsing.state_get_request(message.content)
-        deleted, status = self._state_call(context_id, "delete", lambda c: c.delete(addresses))
-        content = wire.address_list(deleted, status)
+    def _on_delete(self, identity: bytes, message: Message) -> None:
+        request = sc.TpStateDeleteRequest.FromString(message.content)
+        deleted, status = self._state_call(
+            request.context_id, "delete", lambda c: c.delete(request.addresses)
+        )
+        content = sc.TpStateDeleteResponse(addresses=deleted, status=status).SerializeToString()
         self._endpoint.reply(identity, message, Message.TP_STATE_DELETE_RESPONSE, content)
 
     def _state_call(
@@ -147,7 +153,7 @@ class Executor:
             LOGGER.info("state %s refused: %s", kind, exc)
             return [], sc.TpStateGetResponse.AUTHORIZATION_ERROR
 
-    def _on_add_data(self, identity: bytes, message: Frame) -> None:
+    def _on_add_data(self, identity: bytes, message: Message) -> None:
         request = sc.TpReceiptAddDataRequest.FromString(message.content)
         context = self._contexts.get(request.context_id)
         status = sc.TpReceiptAddDataResponse.ERROR
@@ -161,24 +167,18 @@ class Executor:
             sc.TpReceiptAddDataResponse(status=status).SerializeToString(),
         )
 
-    def _on_add_event(self, identity: bytes, message: Frame) -> None:
+    def _on_add_event(self, identity: bytes, message: Message) -> None:
         clock = STAGES.start()
         status = sc.TpEventAddResponse.ERROR
         try:
-            # TpEventAddRequest: context_id (1), event (2), kept encoded as the receipt needs it.
-            context_id, event = "", b""
-            for number, value in wire.fields(message.content):
-                if number == 1 and isinstance(value, bytes):
-                    context_id = value.decode()
-                elif number == 2 and isinstance(value, bytes):
-                    event = value
-            parse_event(event)  # a malformed event is refused here, not at a subscriber
-        except (ValueError, UnicodeDecodeError):
+            # Decoded whole: a malformed event is refused here, not at a subscriber.
+            request = sc.TpEventAddRequest.FromString(message.content)
+        except DecodeError:
             LOGGER.info("undecodable TpEventAddRequest refused")
         else:
-            context = self._contexts.get(context_id)
+            context = self._contexts.get(request.context_id)
             if context is not None:
-                context.events.append(event)
+                context.events.append(request.event)
                 status = sc.TpEventAddResponse.OK
         self._endpoint.reply(
             identity,
@@ -187,3 +187,14 @@ class Executor:
             sc.TpEventAddResponse(status=status).SerializeToString(),
         )
         STAGES.stop(STATE_CALLS, clock)
+
+
+def process_request(txn: Txn, context_id: str, raw_header: bool) -> bytes:
+    """The TpProcessRequest for `txn`, its header as signed: in `header_bytes` for a processor
+    registered for the RAW header style, else as the `header` message (SignedProcessRequest)."""
+    request = SignedProcessRequest(payload=txn.payload, signature=txn.id, context_id=context_id)
+    if raw_header:
+        request.header_bytes = txn.header_bytes
+    else:
+        request.header = txn.header_bytes
+    return request.SerializeToString()

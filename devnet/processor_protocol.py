@@ -11,7 +11,6 @@ from sawtooth_sdk.protobuf.network_pb2 import PingRequest, PingResponse
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from .endpoint import ComponentEndpoint
-from .parsing import Frame
 from .processors import DEFAULT_MAX_OCCUPANCY, MAX_PROTOCOL_VERSION, Processor, ProcessorRegistry
 
 LOGGER = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ class ProcessorProtocol:
         endpoint.on(Message.PING_REQUEST, self._on_ping)
         endpoint.on(Message.PING_RESPONSE, lambda identity, message: None)
 
-    def _on_register(self, identity: bytes, message: Frame) -> None:
+    def _on_register(self, identity: bytes, message: Message) -> None:
         request = pp.TpRegisterRequest.FromString(message.content)
         Response = pp.TpRegisterResponse
         if request.protocol_version > MAX_PROTOCOL_VERSION:
@@ -66,7 +65,7 @@ class ProcessorProtocol:
         )
         self._on_change()
 
-    def _on_unregister(self, identity: bytes, message: Frame) -> None:
+    def _on_unregister(self, identity: bytes, message: Message) -> None:
         LOGGER.info("processor connection %s unregisters", identity.hex())
         self._registry.unregister(identity)
         response = pp.TpUnregisterResponse(status=pp.TpUnregisterResponse.OK)
@@ -75,7 +74,7 @@ class ProcessorProtocol:
         )
         self._on_change()
 
-    def _on_ping(self, identity: bytes, message: Frame) -> None:
+    def _on_ping(self, identity: bytes, message: Message) -> None:
         self._endpoint.reply(
             identity, message, Message.PING_RESPONSE, PingResponse().SerializeToString()
         )

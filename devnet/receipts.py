@@ -1,29 +1,36 @@
 """What a block's executed transactions leave behind: their state changes, receipts and events,
 collected the same way for block 0 (genesis.py) and every later block (publisher.py).
 
-Receipts and events are written as bytes (wire.py) straight from the processors' encoded
-events: building protobuf objects for them cost more than the rest of the commit.
+Receipts are Sawtooth's TransactionReceipt, built as Sawtooth builds them, so they are the same
+bytes a Sawtooth 1.2 validator stores.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import wire
+from sawtooth_sdk.protobuf.events_pb2 import Event
+from sawtooth_sdk.protobuf.transaction_receipt_pb2 import StateChange, TransactionReceipt
+
 from .scheduler import BlockOutcome
 
 
-def state_changes(writes: dict[str, bytes | None]) -> list[tuple[str, bytes]]:
-    """(address, encoded StateChange) sorted by address, as Sawtooth lists them (None in
+def state_changes(writes: dict[str, bytes | None]) -> list[StateChange]:
+    """The StateChanges of `writes` sorted by address, as Sawtooth lists them (None in
     `writes`: a delete)."""
-    return [(address, wire.state_change(address, writes[address])) for address in sorted(writes)]
+    return [
+        StateChange(address=address, type=StateChange.DELETE)
+        if value is None
+        else StateChange(address=address, value=value, type=StateChange.SET)
+        for address, value in sorted(writes.items())
+    ]
 
 
 @dataclass
 class Effects:
     changes: dict[str, bytes | None] = field(default_factory=dict)  # the last write wins
     receipts: list[tuple[str, bytes]] = field(default_factory=list)  # (txn id, receipt)
-    events: list[bytes] = field(default_factory=list)  # the processors' Events, in order
+    events: list[Event] = field(default_factory=list)  # the processors' Events, in order
 
 
 def effects(outcome: BlockOutcome) -> Effects:
@@ -32,7 +39,11 @@ def effects(outcome: BlockOutcome) -> Effects:
     for txn, result in outcome.outcomes:
         collected.changes.update(result.writes)
         collected.events.extend(result.events)
-        changes = [encoded for _, encoded in state_changes(result.writes)]
-        receipt = wire.transaction_receipt(txn.id, changes, result.events, result.data)
-        collected.receipts.append((txn.id, receipt))
+        receipt = TransactionReceipt(
+            state_changes=state_changes(result.writes),
+            events=result.events,
+            data=result.data,
+            transaction_id=txn.id,
+        )
+        collected.receipts.append((txn.id, receipt.SerializeToString()))
     return collected

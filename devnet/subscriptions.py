@@ -9,18 +9,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections.abc import Sequence
 
 from google.protobuf.message import DecodeError
 from sawtooth_sdk.protobuf import client_event_pb2 as ce
+from sawtooth_sdk.protobuf.events_pb2 import Event, EventList
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from smartblocks.ledger.events import NULL_BLOCK_ID
 
 from .chainstore import ChainStore
 from .endpoint import ComponentEndpoint
-from .events import InvalidFilter, Subscription, compile_subscriptions, event_list, select
-from .parsing import Frame
-from .wire import length_delimited, varint_field
+from .events import InvalidFilter, Subscription, compile_subscriptions, select
 
 LOGGER = logging.getLogger(__name__)
 
@@ -46,21 +46,25 @@ class EventHub:
         if task is not None:
             task.cancel()
 
-    def publish(self, events: bytes) -> None:
+    def publish(self, event_list: bytes) -> None:
         """Send a committed block's events (a serialized EventList) to its subscribers."""
+        if not self._subscribers:
+            return
+        events = EventList.FromString(event_list).events
         for identity, subscriptions in list(self._subscribers.items()):
             self._send(identity, select(events, subscriptions))
 
-    def _send(self, identity: bytes, events: list[bytes]) -> None:
+    def _send(self, identity: bytes, events: list[Event]) -> None:
         if events:
+            content = EventList(events=events).SerializeToString()
             self._endpoint.send(
-                identity, Message.CLIENT_EVENTS, event_list(events), f"events-{next(self._ids)}"
+                identity, Message.CLIENT_EVENTS, content, f"events-{next(self._ids)}"
             )
 
-    def _block_events(self, block_num: int) -> bytes:
-        return self._store.block_events(block_num)
+    def _block_events(self, block_num: int) -> Sequence[Event]:
+        return EventList.FromString(self._store.block_events(block_num)).events
 
-    def _on_subscribe(self, identity: bytes, message: Frame) -> None:
+    def _on_subscribe(self, identity: bytes, message: Message) -> None:
         Response = ce.ClientEventsSubscribeResponse
 
         def answer(status: int, text: str = "") -> None:
@@ -125,7 +129,7 @@ class EventHub:
         self._subscribers[identity] = subscriptions
         LOGGER.info("event subscriber added (%d in all)", len(self._subscribers))
 
-    def _on_unsubscribe(self, identity: bytes, message: Frame) -> None:
+    def _on_unsubscribe(self, identity: bytes, message: Message) -> None:
         self.drop(identity)
         response = ce.ClientEventsUnsubscribeResponse(status=ce.ClientEventsUnsubscribeResponse.OK)
         self._endpoint.reply(
@@ -135,9 +139,9 @@ class EventHub:
             response.SerializeToString(),
         )
 
-    def _on_get(self, identity: bytes, message: Frame) -> None:
+    def _on_get(self, identity: bytes, message: Message) -> None:
         Response = ce.ClientEventsGetResponse
-        status, events = Response.OK, list[bytes]()
+        status, events = Response.OK, list[Event]()
         try:
             request = ce.ClientEventsGetRequest.FromString(message.content)
             subscriptions = compile_subscriptions(request.subscriptions)
@@ -150,6 +154,5 @@ class EventHub:
                     status, events = Response.UNKNOWN_BLOCK, []
                     break
                 events.extend(select(self._block_events(record.num), subscriptions))
-        # ClientEventsGetResponse: status (1), events (2), written from the stored bytes.
-        content = varint_field(1, status) + b"".join(length_delimited(2, e) for e in events)
+        content = Response(status=status, events=events).SerializeToString()
         self._endpoint.reply(identity, message, Message.CLIENT_EVENTS_GET_RESPONSE, content)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sawtooth_sdk.protobuf import client_block_pb2 as cb
-from sawtooth_sdk.protobuf.block_pb2 import Block
 from sawtooth_sdk.protobuf.client_list_control_pb2 import ClientPagingResponse
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
@@ -39,9 +38,6 @@ def register(node: Devnet) -> None:
     store = node.ledger.store
     ListResponse = cb.ClientBlockListResponse
     GetResponse = cb.ClientBlockGetResponse
-
-    def block(record: BlockRecord) -> Block:
-        return Block.FromString(store.block_bytes(record))
 
     def list_(request: cb.ClientBlockListRequest) -> cb.ClientBlockListResponse:
         head = head_for(node, request.head_id, ListResponse)
@@ -78,7 +74,7 @@ def register(node: Devnet) -> None:
             return ListResponse(status=ListResponse.NO_RESOURCE, head_id=head.id, paging=paging)
         return ListResponse(
             status=ListResponse.OK,
-            blocks=[block(r) for r in found],
+            blocks=[store.block(r) for r in found],
             head_id=head.id,
             paging=paging,
         )
@@ -86,7 +82,7 @@ def register(node: Devnet) -> None:
     def answer(record: BlockRecord | None) -> cb.ClientBlockGetResponse:
         if record is None:
             raise ResponseFailed(GetResponse.NO_RESOURCE)
-        return GetResponse(status=GetResponse.OK, block=block(record))
+        return GetResponse(status=GetResponse.OK, block=store.block(record))
 
     def by_id(request: cb.ClientBlockGetByIdRequest) -> cb.ClientBlockGetResponse:
         check_ids([request.block_id], GetResponse.INVALID_ID)

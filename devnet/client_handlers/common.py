@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from google.protobuf.message import DecodeError
+from sawtooth_sdk.protobuf.validator_pb2 import Message
 
 from ..endpoint import ComponentEndpoint
 from ..ids import is_id
-from ..parsing import Frame
 from .paging import ResponseFailed
 
 LOGGER = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def serve(
     response_cls: Any,
     respond: Callable[[Any], Any],
 ) -> None:
-    def handle(identity: bytes, message: Frame) -> None:
+    def handle(identity: bytes, message: Message) -> None:
         try:
             request = request_cls.FromString(message.content)
         except DecodeError:
@@ -64,14 +64,14 @@ def serve_async(
     """Like serve() for answers that wait (batch status with `wait`)."""
     tasks: set[asyncio.Task[None]] = set()
 
-    async def answer(identity: bytes, message: Frame, request: Any) -> None:
+    async def answer(identity: bytes, message: Message, request: Any) -> None:
         try:
             response = await respond(request)
         except Exception as error:
             response = _failed(response_cls, request_type, error)
         endpoint.reply(identity, message, response_type, response.SerializeToString())
 
-    def handle(identity: bytes, message: Frame) -> None:
+    def handle(identity: bytes, message: Message) -> None:
         try:
             request = request_cls.FromString(message.content)
         except DecodeError:

@@ -12,7 +12,6 @@ from sawtooth_sdk.protobuf import client_peers_pb2 as cp
 from sawtooth_sdk.protobuf import client_status_pb2 as cst
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from ..parsing import Frame
 from ..rest_api import status_extras
 from .common import serve
 
@@ -47,7 +46,7 @@ def register(node: Devnet) -> None:
     serve(node.endpoint, M.CLIENT_PEERS_GET_REQUEST, cp.ClientPeersGetRequest,
           M.CLIENT_PEERS_GET_RESPONSE, cp.ClientPeersGetResponse, peers)  # fmt: skip
 
-    def status(identity: bytes, message: Frame) -> None:
+    def status(identity: bytes, message: Message) -> None:
         response = cst.ClientStatusGetResponse(
             status=cst.ClientStatusGetResponse.OK, peers=[], endpoint=node.endpoint.url
         )

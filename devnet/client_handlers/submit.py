@@ -6,12 +6,13 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from google.protobuf.message import DecodeError
 from sawtooth_sdk.protobuf import client_batch_submit_pb2 as cbs
 from sawtooth_sdk.protobuf.validator_pb2 import Message
 
-from .. import wire
+from smartblocks.protos.devnet_wire_pb2 import SubmittedBatches
+
 from ..batches import BatchRejected, PendingBatch, check_batch
-from ..parsing import Frame
 from ..pending import Wait, absent_families, unmet_dependency
 from ..publisher import invalid_status, replay_status
 from .common import check_ids, serve_async
@@ -65,10 +66,11 @@ def register(node: Devnet) -> None:
                 return SubmitResponse.INVALID_BATCH
         return accept(checked)
 
-    def on_submit(identity: bytes, message: Frame) -> None:
+    def on_submit(identity: bytes, message: Message) -> None:
         try:
-            raw = wire.repeated_field(message.content, 1)
-        except ValueError:
+            # Each batch as the client sent it, to be checked and stored unchanged.
+            raw = list(SubmittedBatches.FromString(message.content).batches)
+        except DecodeError:
             status = SubmitResponse.INTERNAL_ERROR
         else:
             status = submit(raw)

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as ProtoMessage
 from sawtooth_sdk.protobuf import (
     client_batch_pb2,
@@ -27,7 +28,6 @@ from sawtooth_sdk.protobuf.validator_pb2 import Message
 from smartblocks.ledger.errors import ValidatorTimeout, ValidatorUnavailable
 from smartblocks.ledger.validator import ValidatorClient
 
-from .. import parsing, wire
 from ..stages import REST_DECODE, STAGES
 from . import errors, params, render, status_extras
 
@@ -47,18 +47,6 @@ _COMMON_FAILURES: dict[str, type[errors.ApiError]] = {
 }
 # For list requests an empty list is an answer, not a failure.
 _LIST: dict[str, type[errors.ApiError] | None] = {"NO_RESOURCE": None}
-
-
-def _batch_ids(body: bytes) -> list[str] | None:
-    """The batch ids of a serialized BatchList that holds only well-formed batches (field 1),
-    read without protobuf; None when it holds anything else, which protobuf then judges."""
-    try:
-        found = wire.fields(body)
-        if not found or any(number != 1 or not isinstance(v, bytes) for number, v in found):
-            return None
-        return [parsing.batch(value).header_signature for _, value in found]  # type: ignore[arg-type]
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 def _respond(envelope: dict[str, Any], status: int = 200) -> web.Response:
@@ -225,26 +213,17 @@ class Routes:
         if not body:
             raise errors.NoBatchesSubmitted()
         clock = STAGES.start()
-        ids = _batch_ids(body)
-        if ids is not None:
-            # A BatchList's batches are field 1, as a ClientBatchSubmitRequest's: the body is
-            # the request, passed on without decoding and encoding each batch again.
-            content = body
-        else:
-            batch_list = BatchList()
-            try:
-                batch_list.ParseFromString(body)
-            except Exception:  # the pure-Python parser raises several types on garbage
-                raise errors.BadProtobufSubmitted() from None
-            if not batch_list.batches:
-                raise errors.NoBatchesSubmitted()
-            ids = [b.header_signature for b in batch_list.batches]
-            request_message = client_batch_submit_pb2.ClientBatchSubmitRequest(
-                batches=batch_list.batches
-            )
-            content = request_message.SerializeToString()
+        try:
+            batches = BatchList.FromString(body).batches
+        except DecodeError:
+            raise errors.BadProtobufSubmitted() from None
+        if not batches:
+            raise errors.NoBatchesSubmitted()
+        ids = [b.header_signature for b in batches]
         STAGES.stop(REST_DECODE, clock, len(ids))
-        answer = await self._send_bytes(Message.CLIENT_BATCH_SUBMIT_REQUEST, content)
+        # A BatchList's batches are field 1, as a ClientBatchSubmitRequest's: the body is the
+        # request, so the validator gets each batch exactly as the client sent it.
+        answer = await self._send_bytes(Message.CLIENT_BATCH_SUBMIT_REQUEST, body)
         self._decode(
             answer,
             client_batch_submit_pb2.ClientBatchSubmitResponse,

@@ -78,7 +78,7 @@ async def reading(client: ZmqClient, name: str) -> int:
 
 
 def head_block(devnet: Devnet) -> Block:
-    return Block.FromString(devnet.store.block_bytes(devnet.ledger.head))
+    return devnet.store.block(devnet.ledger.head)
 
 
 def stored(devnet: Devnet, address: str):
