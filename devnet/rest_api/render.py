@@ -10,16 +10,16 @@ pretty-printed with sorted keys, as Sawtooth prints them.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from typing import Any
 
+import orjson
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as ProtoMessage
-from sawtooth_sdk.protobuf.batch_pb2 import BatchHeader
-from sawtooth_sdk.protobuf.block_pb2 import BlockHeader
-from sawtooth_sdk.protobuf.transaction_pb2 import TransactionHeader
+from sawtooth_sdk.protobuf.batch_pb2 import Batch, BatchHeader
+from sawtooth_sdk.protobuf.block_pb2 import Block, BlockHeader
+from sawtooth_sdk.protobuf.transaction_pb2 import Transaction, TransactionHeader
 
 from . import errors
 
@@ -31,32 +31,43 @@ def to_dict(message: ProtoMessage) -> dict[str, Any]:
 
 
 def dumps(envelope: dict[str, Any]) -> str:
-    return json.dumps(envelope, indent=2, separators=(",", ": "), sort_keys=True)
+    # orjson's INDENT_2 layout is json.dumps(indent=2, separators=(",", ": ")), in C: the
+    # standard library's encoder falls back to pure Python whenever it indents. Unlike json.dumps
+    # it writes non-ASCII as UTF-8 rather than \u escapes: the same JSON.
+    try:
+        return orjson.dumps(envelope, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:
+        # An integer beyond 64 bits (a client's own out-of-range paging value, echoed back).
+        return json.dumps(envelope, indent=2, separators=(",", ": "), sort_keys=True)
 
 
-def _expand_header(resource: dict[str, Any], header_type: type[ProtoMessage]) -> dict[str, Any]:
+def _with_header(
+    message: Transaction | Batch | Block, header_type: type[ProtoMessage]
+) -> dict[str, Any]:
     header = header_type()
     try:
-        header.ParseFromString(base64.b64decode(resource["header"], validate=True))
-    except (KeyError, TypeError, ValueError, binascii.Error, DecodeError):
-        raise errors.ResourceHeaderInvalid(resource.get("header_signature", "")) from None
-    resource["header"] = to_dict(header)
+        header.ParseFromString(message.header)
+    except DecodeError:
+        raise errors.ResourceHeaderInvalid(message.header_signature) from None
+    return {"header": to_dict(header), "header_signature": message.header_signature}
+
+
+def transaction(message: Transaction) -> dict[str, Any]:
+    resource = _with_header(message, TransactionHeader)
+    resource["payload"] = base64.b64encode(message.payload).decode()
     return resource
 
 
-def transaction(resource: dict[str, Any]) -> dict[str, Any]:
-    return _expand_header(resource, TransactionHeader)
-
-
-def batch(resource: dict[str, Any]) -> dict[str, Any]:
-    _expand_header(resource, BatchHeader)
-    resource["transactions"] = [transaction(t) for t in resource.get("transactions", [])]
+def batch(message: Batch) -> dict[str, Any]:
+    resource = _with_header(message, BatchHeader)
+    resource["trace"] = message.trace
+    resource["transactions"] = [transaction(t) for t in message.transactions]
     return resource
 
 
-def block(resource: dict[str, Any]) -> dict[str, Any]:
-    _expand_header(resource, BlockHeader)
-    resource["batches"] = [batch(b) for b in resource.get("batches", [])]
+def block(message: Block) -> dict[str, Any]:
+    resource = _with_header(message, BlockHeader)
+    resource["batches"] = [batch(b) for b in message.batches]
     return resource
 
 

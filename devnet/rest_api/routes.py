@@ -268,7 +268,7 @@ class Routes:
             ),
             _LIST,
         )
-        data = [render.batch(render.to_dict(b)) for b in answer.batches]
+        data = [render.batch(b) for b in answer.batches]
         return self._page(request, data, answer.head_id, answer)
 
     async def fetch_batch(self, request: web.Request) -> web.Response:
@@ -280,7 +280,7 @@ class Routes:
             ),
             {"NO_RESOURCE": errors.BatchNotFound},
         )
-        data = render.batch(render.to_dict(answer.batch))
+        data = render.batch(answer.batch)
         return _respond({"data": data, "link": params.build_url(request)})
 
     # --- blocks and transactions ---------------------------------------------------------
@@ -297,7 +297,7 @@ class Routes:
             ),
             _LIST,
         )
-        data = [render.block(render.to_dict(b)) for b in answer.blocks]
+        data = [render.block(b) for b in answer.blocks]
         return self._page(request, data, answer.head_id, answer)
 
     async def fetch_block(self, request: web.Request) -> web.Response:
@@ -309,7 +309,7 @@ class Routes:
             ),
             {"NO_RESOURCE": errors.BlockNotFound},
         )
-        data = render.block(render.to_dict(answer.block))
+        data = render.block(answer.block)
         return _respond({"data": data, "link": params.build_url(request)})
 
     async def list_transactions(self, request: web.Request) -> web.Response:
@@ -324,7 +324,7 @@ class Routes:
             ),
             _LIST,
         )
-        data = [render.transaction(render.to_dict(t)) for t in answer.transactions]
+        data = [render.transaction(t) for t in answer.transactions]
         return self._page(request, data, answer.head_id, answer)
 
     async def fetch_transaction(self, request: web.Request) -> web.Response:
@@ -336,7 +336,7 @@ class Routes:
             ),
             {"NO_RESOURCE": errors.TransactionNotFound},
         )
-        data = render.transaction(render.to_dict(answer.transaction))
+        data = render.transaction(answer.transaction)
         return _respond({"data": data, "link": params.build_url(request)})
 
     async def receipts(self, request: web.Request) -> web.Response:
