@@ -1,6 +1,6 @@
 """Devnet end to end through its REST API: committed kv transactions/s and commit latency.
 
-`smartblocks devnet` (its defaults: --min-wait 0, --max-wait 0.1, --max-batches-per-block 100)
+`smartblocks devnet` (its defaults: --min-wait 0, --max-wait 0.03, --max-batches-per-block 100)
 and `smartblocks tp kv` run as subprocesses, as an operator runs them; this process is the
 client. All three share the machine's cores, so the client's own cost is in the figures.
 

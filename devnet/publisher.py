@@ -1,5 +1,5 @@
-"""Dev-mode block publishing: wait between min-wait and max-wait after batches arrive, execute
-them, commit a block of the valid ones. No empty blocks.
+"""Dev-mode block publishing: a random time between min-wait and max-wait after the previous
+block, execute the batches that are ready, commit a block of the valid ones. No empty blocks.
 
 Unlike Sawtooth, a batch whose family has no registered processor does not stall the chain:
 it stays PENDING, the batches that can run are published, and `missing` says what it waits for.
@@ -55,7 +55,7 @@ LOGGER = logging.getLogger(__name__)
 @dataclass
 class PublishingRules:
     min_wait: float = 0.0
-    max_wait: float = 0.1
+    max_wait: float = 0.03
     max_batches_per_block: int = 100
 
 
@@ -115,14 +115,18 @@ class Publisher:
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
+        # As Sawtooth's devmode engine: the next block goes out a random time between min_wait
+        # and max_wait after the previous one, drawn once per height; batches that arrive in
+        # that time join it (clients answering the last commit land in one block, not one
+        # block each), and a batch that arrives later goes into a block at once.
+        publish_at = loop.time() + self._wait()
         while True:
             await self._wake.wait()
             self._wake.clear()
             ready = self._select()
             if not ready:
                 continue
-            wait = random.uniform(self.rules.min_wait, self.rules.max_wait)
-            delay = ready[0].arrived + wait - loop.time()
+            delay = publish_at - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
                 ready = self._select()
@@ -136,10 +140,14 @@ class Publisher:
                     # Nothing was committed (one SQLite transaction); the batches stay queued.
                     LOGGER.exception("publishing a block failed; trying again in a second")
                     await asyncio.sleep(1.0)
+                publish_at = loop.time() + self._wait()
             if len(self._ledger.queue):
                 self._wake.set()
 
     # -- choosing batches --------------------------------------------------------------------
+
+    def _wait(self) -> float:
+        return random.uniform(self.rules.min_wait, self.rules.max_wait)
 
     def _injectors(self, read: Reader) -> list[str]:
         """The known injectors the setting at the head enables, in its order; an unknown name

@@ -63,11 +63,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--min-wait", type=float, default=0.0, metavar="S",
-        help="least seconds from a batch's arrival to its block (default 0)",
+        help="least seconds from one block to the next (default 0); as Sawtooth's devmode "
+        "engine, a random time between --min-wait and --max-wait is drawn for each block",
     )  # fmt: skip
     parser.add_argument(
-        "--max-wait", type=float, default=0.1, metavar="S",
-        help="most seconds from a batch's arrival to its block (default 0.1)",
+        "--max-wait", type=float, default=0.03, metavar="S",
+        help="most seconds from one block to the next (default 0.1): batches arriving "
+        "meanwhile join the block; one arriving later goes into a block at once",
     )  # fmt: skip
     parser.add_argument(
         "--max-batches-per-block", type=int, default=100, metavar="N",
