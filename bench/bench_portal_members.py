@@ -1,5 +1,5 @@
 """The cost of the portal's Members and Overview pages (clients/portal/member_pages.py) on a
-large ledger state: every record they read is decoded from the index (pure-Python protobuf), so
+large ledger state: every record they read is decoded from the index (protobuf), so
 their time grows with the records, not with the blocks.
 
 A portal index is filled with synthetic current state (sites, meters and heads, BlockPredict

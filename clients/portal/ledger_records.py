@@ -59,8 +59,9 @@ class Record(Generic[M]):
 
 class DecodedCache:
     """Decoded records by (address, stored bytes), kept between requests: most records do not
-    change from one block to the next, and decoding (pure-Python protobuf) is most of a page's
-    cost. Keyed by the bytes themselves, so a changed or rewound record is decoded anew."""
+    change from one block to the next, and decoding (protobuf, and building the dicts the pages
+    show) is most of a page's cost. Keyed by the bytes themselves, so a changed or rewound
+    record is decoded anew."""
 
     def __init__(self, max_entries: int = 200_000) -> None:
         self.max_entries = max_entries

@@ -27,7 +27,7 @@ def decode(data: bytes) -> BlockInfoTxn:
     txn = BlockInfoTxn()
     try:
         txn.ParseFromString(data)
-    # The pure-Python decoder raises DecodeError, but also other errors on some malformed input.
+    # DecodeError, or whatever else a protobuf backend raises on some malformed input.
     except Exception as exc:
         raise InvalidTransaction(f"payload is not a BlockInfoTxn: {exc}") from None
     block = txn.block

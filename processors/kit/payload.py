@@ -42,7 +42,7 @@ def decode_envelope(
     envelope = envelope_class()
     try:
         envelope.ParseFromString(data)
-    # The pure-Python decoder raises DecodeError, but also other errors on some malformed input.
+    # DecodeError, or whatever else a protobuf backend raises on some malformed input.
     except Exception as exc:
         raise InvalidTransaction(f"payload is not a {envelope_class.__name__}: {exc}") from None
     action = envelope.action  # type: ignore[attr-defined]

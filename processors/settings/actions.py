@@ -69,7 +69,7 @@ def candidates(store: RecordStore) -> SettingCandidates:
         return SettingCandidates()
     try:
         return SettingCandidates.FromString(base64.b64decode(value, validate=True))
-    # binascii.Error, DecodeError, and whatever else the pure-Python decoder raises.
+    # binascii.Error, DecodeError, and whatever else a protobuf backend raises.
     except Exception:
         raise InvalidTransaction(
             f"setting {PROPOSALS} does not hold base64 of a SettingCandidates"

@@ -53,7 +53,7 @@ def _parse(message_class: type[M], data: bytes, what: str) -> M:
     message = message_class()
     try:
         message.ParseFromString(data)
-    # The pure-Python decoder raises DecodeError, but also other errors on some malformed input.
+    # DecodeError, or whatever else a protobuf backend raises on some malformed input.
     except Exception as exc:
         raise InvalidTransaction(f"{what} is not a {message_class.__name__}: {exc}") from None
     return message
