@@ -160,6 +160,7 @@ def _rest_address(text: str) -> tuple[str, int] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from smartblocks.devnet.collector import space_out_collections
     from smartblocks.devnet.injector import FileClock
     from smartblocks.devnet.node import Devnet, DevnetConfig
     from smartblocks.devnet.publisher import PublishingRules
@@ -183,6 +184,7 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("smartblocks").setLevel(
         min(logging.getLogger().getEffectiveLevel(), logging.INFO)
     )
+    space_out_collections()
     return asyncio.run(_serve(Devnet(config), rest, families))
 
 
