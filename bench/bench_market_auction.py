@@ -31,7 +31,8 @@ from typing import Any
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from bench import harness
-from bench.markets_setup import chunks, clocked_devnet, commit, market_ledger, timed_apply
+from bench.bench_energycontract_devnet import commit_all
+from bench.markets_setup import chunks, clocked_devnet, market_ledger, timed_apply
 from bench.stack import Target
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
@@ -171,8 +172,8 @@ async def devnet(members: int, folder: Path) -> list[dict[str, Any]]:
                 (market.authority, market.sites()),
                 (market.bank, market.money()),
             ):
-                await commit(client, chunks(signer, group))
-            await commit(
+                await commit_all(client, chunks(signer, group))
+            await commit_all(
                 client, [make_batch(m, market.member(n)) for n, m in enumerate(market.members)]
             )
             setup_s = time.perf_counter() - setup_began

@@ -35,15 +35,8 @@ from typing import Any
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
 from bench import harness
-from bench.markets_setup import (
-    BATCHES_IN_FLIGHT,
-    PER_BATCH,
-    chunks,
-    clocked_devnet,
-    commit,
-    market_ledger,
-    timed_apply,
-)
+from bench.bench_energycontract_devnet import BATCHES_IN_FLIGHT, commit_all
+from bench.markets_setup import PER_BATCH, chunks, clocked_devnet, market_ledger, timed_apply
 from bench.stack import Target
 from smartblocks.ledger.keys import Signer
 from smartblocks.ledger.rest import RestClient
@@ -258,17 +251,17 @@ async def devnet(trades: int, folder: Path) -> list[dict[str, Any]]:
             setup_began = time.perf_counter()
             for signer, group in market.sites():
                 await client.submit_and_wait([make_batch(signer, group)])
-            await commit(client, chunks(market.seller, market.offers()))
-            await commit(client, chunks(market.buyer, market.picks()))
+            await commit_all(client, chunks(market.seller, market.offers()))
+            await commit_all(client, chunks(market.buyer, market.picks()))
             clock.write_text(str(market.end + 60))
-            await commit(client, chunks(market.device, market.readings()))
+            await commit_all(client, chunks(market.device, market.readings()))
             setup_s = time.perf_counter() - setup_began
             batches = chunks(market.settler, market.settles())
             pids = node.pids
             cpu_before = {name: harness.cpu_seconds(pid) for name, pid in pids.items()}
             latencies: list[float] = []
             began = time.perf_counter()
-            await commit(client, batches, latencies)
+            await commit_all(client, batches, latencies)
             elapsed = time.perf_counter() - began
             cpu = {name: harness.cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
     params = {"trades": trades, "per_batch": PER_BATCH, "in_flight": BATCHES_IN_FLIGHT}

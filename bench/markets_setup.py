@@ -4,7 +4,6 @@ PER_BATCH, and a devnet whose ledger time the benchmark sets through a clock fil
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -12,10 +11,8 @@ from pathlib import Path
 from sawtooth_sdk.protobuf.batch_pb2 import Batch
 from sawtooth_sdk.protobuf.transaction_pb2 import Transaction
 
-from bench.bench_devnet import submit
 from bench.stack import DevnetStack
 from smartblocks.ledger.keys import Signer
-from smartblocks.ledger.rest import RestClient
 from smartblocks.ledger.transactions import make_batch
 from smartblocks.processors.blockmeter.handler import BlockMeterHandler
 from smartblocks.processors.energycontract.handler import EnergyContractHandler
@@ -24,8 +21,6 @@ from tests.support.ledger import Ledger
 
 FAMILIES = ["blockmeter", "energycontract"]
 PER_BATCH = 100
-BATCHES_IN_FLIGHT = 8
-COMMIT_TIMEOUT = 1_200.0
 
 
 def market_ledger(
@@ -55,28 +50,6 @@ def chunks(signer: Signer, transactions: Sequence[Transaction]) -> list[Batch]:
         make_batch(signer, list(transactions[i : i + PER_BATCH]))
         for i in range(0, len(transactions), PER_BATCH)
     ]
-
-
-async def commit(
-    client: RestClient, batches: list[Batch], latencies: list[float] | None = None
-) -> None:
-    """Every batch committed, BATCHES_IN_FLIGHT at a time."""
-    queue: asyncio.Queue[Batch] = asyncio.Queue()
-    for batch in batches:
-        queue.put_nowait(batch)
-
-    async def worker() -> None:
-        while not queue.empty():
-            batch = queue.get_nowait()
-            began = time.perf_counter()
-            await submit(client, batch)
-            [status] = await client.wait_for_batches([batch.header_signature], COMMIT_TIMEOUT)
-            if status["status"] != "COMMITTED":
-                raise RuntimeError(f"batch {batch.header_signature[:16]}: {status}")
-            if latencies is not None:
-                latencies.append(time.perf_counter() - began)
-
-    await asyncio.gather(*(worker() for _ in range(BATCHES_IN_FLIGHT)))
 
 
 def clocked_devnet(
